@@ -1,0 +1,51 @@
+#include "cli/cli.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+#include "geo/error.hpp"
+
+namespace planmap::cli {
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CLI::App app{"planmap: plan structures as GIS layers, service-radius coverage and planning map sheets", "planmap"};
+    app.set_version_flag("--version", std::string("planmap ") + PLANMAP_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();  // --quiet and --verbose work after the subcommand too
+    Context ctx{out, err, {}, false, false};
+    app.add_flag("--quiet,-q", ctx.quiet, "print only errors");
+    app.add_flag("--verbose,-v", ctx.verbose, "print more detail");
+    add_info(app, ctx);
+    add_convert(app, ctx);
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        auto subs = app.get_subcommands();
+        out << (subs.empty() ? app.help() : subs.front()->help());
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        out << app.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion&) {
+        out << "planmap " << PLANMAP_VERSION << "\n";
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        err << "planmap: " << e.what() << "\n";
+        if (app.get_subcommands().empty()) err << "run 'planmap --help' for the commands\n";
+        return 2;
+    }
+    try {
+        if (ctx.action) ctx.action();
+        return 0;
+    } catch (const usage_error& e) {
+        err << "planmap: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        err << "planmap: error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace planmap::cli

@@ -1,0 +1,30 @@
+// The planmap command line: `main` forwards here so every command is testable in-process.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace planmap::cli {
+
+// Runs `planmap args...` (args without the program name). Exit codes: 0 ok, 1 runtime error,
+// 2 usage error.
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// What every subcommand gets: where to print and a slot for the action to run after parsing.
+struct Context {
+    std::ostream& out;
+    std::ostream& err;
+    std::function<void()> action;
+    bool quiet = false;
+    bool verbose = false;
+};
+
+// One function per subcommand file; each adds its subcommand to `app`.
+void add_info(CLI::App& app, Context& ctx);
+void add_convert(CLI::App& app, Context& ctx);
+
+}  // namespace planmap::cli

@@ -1,0 +1,66 @@
+// planmap convert SRC DST: read, optionally reproject, write (atomically).
+#include <ostream>
+
+#include "cli/cli.hpp"
+#include "cli/report.hpp"
+#include "cli/source_options.hpp"
+#include "geo/error.hpp"
+#include "layers/io.hpp"
+
+namespace planmap::cli {
+
+void add_convert(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("convert", "convert between formats and CRSs (GCJ02/BD09 included)");
+    struct Opts {
+        std::string src, dst, t_crs, format;
+        SourceOptions source;
+    };
+    auto opts = std::make_shared<Opts>();
+    cmd->add_option("SRC", opts->src, "input file, folder or connection string; SRC:layer selects a layer")->required();
+    cmd->add_option("DST", opts->dst, "output: .gpkg (default format), .geojson, .shp, .fgb, or PG:…")->required();
+    cmd->add_option("--t-crs", opts->t_crs, "target CRS (EPSG:n, WKT, .prj, GCJ02, BD09, or 'auto' for the metric analysis CRS)");
+    cmd->add_option("--format,-f", opts->format, "GDAL driver name, overriding the extension");
+    opts->source.add_to(*cmd);
+    cmd->callback([&ctx, opts] {
+        ctx.action = [&ctx, opts] {
+            auto spec = layers::SourceSpec::parse(opts->src);
+            auto ro = opts->source.read_options();
+            if (spec.layer) ro.layer = spec.layer;
+            std::optional<geo::Crs> target;
+            if (!opts->t_crs.empty() && opts->t_crs != "auto") target = geo::Crs::parse(opts->t_crs);
+            layers::Dataset ds = layers::read(spec.path, ro);
+            std::size_t features = 0;
+            for (auto& l : ds.layers) {
+                features += l.size();
+                std::optional<geo::Crs> to = target;
+                if (opts->t_crs == "auto") {
+                    if (!l.crs()) throw crs_error("layer '" + l.name() + "' has no CRS; give --s-crs");
+                    auto e = l.extent();
+                    double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
+                    geo::Transformer(*l.crs(), geo::Crs::wgs84()).transform_point(cx, cy);
+                    to = geo::analysis_crs_for(cx, cy);
+                }
+                if (to) {
+                    for (const auto& w : l.reproject(*to)) ctx.err << "planmap: warning: " << w << "\n";
+                }
+            }
+            layers::WriteOptions wo;
+            wo.format = opts->format;
+            auto report = layers::write(ds, opts->dst, wo);
+            if (ctx.quiet) return;
+            for (const auto& l : ds.layers) {
+                ctx.out << "layer " << l.name() << ": " << l.size() << " feature(s), "
+                        << (l.crs() ? l.crs()->label() : std::string("no CRS")) << ", encoding " << l.encoding << " ("
+                        << l.encoding_source << ")";
+                if (l.invalid_geometries) ctx.out << ", " << l.invalid_geometries << " invalid geometr" << (l.invalid_geometries == 1 ? "y" : "ies");
+                ctx.out << "\n";
+                print_notes(ctx.out, l.notes, ctx.verbose ? 1000 : 10);
+            }
+            for (const auto& [s, o] : report.renamed_fields) ctx.out << "field " << o << " written as " << s << "\n";
+            if (!report.field_map_path.empty()) ctx.out << "field names map: " << report.field_map_path << "\n";
+            ctx.out << "wrote " << features << " feature(s) to " << opts->dst << " (" << report.format << ")\n";
+        };
+    });
+}
+
+}  // namespace planmap::cli

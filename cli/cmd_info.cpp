@@ -1,0 +1,86 @@
+// planmap info SRC [--json]: what a data source holds.
+#include <nlohmann/json.hpp>
+
+#include <iomanip>
+#include <ostream>
+
+#include "cli/cli.hpp"
+#include "cli/source_options.hpp"
+#include "cli/report.hpp"
+#include "layers/io.hpp"
+
+namespace planmap::cli {
+
+namespace {
+
+nlohmann::json layer_json(const layers::Layer& l) {
+    nlohmann::json j;
+    j["name"] = l.name();
+    j["geometry_type"] = l.geometry_type();
+    j["feature_count"] = l.size();
+    j["crs"] = l.crs() ? nlohmann::json(l.crs()->label()) : nlohmann::json(nullptr);
+    auto e = l.extent();
+    j["extent"] = e.empty ? nlohmann::json(nullptr) : nlohmann::json::array({e.minx, e.miny, e.maxx, e.maxy});
+    j["encoding"] = l.encoding;
+    j["encoding_source"] = l.encoding_source;
+    j["invalid_geometries"] = l.invalid_geometries;
+    j["fields"] = nlohmann::json::array();
+    for (const auto& f : l.fields()) {
+        nlohmann::json fj{{"name", f.name}, {"type", layers::to_string(f.type)}};
+        if (!f.alias.empty()) fj["alias"] = f.alias;
+        j["fields"].push_back(fj);
+    }
+    j["notes"] = notes_json(l.notes);
+    return j;
+}
+
+}  // namespace
+
+void add_info(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("info", "describe a data source: layers, geometry, CRS, extent, encoding, fields");
+    struct Opts {
+        std::string src;
+        bool json = false;
+        SourceOptions source;
+    };
+    auto opts = std::make_shared<Opts>();
+    cmd->add_option("SRC", opts->src, "file, folder or connection string (PG:…); SRC:layer selects a layer")->required();
+    cmd->add_flag("--json", opts->json, "print JSON instead of text");
+    opts->source.add_to(*cmd);
+    cmd->callback([&ctx, opts] {
+        ctx.action = [&ctx, opts] {
+            auto spec = layers::SourceSpec::parse(opts->src);
+            auto ro = opts->source.read_options();
+            if (spec.layer) ro.layer = spec.layer;
+            layers::Dataset ds = layers::read(spec.path, ro);
+            if (opts->json) {
+                nlohmann::json j;
+                j["source"] = spec.path;
+                j["layers"] = nlohmann::json::array();
+                for (const auto& l : ds.layers) j["layers"].push_back(layer_json(l));
+                ctx.out << j.dump(2) << "\n";
+                return;
+            }
+            ctx.out << spec.path << ": " << ds.layers.size() << " layer(s)\n";
+            for (const auto& l : ds.layers) {
+                auto e = l.extent();
+                ctx.out << "\nlayer " << l.name() << "\n"
+                        << "  geometry:  " << l.geometry_type() << ", " << l.size() << " feature(s)\n"
+                        << "  crs:       " << (l.crs() ? l.crs()->label() : std::string("unknown (give --s-crs)")) << "\n";
+                if (!e.empty) {
+                    int digits = l.crs() && !l.crs()->is_geographic() ? 2 : 7;
+                    ctx.out << std::fixed << std::setprecision(digits) << "  extent:    " << e.minx << ", " << e.miny
+                            << " … " << e.maxx << ", " << e.maxy << "\n" << std::defaultfloat;
+                }
+                ctx.out << "  encoding:  " << l.encoding << " (" << l.encoding_source << ")\n"
+                        << "  invalid:   " << l.invalid_geometries << " geometr" << (l.invalid_geometries == 1 ? "y" : "ies") << "\n"
+                        << "  fields:   ";
+                for (const auto& f : l.fields()) ctx.out << " " << f.name << " (" << layers::to_string(f.type) << ")";
+                ctx.out << "\n";
+                print_notes(ctx.out, l.notes, ctx.verbose ? 1000 : 10);
+            }
+        };
+    });
+}
+
+}  // namespace planmap::cli

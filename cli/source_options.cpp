@@ -1,0 +1,23 @@
+#include "cli/source_options.hpp"
+
+namespace planmap::cli {
+
+void SourceOptions::add_to(CLI::App& cmd) {
+    cmd.add_option("--layer,-l", layer, "read only this layer (default: all)");
+    cmd.add_option("--s-crs", s_crs,
+                   "source CRS, overriding the file's: EPSG:n, WKT, PROJJSON, a .prj file, GCJ02 or BD09");
+    cmd.add_option("--encoding", encoding,
+                   "attribute encoding of a shapefile (GBK, UTF-8, …); default: .cpg, then LDID, then detected");
+    cmd.add_flag("--no-repair", no_repair, "keep invalid geometries as they are (they are still counted)");
+}
+
+layers::ReadOptions SourceOptions::read_options() const {
+    layers::ReadOptions o;
+    if (!layer.empty()) o.layer = layer;
+    if (!encoding.empty()) o.encoding = encoding;
+    if (!s_crs.empty()) o.source_crs = geo::Crs::parse(s_crs);
+    o.repair = !no_repair;
+    return o;
+}
+
+}  // namespace planmap::cli

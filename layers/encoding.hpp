@@ -1,0 +1,33 @@
+// Attribute encodings of shapefiles from Chinese sources: `.cpg`, the DBF code-page byte (LDID),
+// or detection from the bytes themselves.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace planmap::layers {
+
+struct EncodingChoice {
+    std::string encoding;  // an iconv name GDAL accepts: "UTF-8", "CP936", "GB18030", "ISO-8859-1"
+    std::string source;    // "cpg", "ldid", "detected", "option"
+    std::string detail;    // e.g. "LDID 0x4D", ".cpg says 936"
+};
+
+// Maps what users and `.cpg` files write ("GBK", "936", "utf8", "GB2312", …) to an iconv name.
+std::string normalise_encoding(std::string_view name);
+bool is_gbk_family(std::string_view encoding);
+
+bool is_valid_utf8(std::string_view bytes);
+// True when the bytes decode as GB18030 and most non-ASCII characters are CJK ideographs or
+// CJK punctuation (a plausibility test, not a proof).
+bool plausible_gbk(std::string_view bytes);
+
+// The encoding of the shapefile at `shp_path`: `.cpg`, then LDID, then detection from the DBF's
+// character fields. `forced` (from --encoding) wins over all of them.
+EncodingChoice shapefile_encoding(const std::string& shp_path, const std::optional<std::string>& forced);
+
+// Reads the text fields of a DBF file as raw bytes, concatenated (for detection).
+std::string dbf_text_bytes(const std::string& dbf_path, std::size_t max_bytes = 1 << 20);
+
+}  // namespace planmap::layers

@@ -1,0 +1,494 @@
+#include "layers/io.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <unistd.h>
+
+#include "geo/error.hpp"
+#include "layers/encoding.hpp"
+#include "layers/gdal.hpp"
+
+namespace planmap::layers {
+
+namespace fs = std::filesystem;
+
+void ensure_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+        CPLSetConfigOption("SHAPE_RESTORE_SHX", "NO");
+        CPLSetConfigOption("OGR_ORGANIZE_POLYGONS", "DEFAULT");
+    });
+}
+
+GdalErrorCapture::GdalErrorCapture() { CPLPushErrorHandlerEx(&GdalErrorCapture::handler, this); }
+GdalErrorCapture::~GdalErrorCapture() { CPLPopErrorHandler(); }
+
+void CPL_STDCALL GdalErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* msg) {
+    if (cls < CE_Failure) return;
+    auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
+    if (self) self->message_ = msg ? msg : "unknown GDAL error";
+}
+
+namespace {
+
+bool is_connection_string(const std::string& s) {
+    auto colon = s.find(':');
+    if (colon == std::string::npos || colon < 2) return false;
+    std::string prefix = s.substr(0, colon);
+    return std::all_of(prefix.begin(), prefix.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+}
+
+std::string lower_ext(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext;
+}
+
+std::string geometry_type_name(OGRwkbGeometryType t) {
+    switch (wkbFlatten(t)) {
+        case wkbPoint: return "Point";
+        case wkbLineString: return "LineString";
+        case wkbPolygon: return "Polygon";
+        case wkbMultiPoint: return "MultiPoint";
+        case wkbMultiLineString: return "MultiLineString";
+        case wkbMultiPolygon: return "MultiPolygon";
+        case wkbGeometryCollection: return "GeometryCollection";
+        case wkbNone: return "None";
+        default: return "Unknown";
+    }
+}
+
+OGRwkbGeometryType geometry_type_code(const std::string& name) {
+    static const std::map<std::string, OGRwkbGeometryType> m = {
+        {"Point", wkbPoint},
+        {"LineString", wkbLineString},
+        {"Polygon", wkbPolygon},
+        {"MultiPoint", wkbMultiPoint},
+        {"MultiLineString", wkbMultiLineString},
+        {"MultiPolygon", wkbMultiPolygon},
+        {"GeometryCollection", wkbGeometryCollection},
+        {"None", wkbNone}};
+    auto it = m.find(name);
+    return it == m.end() ? wkbUnknown : it->second;
+}
+
+FieldType field_type(OGRFieldType t) {
+    switch (t) {
+        case OFTInteger:
+        case OFTInteger64: return FieldType::integer;
+        case OFTReal: return FieldType::real;
+        default: return FieldType::string;
+    }
+}
+
+geo::GeomPtr to_geos(OGRGeometry* g) {
+    std::unique_ptr<OGRGeometry> linear;
+    if (g->hasCurveGeometry()) {
+        linear.reset(g->getLinearGeometry());
+        g = linear.get();
+    }
+    if (g->getCoordinateDimension() != 2 || g->IsMeasured()) g->flattenTo2D();
+    OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
+    if (flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbGeometryCollection) g->closeRings();
+    std::vector<unsigned char> buf(g->WkbSize());
+    g->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
+    return geo::from_wkb(buf.data(), buf.size());
+}
+
+bool finite_coords(const GEOSGeometry* g) {
+    auto e = geo::envelope(g);
+    return e.empty || (std::isfinite(e.minx) && std::isfinite(e.miny) && std::isfinite(e.maxx) && std::isfinite(e.maxy));
+}
+
+// Checks one geometry; repairs it when asked. Returns the geometry to keep (possibly null).
+geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, bool repair) {
+    if (!g) return g;
+    if (!finite_coords(g.get())) {
+        ++layer.invalid_geometries;
+        layer.notes.push_back({layer.name(), fid, "non-finite coordinate (NaN or infinity)", "geometry removed"});
+        return nullptr;
+    }
+    std::string reason = geo::invalid_reason(g.get());
+    if (reason.empty()) return g;
+    ++layer.invalid_geometries;
+    if (!repair) {
+        layer.notes.push_back({layer.name(), fid, reason, "kept invalid"});
+        return g;
+    }
+    try {
+        auto fixed = geo::make_valid(g.get());
+        layer.notes.push_back({layer.name(), fid, reason, "repaired"});
+        return fixed;
+    } catch (const geometry_error& e) {
+        layer.notes.push_back({layer.name(), fid, reason, std::string("geometry removed: ") + e.what()});
+        return nullptr;
+    }
+}
+
+Layer make_layer(OGRLayer* l, const ReadOptions& opt) {
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::vector<Field> fields;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        OGRFieldDefn* fd = defn->GetFieldDefn(i);
+        fields.push_back({fd->GetNameRef(), field_type(fd->GetType()), fd->GetAlternativeNameRef()});
+    }
+    std::optional<geo::Crs> crs = opt.source_crs;
+    if (!crs) {
+        if (const OGRSpatialReference* srs = l->GetSpatialRef()) {
+            char* wkt = nullptr;
+            const char* wkt_opts[] = {"FORMAT=WKT2_2019", nullptr};
+            if (srs->exportToWkt(&wkt, wkt_opts) == OGRERR_NONE && wkt) {
+                std::string text(wkt);
+                CPLFree(wkt);
+                crs = geo::Crs::parse(text);
+            } else if (wkt) {
+                CPLFree(wkt);
+            }
+        }
+    }
+    return Layer(l->GetName(), std::move(fields), std::move(crs), geometry_type_name(l->GetGeomType()));
+}
+
+void add_feature(Layer& layer, OGRFeature& f, bool repair) {
+    Feature out;
+    out.fid = f.GetFID() == OGRNullFID ? static_cast<std::int64_t>(layer.size()) : f.GetFID();
+    out.values.resize(layer.fields().size());
+    for (std::size_t i = 0; i < layer.fields().size(); ++i) {
+        int idx = static_cast<int>(i);
+        if (!f.IsFieldSetAndNotNull(idx)) continue;
+        switch (layer.fields()[i].type) {
+            case FieldType::integer: out.values[i] = static_cast<std::int64_t>(f.GetFieldAsInteger64(idx)); break;
+            case FieldType::real: out.values[i] = f.GetFieldAsDouble(idx); break;
+            case FieldType::string: out.values[i] = std::string(f.GetFieldAsString(idx)); break;
+        }
+    }
+    if (OGRGeometry* g = f.GetGeometryRef()) {
+        geo::GeomPtr geom;
+        try {
+            geom = to_geos(g);
+        } catch (const geometry_error& e) {
+            ++layer.invalid_geometries;
+            layer.notes.push_back({layer.name(), out.fid, e.what(), "geometry removed"});
+        }
+        out.geometry = check_geometry(std::move(geom), layer, out.fid, repair);
+    }
+    layer.add(std::move(out));
+}
+
+}  // namespace
+
+SourceSpec SourceSpec::parse(const std::string& text) {
+    std::error_code ec;
+    if (is_connection_string(text) || fs::exists(text, ec)) {
+        // "PG:dbname=x:layer" is ambiguous; PostGIS layers are named with --layer or tables=.
+        return {text, std::nullopt};
+    }
+    auto colon = text.rfind(':');
+    if (colon != std::string::npos && colon > 0 && colon + 1 < text.size()) {
+        std::string path = text.substr(0, colon);
+        if (fs::exists(path, ec)) return {path, text.substr(colon + 1)};
+    }
+    return {text, std::nullopt};
+}
+
+Dataset read(const std::string& path, const ReadOptions& opt) {
+    ensure_gdal();
+    std::error_code ec;
+    bool conn = is_connection_string(path);
+    if (!conn && !fs::exists(path, ec)) throw io_error("cannot read '" + path + "': no such file or directory");
+    if (!conn && fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
+        throw io_error("cannot read '" + path + "': permission denied");
+
+    std::string ext = lower_ext(path);
+    std::optional<EncodingChoice> enc;
+    std::vector<std::string> open_opts;
+    if (ext == ".shp" || ext == ".dbf") {
+        enc = shapefile_encoding(path, opt.encoding);
+        open_opts.push_back("ENCODING=" + enc->encoding);
+    } else if (ext == ".csv") {
+        open_opts = {"GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom",
+                     "X_POSSIBLE_NAMES=lon,lng,longitude,x,经度",
+                     "Y_POSSIBLE_NAMES=lat,latitude,y,纬度",
+                     "KEEP_GEOM_COLUMNS=NO",
+                     "AUTODETECT_TYPE=YES"};
+    }
+    std::vector<const char*> copts;
+    for (auto& o : open_opts) copts.push_back(o.c_str());
+    copts.push_back(nullptr);
+
+    GdalErrorCapture cap;
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                                              nullptr, copts.data(), nullptr));
+    if (!ds) throw io_error("cannot open '" + path + "': " + (cap.message().empty() ? "not a vector data source" : cap.message()));
+
+    Dataset out;
+    out.source = path;
+    std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+    if (opt.layer && !ds->GetLayerByName(opt.layer->c_str())) {
+        std::string names;
+        for (auto* l : ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+        throw io_error("'" + path + "' has no layer '" + *opt.layer + "' (layers: " + names + ")");
+    }
+    std::map<OGRLayer*, std::size_t> slot;
+    for (auto* l : ds->GetLayers()) {
+        if (opt.layer && *opt.layer != l->GetName()) continue;
+        Layer layer = make_layer(l, opt);
+        if (enc) {
+            layer.encoding = enc->encoding;
+            layer.encoding_source = enc->source + " (" + enc->detail + ")";
+        } else {
+            layer.encoding = "UTF-8";
+            layer.encoding_source = "format";
+        }
+        slot[l] = out.layers.size();
+        out.layers.push_back(std::move(layer));
+    }
+    if (driver == "OSM") {
+        // The OSM driver must be read in file order across its layers.
+        OGRLayer* from = nullptr;
+        while (true) {
+            OGRFeatureUniquePtr f(ds->GetNextFeature(&from, nullptr, nullptr, nullptr));
+            if (!f) break;
+            auto it = slot.find(from);
+            if (it != slot.end()) add_feature(out.layers[it->second], *f, opt.repair);
+        }
+    } else {
+        for (auto& [l, i] : slot) {
+            l->ResetReading();
+            for (auto& f : *l) add_feature(out.layers[i], *f, opt.repair);
+        }
+    }
+    if (!cap.message().empty()) throw io_error("error reading '" + path + "': " + cap.message());
+    return out;
+}
+
+Layer read_layer(const std::string& path, const ReadOptions& opt) {
+    Dataset ds = read(path, opt);
+    if (ds.layers.empty()) throw io_error("'" + path + "' has no layers");
+    return std::move(ds.layers.front());
+}
+
+Layer read_layer(const SourceSpec& spec, ReadOptions opt) {
+    if (spec.layer) opt.layer = spec.layer;
+    return read_layer(spec.path, opt);
+}
+
+std::string driver_for_path(const std::string& path) {
+    if (is_connection_string(path)) {
+        std::string prefix = path.substr(0, path.find(':'));
+        if (prefix == "PG") return "PostgreSQL";
+        return prefix;
+    }
+    std::string ext = lower_ext(path);
+    if (ext == ".gpkg") return "GPKG";
+    if (ext == ".geojson" || ext == ".json") return "GeoJSON";
+    if (ext == ".shp") return "ESRI Shapefile";
+    if (ext == ".fgb") return "FlatGeobuf";
+    if (ext == ".csv") return "CSV";
+    throw usage_error("cannot tell the output format of '" + path + "': use .gpkg, .geojson, .shp, .fgb or .csv");
+}
+
+std::vector<std::string> shorten_field_names(const std::vector<std::string>& names, std::size_t max_bytes) {
+    auto cut = [](const std::string& s, std::size_t n) {
+        if (s.size() <= n) return s;
+        std::size_t end = n;
+        while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;  // UTF-8 boundary
+        return s.substr(0, end);
+    };
+    std::vector<std::string> out;
+    std::set<std::string> used;
+    for (const auto& n : names) {
+        std::string s = cut(n, max_bytes);
+        for (int k = 1; used.count(s); ++k) {
+            std::string suffix = "_" + std::to_string(k);
+            s = cut(n, max_bytes - suffix.size()) + suffix;
+        }
+        used.insert(s);
+        out.push_back(s);
+    }
+    return out;
+}
+
+namespace {
+
+// A temporary folder beside the output, removed on destruction unless released.
+class TempDir {
+public:
+    explicit TempDir(const fs::path& parent) {
+        std::random_device rd;
+        for (int attempt = 0; attempt < 16; ++attempt) {
+            fs::path p = parent / (".planmap-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
+            std::error_code ec;
+            if (fs::create_directory(p, ec)) {
+                path_ = p;
+                return;
+            }
+            if (ec && ec != std::errc::file_exists)
+                throw io_error("cannot write in '" + parent.string() + "': " + ec.message());
+        }
+        throw io_error("cannot create a temporary folder in '" + parent.string() + "'");
+    }
+    ~TempDir() {
+        std::error_code ec;
+        if (!path_.empty()) fs::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+OGRFieldType ogr_type(FieldType t) {
+    switch (t) {
+        case FieldType::integer: return OFTInteger64;
+        case FieldType::real: return OFTReal;
+        case FieldType::string: return OFTString;
+    }
+    return OFTString;
+}
+
+void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver, const std::string& path,
+                 WriteReport& report) {
+    OGRSpatialReference srs;
+    OGRSpatialReference* srs_ptr = nullptr;
+    if (layer.crs()) {
+        if (srs.importFromWkt(layer.crs()->wkt().c_str()) == OGRERR_NONE) {
+            srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            srs_ptr = &srs;
+        }
+    }
+    OGRwkbGeometryType gtype = geometry_type_code(layer.geometry_type());
+    std::vector<std::string> lco;
+    bool shp = driver == "ESRI Shapefile";
+    if (shp) lco.push_back("ENCODING=UTF-8");
+    if (driver == "GPKG") lco.push_back("SPATIAL_INDEX=YES");
+    if (driver == "GeoJSON") lco.push_back("RFC7946=NO");
+    std::vector<const char*> clco;
+    for (auto& o : lco) clco.push_back(o.c_str());
+    clco.push_back(nullptr);
+    OGRLayer* out = ds.CreateLayer(layer.name().c_str(), srs_ptr, gtype, const_cast<char**>(clco.data()));
+    if (!out) throw io_error("cannot create layer '" + layer.name() + "' in '" + path + "'");
+
+    std::vector<std::string> names;
+    for (const auto& f : layer.fields()) names.push_back(f.name);
+    std::vector<std::string> written = shp ? shorten_field_names(names) : names;
+    for (std::size_t i = 0; i < layer.fields().size(); ++i) {
+        const auto& f = layer.fields()[i];
+        OGRFieldDefn fd(written[i].c_str(), ogr_type(f.type));
+        std::string alias = !f.alias.empty() ? f.alias : (written[i] != f.name ? f.name : std::string());
+        if (!alias.empty()) fd.SetAlternativeName(alias.c_str());
+        if (out->CreateField(&fd) != OGRERR_NONE)
+            throw io_error("cannot create field '" + f.name + "' in layer '" + layer.name() + "' of '" + path + "'");
+        if (written[i] != f.name) report.renamed_fields.emplace_back(written[i], f.name);
+    }
+    bool transactions = ds.TestCapability(ODsCTransactions);
+    if (transactions) ds.StartTransaction();
+    OGRFeatureDefn* defn = out->GetLayerDefn();
+    for (const auto& feat : layer.features()) {
+        OGRFeature of(defn);
+        for (std::size_t i = 0; i < feat.values.size() && i < layer.fields().size(); ++i) {
+            const auto& v = feat.values[i];
+            int idx = static_cast<int>(i);
+            if (std::holds_alternative<std::int64_t>(v)) of.SetField(idx, static_cast<GIntBig>(std::get<std::int64_t>(v)));
+            else if (std::holds_alternative<double>(v)) of.SetField(idx, std::get<double>(v));
+            else if (std::holds_alternative<std::string>(v)) of.SetField(idx, std::get<std::string>(v).c_str());
+            else of.SetFieldNull(idx);
+        }
+        if (feat.geometry) {
+            auto wkb = geo::to_wkb(feat.geometry.get());
+            OGRGeometry* g = nullptr;
+            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || !g)
+                throw io_error("layer '" + layer.name() + "', feature " + std::to_string(feat.fid) + ": cannot encode geometry");
+            OGRwkbGeometryType flat = wkbFlatten(gtype);
+            if ((flat == wkbMultiPolygon || flat == wkbMultiLineString || flat == wkbMultiPoint) &&
+                wkbFlatten(g->getGeometryType()) != flat)
+                g = OGRGeometryFactory::forceTo(g, flat);
+            of.SetGeometryDirectly(g);
+        }
+        if (out->CreateFeature(&of) != OGRERR_NONE)
+            throw io_error("cannot write feature " + std::to_string(feat.fid) + " of layer '" + layer.name() + "' to '" +
+                           path + "'");
+    }
+    if (transactions && ds.CommitTransaction() != OGRERR_NONE)
+        throw io_error("cannot commit layer '" + layer.name() + "' to '" + path + "'");
+}
+
+}  // namespace
+
+WriteReport write(const std::vector<const Layer*>& layers, const std::string& path, const WriteOptions& opt) {
+    ensure_gdal();
+    WriteReport report;
+    report.format = opt.format.empty() ? driver_for_path(path) : opt.format;
+    bool single = report.format == "GeoJSON" || report.format == "ESRI Shapefile" || report.format == "FlatGeobuf" ||
+                  report.format == "CSV";
+    if (single && layers.size() != 1)
+        throw usage_error("'" + path + "' (" + report.format + ") holds one layer but there are " +
+                          std::to_string(layers.size()) + "; choose one with --layer or write a .gpkg");
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(report.format.c_str());
+    if (!drv) throw io_error("GDAL has no driver '" + report.format + "'");
+
+    if (report.format == "PostgreSQL") {
+        GdalErrorCapture cap;
+        GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+        if (!ds) throw io_error("cannot open '" + path + "' for writing: " + cap.message());
+        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+        ds.reset();
+        if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
+        return report;
+    }
+
+    fs::path target = fs::absolute(path);
+    fs::path parent = target.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec)) throw io_error("cannot write '" + path + "': folder '" + parent.string() + "' does not exist");
+    if (fs::is_directory(target, ec)) throw io_error("cannot write '" + path + "': it is a folder");
+    TempDir tmp(parent);
+    fs::path tmp_file = tmp.path() / target.filename();
+    {
+        GdalErrorCapture cap;
+        GDALDatasetUniquePtr ds(drv->Create(tmp_file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw io_error("cannot create '" + path + "': " + cap.message());
+        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+        ds->FlushCache(true);
+        ds.reset();  // closes the file
+        if (!cap.message().empty())
+            throw io_error("error writing '" + path + "': " + (cap.message().empty() ? "close failed" : cap.message()));
+    }
+    if (report.format == "ESRI Shapefile" && !report.renamed_fields.empty()) {
+        fs::path map = tmp_file;
+        map.replace_extension(".fields.csv");
+        std::ofstream out(map);
+        out << "short_name,original_name\n";
+        for (const auto& [s, o] : report.renamed_fields) out << s << ',' << o << '\n';
+        if (!out.flush()) throw io_error("cannot write field map beside '" + path + "'");
+        report.field_map_path = (parent / map.filename()).string();
+    }
+    // Everything is complete: move each file into place.
+    for (const auto& entry : fs::directory_iterator(tmp.path())) {
+        fs::rename(entry.path(), parent / entry.path().filename(), ec);
+        if (ec) throw io_error("cannot move '" + entry.path().filename().string() + "' into '" + parent.string() + "': " + ec.message());
+    }
+    return report;
+}
+
+WriteReport write(const Dataset& ds, const std::string& path, const WriteOptions& opt) {
+    std::vector<const Layer*> layers;
+    for (const auto& l : ds.layers) layers.push_back(&l);
+    return write(layers, path, opt);
+}
+
+WriteReport write(const Layer& layer, const std::string& path, const WriteOptions& opt) {
+    return write(std::vector<const Layer*>{&layer}, path, opt);
+}
+
+}  // namespace planmap::layers

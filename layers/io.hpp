@@ -1,0 +1,55 @@
+// Reading and writing layers through GDAL/OGR.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/crs.hpp"
+#include "layers/feature.hpp"
+
+namespace planmap::layers {
+
+// "path", "path:layer", or a GDAL connection string ("PG:dbname=x", optionally "PG:…:layer" is
+// not split). The layer part is split off only when the whole text is not an existing path.
+struct SourceSpec {
+    std::string path;
+    std::optional<std::string> layer;
+    static SourceSpec parse(const std::string& text);
+};
+
+struct ReadOptions {
+    std::optional<std::string> layer;      // read only this layer
+    std::optional<std::string> encoding;   // force the attribute encoding (shapefiles)
+    std::optional<geo::Crs> source_crs;    // override or supply the source CRS (e.g. GCJ02)
+    bool repair = true;                    // make invalid geometries valid, with a note each
+};
+
+Dataset read(const std::string& path, const ReadOptions& options = {});
+// One layer: options.layer, or the first one.
+Layer read_layer(const std::string& path, const ReadOptions& options = {});
+Layer read_layer(const SourceSpec& spec, ReadOptions options = {});
+
+struct WriteOptions {
+    std::string format;  // GDAL driver short name; empty: from the extension (GPKG by default)
+};
+
+struct WriteReport {
+    std::string format;
+    // Shapefile field names that had to be shortened: (short, original).
+    std::vector<std::pair<std::string, std::string>> renamed_fields;
+    std::string field_map_path;  // the sidecar written beside a shapefile when fields were renamed
+};
+
+// Writes all layers to `path` atomically: into a temporary folder beside it, renamed into place
+// when complete. An existing output is replaced only on success.
+WriteReport write(const std::vector<const Layer*>& layers, const std::string& path, const WriteOptions& options = {});
+WriteReport write(const Dataset& ds, const std::string& path, const WriteOptions& options = {});
+WriteReport write(const Layer& layer, const std::string& path, const WriteOptions& options = {});
+
+std::string driver_for_path(const std::string& path);
+
+// Shortens field names to DBF's 10 bytes (UTF-8 character boundaries), without collisions.
+std::vector<std::string> shorten_field_names(const std::vector<std::string>& names, std::size_t max_bytes = 10);
+
+}  // namespace planmap::layers

@@ -1,0 +1,68 @@
+#include "tests/support.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
+#include "cli/cli.hpp"
+
+namespace planmap::test {
+
+fs::path project_root() { return fs::path(PLANMAP_SOURCE_DIR); }
+
+fs::path shared_data() {
+    if (const char* env = std::getenv("PLANMAP_SHARED_DATA"); env && *env) return fs::path(env);
+    fs::path p = project_root().parent_path() / "shared" / "data";
+    return fs::exists(p) ? p : fs::path();
+}
+
+fs::path project_data() {
+    fs::path p = project_root() / "data";
+    return fs::exists(p) ? p : fs::path();
+}
+
+TempDir::TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("planmap-test-" + std::to_string(rd()));
+    fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+CliResult run(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    int code = cli::run_cli(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+std::vector<std::string> list_files(const fs::path& dir) {
+    std::vector<std::string> out;
+    if (!fs::exists(dir)) return out;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) out.push_back(fs::relative(e.path(), dir).string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string fingerprint(const fs::path& dir) {
+    std::string fp;
+    for (const auto& name : list_files(dir)) {
+        fs::path p = dir / name;
+        if (!fs::is_regular_file(p)) continue;
+        std::string bytes = read_file(p);
+        fp += name + ":" + std::to_string(bytes.size()) + ":" + std::to_string(std::hash<std::string>{}(bytes)) + "\n";
+    }
+    return fp;
+}
+
+}  // namespace planmap::test

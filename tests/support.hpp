@@ -1,0 +1,52 @@
+// Helpers shared by the test programs: where the data beside the project is, temporary folders,
+// and running the CLI in-process.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace planmap::test {
+
+namespace fs = std::filesystem;
+
+// ../shared/data beside the project (or $PLANMAP_SHARED_DATA); empty path when absent.
+fs::path shared_data();
+// The project's own data folder filled by scripts/setup.sh (data/); empty path when absent.
+fs::path project_data();
+fs::path project_root();
+
+#define PLANMAP_REQUIRE_SHARED(path_var, rel)                                                 \
+    const auto path_var = ::planmap::test::shared_data() / (rel);                             \
+    if (::planmap::test::shared_data().empty() || !std::filesystem::exists(path_var))         \
+    GTEST_SKIP() << "shared test data not present: " << (rel)
+
+// A fresh temporary folder removed at destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const fs::path& path() const { return path_; }
+    fs::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    fs::path path_;
+};
+
+struct CliResult {
+    int code = 0;
+    std::string out;
+    std::string err;
+};
+CliResult run(const std::vector<std::string>& args);
+
+// Lists every file below a folder (relative names), to prove nothing was left behind.
+std::vector<std::string> list_files(const fs::path& dir);
+std::string read_file(const fs::path& p);
+// A byte-for-byte fingerprint of the files of a folder, to prove inputs are unchanged.
+std::string fingerprint(const fs::path& dir);
+
+}  // namespace planmap::test
