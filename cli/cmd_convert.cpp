@@ -32,6 +32,7 @@ void add_convert(CLI::App& app, Context& ctx) {
             std::size_t features = 0;
             for (auto& l : ds.layers) {
                 features += l.size();
+                print_warnings(ctx.err, l.warnings);
                 std::optional<geo::Crs> to = target;
                 if (opts->t_crs == "auto") {
                     if (!l.crs()) throw crs_error("layer '" + l.name() + "' has no CRS; give --s-crs");

@@ -31,6 +31,7 @@ nlohmann::json layer_json(const layers::Layer& l) {
         j["fields"].push_back(fj);
     }
     j["notes"] = notes_json(l.notes);
+    j["warnings"] = l.warnings;
     return j;
 }
 
@@ -78,6 +79,7 @@ void add_info(CLI::App& app, Context& ctx) {
                 for (const auto& f : l.fields()) ctx.out << " " << f.name << " (" << layers::to_string(f.type) << ")";
                 ctx.out << "\n";
                 print_notes(ctx.out, l.notes, ctx.verbose ? 1000 : 10);
+                print_warnings(ctx.err, l.warnings);
             }
         };
     });

@@ -19,4 +19,8 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
     if (notes.size() > limit) out << "  … and " << notes.size() - limit << " more (--verbose lists all)\n";
 }
 
+void print_warnings(std::ostream& err, const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings) err << "planmap: warning: " << w << "\n";
+}
+
 }  // namespace planmap::cli

@@ -95,15 +95,16 @@ bool plausible_gbk(std::string_view bytes) {
     return non_ascii > 0 && cjk * 10 >= non_ascii * 9;
 }
 
-std::string dbf_text_bytes(const std::string& dbf_path, std::size_t max_bytes) {
+std::vector<std::string> dbf_record_texts(const std::string& dbf_path, std::size_t max_bytes) {
+    std::vector<std::string> records;
     std::ifstream in(dbf_path, std::ios::binary);
-    if (!in) return {};
+    if (!in) return records;
     unsigned char header[32];
-    if (!in.read(reinterpret_cast<char*>(header), 32)) return {};
+    if (!in.read(reinterpret_cast<char*>(header), 32)) return records;
     std::uint32_t nrec = header[4] | (header[5] << 8) | (header[6] << 16) | (static_cast<std::uint32_t>(header[7]) << 24);
     std::uint16_t header_len = static_cast<std::uint16_t>(header[8] | (header[9] << 8));
     std::uint16_t rec_len = static_cast<std::uint16_t>(header[10] | (header[11] << 8));
-    if (header_len < 33 || rec_len == 0) return {};
+    if (header_len < 33 || rec_len == 0) return records;
     struct Col {
         std::size_t offset, len;
     };
@@ -116,11 +117,12 @@ std::string dbf_text_bytes(const std::string& dbf_path, std::size_t max_bytes) {
         if (d[11] == 'C') cols.push_back({offset, len + (static_cast<std::size_t>(d[17]) << 8)});
         offset += len;
     }
-    std::string out;
     in.seekg(header_len);
     std::vector<char> rec(rec_len);
-    for (std::uint32_t r = 0; r < nrec && out.size() < max_bytes; ++r) {
+    std::size_t total = 0;
+    for (std::uint32_t r = 0; r < nrec && total < max_bytes; ++r) {
         if (!in.read(rec.data(), rec_len)) break;
+        std::string out;
         for (const auto& c : cols) {
             if (c.offset + c.len > rec.size()) continue;
             std::string_view field(rec.data() + c.offset, c.len);
@@ -129,8 +131,26 @@ std::string dbf_text_bytes(const std::string& dbf_path, std::size_t max_bytes) {
             out.append(field.substr(0, end + 1));
             out.push_back('\n');
         }
+        total += out.size();
+        records.push_back(std::move(out));
     }
-    return out;
+    return records;
+}
+
+namespace {
+bool has_non_ascii(const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+}  // namespace
+
+std::vector<std::size_t> mixed_encoding_records(const std::vector<std::string>& records) {
+    std::vector<std::size_t> utf8, other;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (!has_non_ascii(records[i])) continue;
+        (is_valid_utf8(records[i]) ? utf8 : other).push_back(i);
+    }
+    if (utf8.empty() || other.empty()) return {};
+    return utf8.size() <= other.size() ? utf8 : other;
 }
 
 EncodingChoice shapefile_encoding(const std::string& shp_path, const std::optional<std::string>& forced) {
@@ -166,7 +186,8 @@ EncodingChoice shapefile_encoding(const std::string& shp_path, const std::option
             if (ldid == 0x03) return {"CP1252", "ldid", std::string("LDID ") + hex};
         }
     }
-    std::string bytes = dbf_text_bytes(dbf.string());
+    std::string bytes;
+    for (const auto& r : dbf_record_texts(dbf.string())) bytes += r;
     if (is_valid_utf8(bytes)) {
         bool ascii = std::all_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
         return {"UTF-8", "detected", ascii ? "ASCII only" : "valid UTF-8"};

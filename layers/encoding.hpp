@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace planmap::layers {
 
@@ -27,7 +28,11 @@ bool plausible_gbk(std::string_view bytes);
 // character fields. `forced` (from --encoding) wins over all of them.
 EncodingChoice shapefile_encoding(const std::string& shp_path, const std::optional<std::string>& forced);
 
-// Reads the text fields of a DBF file as raw bytes, concatenated (for detection).
-std::string dbf_text_bytes(const std::string& dbf_path, std::size_t max_bytes = 1 << 20);
+// The text fields of a DBF file as raw bytes, one string per record (for detection).
+std::vector<std::string> dbf_record_texts(const std::string& dbf_path, std::size_t max_bytes = 1 << 20);
+
+// Records whose non-ASCII text is valid UTF-8 while others' is not: one file, two encodings.
+// Returns the 0-based record numbers of the minority kind (empty when the file is consistent).
+std::vector<std::size_t> mixed_encoding_records(const std::vector<std::string>& records);
 
 }  // namespace planmap::layers

@@ -83,6 +83,7 @@ public:
     std::string encoding = "UTF-8";
     std::string encoding_source;  // "cpg", "ldid", "detected", "option", "format"
     std::vector<FeatureNote> notes;
+    std::vector<std::string> warnings;  // layer-level problems (e.g. mixed attribute encodings)
     std::size_t invalid_geometries = 0;  // counted on import (repaired or removed)
 
 private:

@@ -89,7 +89,7 @@ FieldType field_type(OGRFieldType t) {
     }
 }
 
-geo::GeomPtr to_geos(OGRGeometry* g) {
+geo::GeomPtr to_geos(OGRGeometry* g, bool& closed_rings) {
     std::unique_ptr<OGRGeometry> linear;
     if (g->hasCurveGeometry()) {
         linear.reset(g->getLinearGeometry());
@@ -97,24 +97,37 @@ geo::GeomPtr to_geos(OGRGeometry* g) {
     }
     if (g->getCoordinateDimension() != 2 || g->IsMeasured()) g->flattenTo2D();
     OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
-    if (flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbGeometryCollection) g->closeRings();
+    if (flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbGeometryCollection) {
+        auto before = g->WkbSize();
+        g->closeRings();
+        closed_rings = g->WkbSize() != before;
+    }
     std::vector<unsigned char> buf(g->WkbSize());
     g->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
     return geo::from_wkb(buf.data(), buf.size());
 }
 
-bool finite_coords(const GEOSGeometry* g) {
+// Coordinates beyond a billion units are not on Earth in any CRS planmap reads (metres or degrees).
+constexpr double kMaxCoordinate = 1e9;
+
+bool plausible_coords(const GEOSGeometry* g) {
     auto e = geo::envelope(g);
-    return e.empty || (std::isfinite(e.minx) && std::isfinite(e.miny) && std::isfinite(e.maxx) && std::isfinite(e.maxy));
+    auto ok = [](double v) { return std::isfinite(v) && std::abs(v) <= kMaxCoordinate; };
+    return e.empty || (ok(e.minx) && ok(e.miny) && ok(e.maxx) && ok(e.maxy));
 }
 
 // Checks one geometry; repairs it when asked. Returns the geometry to keep (possibly null).
 geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, bool repair) {
     if (!g) return g;
-    if (!finite_coords(g.get())) {
+    if (!plausible_coords(g.get())) {
         ++layer.invalid_geometries;
-        layer.notes.push_back({layer.name(), fid, "non-finite coordinate (NaN or infinity)", "geometry removed"});
+        layer.notes.push_back({layer.name(), fid, "coordinate not finite or beyond 1e9 (NaN, infinity or garbage)",
+                               "geometry removed"});
         return nullptr;
+    }
+    if (geo::is_empty(g.get())) {
+        layer.notes.push_back({layer.name(), fid, "empty geometry", "kept (empty)"});
+        return g;
     }
     std::string reason = geo::invalid_reason(g.get());
     if (reason.empty()) return g;
@@ -157,7 +170,8 @@ Layer make_layer(OGRLayer* l, const ReadOptions& opt) {
     return Layer(l->GetName(), std::move(fields), std::move(crs), geometry_type_name(l->GetGeomType()));
 }
 
-void add_feature(Layer& layer, OGRFeature& f, bool repair) {
+// geometry_text_field: for CSV, the index of the kept WKT column (to report text GDAL could not parse).
+void add_feature(Layer& layer, OGRFeature& f, bool repair, int geometry_text_field = -1) {
     Feature out;
     out.fid = f.GetFID() == OGRNullFID ? static_cast<std::int64_t>(layer.size()) : f.GetFID();
     out.values.resize(layer.fields().size());
@@ -172,15 +186,30 @@ void add_feature(Layer& layer, OGRFeature& f, bool repair) {
     }
     if (OGRGeometry* g = f.GetGeometryRef()) {
         geo::GeomPtr geom;
+        bool closed = false;
         try {
-            geom = to_geos(g);
+            geom = to_geos(g, closed);
+            if (closed) layer.notes.push_back({layer.name(), out.fid, "ring not closed", "closed"});
         } catch (const geometry_error& e) {
             ++layer.invalid_geometries;
             layer.notes.push_back({layer.name(), out.fid, e.what(), "geometry removed"});
         }
         out.geometry = check_geometry(std::move(geom), layer, out.fid, repair);
+    } else if (geometry_text_field >= 0 && f.IsFieldSetAndNotNull(geometry_text_field) &&
+               *f.GetFieldAsString(geometry_text_field) != '\0') {
+        ++layer.invalid_geometries;
+        std::string text = f.GetFieldAsString(geometry_text_field);
+        if (text.size() > 60) text = text.substr(0, 60) + "…";
+        layer.notes.push_back({layer.name(), out.fid, "unreadable geometry text '" + text + "'", "no geometry"});
+    } else if (f.GetDefnRef()->GetGeomFieldCount() > 0) {
+        layer.notes.push_back({layer.name(), out.fid, "null geometry", "kept without geometry"});
     }
     layer.add(std::move(out));
+}
+
+void drop_field(Layer& layer, std::size_t index) {
+    layer.fields().erase(layer.fields().begin() + static_cast<std::ptrdiff_t>(index));
+    for (auto& f : layer.features()) f.values.erase(f.values.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
 }  // namespace
@@ -210,14 +239,27 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
     std::string ext = lower_ext(path);
     std::optional<EncodingChoice> enc;
     std::vector<std::string> open_opts;
+    std::optional<geo::Crs> prj_crs;
+    std::vector<std::size_t> mixed;
     if (ext == ".shp" || ext == ".dbf") {
+        fs::path dbf = fs::path(path).replace_extension(".dbf"), prj = fs::path(path).replace_extension(".prj");
+        if (!fs::exists(dbf) && !fs::exists(fs::path(path).replace_extension(".DBF")))
+            throw io_error("cannot read '" + path + "': its attribute file '" + dbf.filename().string() + "' is missing");
+        if (fs::exists(prj) && !opt.source_crs) {
+            try {
+                prj_crs = geo::Crs::parse(prj.string());
+            } catch (const crs_error& e) {
+                throw crs_error("'" + prj.string() + "': " + e.what());
+            }
+        }
         enc = shapefile_encoding(path, opt.encoding);
         open_opts.push_back("ENCODING=" + enc->encoding);
+        if (!opt.encoding) mixed = mixed_encoding_records(dbf_record_texts(dbf.string()));
     } else if (ext == ".csv") {
         open_opts = {"GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom",
                      "X_POSSIBLE_NAMES=lon,lng,longitude,x,经度",
                      "Y_POSSIBLE_NAMES=lat,latitude,y,纬度",
-                     "KEEP_GEOM_COLUMNS=NO",
+                     "KEEP_GEOM_COLUMNS=YES",
                      "AUTODETECT_TYPE=YES"};
     }
     std::vector<const char*> copts;
@@ -241,6 +283,14 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
     for (auto* l : ds->GetLayers()) {
         if (opt.layer && *opt.layer != l->GetName()) continue;
         Layer layer = make_layer(l, opt);
+        if (prj_crs && !layer.crs()) layer.set_crs(prj_crs);
+        if (!mixed.empty()) {
+            std::string ids;
+            for (std::size_t k = 0; k < mixed.size() && k < 10; ++k) ids += (k ? ", " : "") + std::to_string(mixed[k]);
+            layer.warnings.push_back("mixed attribute encodings in '" + path + "': record(s) " + ids +
+                                     (mixed.size() > 10 ? " …" : "") + " differ from the rest (read as " +
+                                     enc->encoding + "); check them or force one with --encoding");
+        }
         if (enc) {
             layer.encoding = enc->encoding;
             layer.encoding_source = enc->source + " (" + enc->detail + ")";
@@ -263,7 +313,24 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
     } else {
         for (auto& [l, i] : slot) {
             l->ResetReading();
-            for (auto& f : *l) add_feature(out.layers[i], *f, opt.repair);
+            Layer& layer = out.layers[i];
+            int text_field = -1;
+            if (driver == "CSV" && l->GetLayerDefn()->GetGeomFieldCount() > 0) {
+                for (const char* name : {"wkt", "geometry", "geom", "the_geom"}) {
+                    int idx = layer.field_index(name);
+                    if (idx < 0) {
+                        std::string upper(name);
+                        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                        idx = layer.field_index(upper);
+                    }
+                    if (idx >= 0) {
+                        text_field = idx;
+                        break;
+                    }
+                }
+            }
+            for (auto& f : *l) add_feature(layer, *f, opt.repair, text_field);
+            if (text_field >= 0) drop_field(layer, static_cast<std::size_t>(text_field));
         }
     }
     if (!cap.message().empty()) throw io_error("error reading '" + path + "': " + cap.message());

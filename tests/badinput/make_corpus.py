@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Regenerates the bad-input corpus in files/ (committed; run only to change it).
+
+Each case is a folder; cases.toml says what planmap must do with it. Shapefiles are written with
+ogr2ogr (gdal-bin) and then damaged byte by byte here.
+"""
+import os
+import shutil
+import struct
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FILES = os.path.join(HERE, "files")
+
+POLYS = """id,name,WKT
+1,椒江区,"POLYGON((121.40 28.60,121.50 28.60,121.50 28.70,121.40 28.70,121.40 28.60))"
+2,路桥区,"POLYGON((121.30 28.50,121.40 28.50,121.40 28.60,121.30 28.60,121.30 28.50))"
+3,黄岩区,"POLYGON((121.20 28.50,121.30 28.50,121.30 28.60,121.20 28.60,121.20 28.50))"
+"""
+
+
+def case(name):
+    d = os.path.join(FILES, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
+
+
+def write(path, data, mode="w"):
+    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        f.write(data)
+
+
+def shapefile(d, encoding="CP936", srs="EPSG:4490"):
+    csv = os.path.join(d, "src.csv")
+    write(csv, POLYS)
+    args = ["ogr2ogr", "-q", os.path.join(d, "a.shp"), csv, "-nln", "a", "-lco", "ENCODING=" + encoding]
+    if srs:
+        args += ["-a_srs", srs]
+    subprocess.run(args, check=True)
+    os.remove(csv)
+
+
+def dbf(path, rows, width=20):
+    """A minimal dBASE III file with one character field NAME holding raw bytes."""
+    header_len = 32 + 32 + 1
+    rec_len = 1 + width
+    out = struct.pack("<B3BIHH20x", 3, 124, 1, 1, len(rows), header_len, rec_len)
+    out += struct.pack("<11sc4xBB14x", b"NAME", b"C", width, 0)
+    out += b"\x0d"
+    for r in rows:
+        out += b" " + r.ljust(width, b" ")[:width]
+    out += b"\x1a"
+    write(path, out, "wb")
+
+
+def main():
+    shutil.rmtree(FILES, ignore_errors=True)
+    os.makedirs(FILES)
+
+    d = case("shp_missing_shx"); shapefile(d); os.remove(os.path.join(d, "a.shx"))
+    d = case("shp_missing_dbf"); shapefile(d); os.remove(os.path.join(d, "a.dbf"))
+    d = case("shp_truncated_shp"); shapefile(d)
+    p = os.path.join(d, "a.shp"); data = open(p, "rb").read(); write(p, data[: len(data) // 2], "wb")
+    d = case("shp_truncated_dbf"); shapefile(d)
+    p = os.path.join(d, "a.dbf"); data = open(p, "rb").read(); write(p, data[: len(data) // 2], "wb")
+    d = case("shp_bad_prj"); shapefile(d); write(os.path.join(d, "a.prj"), "PROJCS[garbage")
+    d = case("shp_no_prj"); shapefile(d, srs=None)
+    d = case("shp_gbk_nocpg"); shapefile(d); os.remove(os.path.join(d, "a.cpg"))
+    d = case("shp_mixed_encoding"); shapefile(d); os.remove(os.path.join(d, "a.cpg"))
+    dbf(os.path.join(d, "a.dbf"), ["椒江区".encode("gbk"), "路桥区".encode("utf-8"), "黄岩区".encode("gbk")])
+
+    d = case("csv_nan_inf_huge")
+    write(os.path.join(d, "p.csv"), 'id,WKT\n1,"POINT (nan nan)"\n2,"POINT (1e308 1e308)"\n3,"POINT (inf 0)"\n4,"POINT (121.4 28.6)"\n')
+    fc = '{"type":"FeatureCollection","features":[%s]}'
+    d = case("geojson_empty_null")
+    write(os.path.join(d, "e.geojson"), fc % ('{"type":"Feature","properties":{"id":1},"geometry":null},'
+                                              '{"type":"Feature","properties":{"id":2},"geometry":{"type":"Polygon","coordinates":[]}}'))
+    d = case("geojson_self_intersecting")
+    write(os.path.join(d, "s.geojson"), fc % '{"type":"Feature","properties":{"id":7},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,2],[2,0],[0,2],[0,0]]]}}')
+    d = case("geojson_unclosed_ring")
+    write(os.path.join(d, "u.geojson"), fc % '{"type":"Feature","properties":{"id":3},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}')
+    d = case("geojson_zero_features")
+    write(os.path.join(d, "z.geojson"), fc % "")
+    d = case("geojson_truncated")
+    write(os.path.join(d, "t.geojson"), (fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[1,2]}}')[:60])
+    d = case("gpkg_truncated")
+    subprocess.run(["ogr2ogr", "-q", os.path.join(d, "g.gpkg"), os.path.join(FILES, "geojson_self_intersecting", "s.geojson")], check=True)
+    p = os.path.join(d, "g.gpkg"); data = open(p, "rb").read(); write(p, data[:3000], "wb")
+    d = case("empty_file")
+    write(os.path.join(d, "x.shp"), "")
+    d = case("empty_folder")
+    write(os.path.join(d, "README"), "a folder with no data in it\n")
+    d = case("good_geojson")
+    write(os.path.join(d, "g.geojson"), fc % '{"type":"Feature","properties":{"id":1,"name":"椒江"},"geometry":{"type":"Point","coordinates":[121.4,28.6]}}')
+
+
+if __name__ == "__main__":
+    main()
