@@ -78,7 +78,7 @@ struct PlanSelector {
     std::vector<std::string> ids;
     std::string kind, parent;
     std::vector<std::pair<std::string, std::string>> where;
-    bool empty() const { return ids.empty() && kind.empty() && parent.empty(); }
+    bool empty() const { return ids.empty() && kind.empty() && parent.empty() && where.empty(); }
 };
 
 struct PlanCheck {

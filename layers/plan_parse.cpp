@@ -372,7 +372,7 @@ public:
         };
         if (c.type == "count") {
             need(c.expect.has_value() || !c.names.empty(), "'expect' or 'names'");
-            need(!c.select.empty(), "'elements', 'kind' or 'parent'");
+            need(!c.select.empty(), "'elements', 'kind', 'parent' or 'where'");
         } else if (c.type == "partition") {
             need(!c.select.empty() && !c.of.empty(), "members ('elements' or 'kind') and 'of'");
         } else if (c.type == "inside") {
