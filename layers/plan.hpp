@@ -43,6 +43,7 @@ struct PlanGeometry {
     // select: features of a base layer whose `field` equals one of `values`.
     std::string base, field;
     std::vector<std::string> values;
+    bool select_all = false;  // select: every feature of the base layer
     // op: union, hull, buffer, corridor, annulus, polygon, boundary, enclosed_ring, chain, clip,
     // difference, largest_part, voronoi.
     std::string op;

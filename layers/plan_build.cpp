@@ -73,7 +73,12 @@ public:
             if (!std::filesystem::exists(b.resolved))
                 throw file_error(plan_.file, b.line,
                                  "base '" + b.id + "': '" + b.resolved + "' does not exist (run scripts/setup.sh to fill data/)");
-            Layer l = read_layer(b.resolved, ro);
+            Layer l;
+            try {
+                l = read_layer(b.resolved, ro);
+            } catch (const error& e) {
+                throw file_error(plan_.file, b.line, "base '" + b.id + "': " + e.what());
+            }
             if (!l.crs()) throw file_error(plan_.file, b.line, "base '" + b.id + "': the data has no CRS; give 'crs'");
             if (l.field_index(b.name_field) < 0)
                 throw file_error(plan_.file, b.line, "base '" + b.id + "': no field '" + b.name_field + "' in " + b.resolved);
@@ -153,6 +158,11 @@ private:
         std::string field = g.field.empty() ? b->name_field : g.field;
         if (l.field_index(field) < 0) fail(e, "base '" + g.base + "' has no field '" + field + "'");
         std::vector<std::size_t> out;
+        if (g.select_all) {
+            for (std::size_t i = 0; i < l.size(); ++i)
+                if (l.features()[i].geometry) out.push_back(i);
+            if (out.empty()) fail(e, "base '" + g.base + "' has no geometries");
+        }
         for (const auto& want : g.values) {
             std::size_t before = out.size();
             for (std::size_t i = 0; i < l.size(); ++i) {

@@ -226,7 +226,7 @@ public:
             g.source = PlanGeometry::Source::select;
             const auto* st = n->as_table();
             if (!st) fail(line_of(*n), what, "'select' must be a table {base = …, name = …}");
-            known_keys(*st, {"base", "name", "names", "field", "value", "values"}, what);
+            known_keys(*st, {"base", "name", "names", "field", "value", "values", "all"}, what);
             g.base = str(*st, "base", what, true);
             g.field = str(*st, "field", what, false);
             for (const char* k : {"name", "names", "value", "values"}) {
@@ -238,7 +238,9 @@ public:
                     }
                 }
             }
-            if (g.values.empty()) fail(line_of(*n), what, "'select' needs name(s) or value(s)");
+            g.select_all = boolean(*st, "all", what, false);
+            if (g.values.empty() == !g.select_all)
+                fail(line_of(*n), what, "'select' needs name(s) or value(s), or all = true");
             ++sources;
         }
         if (const auto* n = t.get("op")) {
