@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -100,23 +101,34 @@ void print_report(std::ostream& out, const layers::Plan& plan, const layers::Pla
         << "\n";
 }
 
-void write_json_atomic(const nlohmann::json& j, const std::string& path) {
-    fs::path target(path);
-    fs::path tmp = target;
-    tmp += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream o(tmp, std::ios::binary);
-        if (!o) throw io_error("cannot write '" + path + "'");
-        o << j.dump(2) << "\n";
-        if (!o) throw io_error("cannot write '" + path + "'");
+// A file written beside its target and renamed into place by commit(); removed if never committed.
+class PendingFile {
+public:
+    PendingFile(const std::string& path, const std::string& content) : target_(path), tmp_(path) {
+        tmp_ += ".tmp-" + std::to_string(::getpid());
+        std::ofstream o(tmp_, std::ios::binary);
+        if (o) o << content;
+        if (!o) {
+            std::error_code ec;
+            fs::remove(tmp_, ec);
+            throw io_error("cannot write '" + path + "'");
+        }
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp);
-        throw io_error("cannot write '" + path + "': " + ec.message());
+    ~PendingFile() {
+        std::error_code ec;
+        if (!committed_) fs::remove(tmp_, ec);
     }
-}
+    void commit() {
+        std::error_code ec;
+        fs::rename(tmp_, target_, ec);
+        if (ec) throw io_error("cannot write '" + target_.string() + "': " + ec.message());
+        committed_ = true;
+    }
+
+private:
+    fs::path target_, tmp_;
+    bool committed_ = false;
+};
 
 }  // namespace
 
@@ -148,8 +160,12 @@ void add_build(CLI::App& app, Context& ctx) {
             }
             std::vector<const layers::Layer*> ls;
             for (const auto& l : built.layers) ls.push_back(&l);
+            // The report is written first (beside its target) so that a report that cannot be
+            // written leaves no GeoPackage behind either.
+            std::optional<PendingFile> report;
+            if (!opts->report.empty()) report.emplace(opts->report, report_json(plan, built, opts->output).dump(2) + "\n");
             auto rep = layers::write(ls, opts->output);
-            if (!opts->report.empty()) write_json_atomic(report_json(plan, built, opts->output), opts->report);
+            if (report) report->commit();
             if (!ctx.quiet) {
                 std::size_t total = 0;
                 for (const auto& l : built.layers) total += l.size();

@@ -66,6 +66,7 @@ struct PlanGeometry {
 struct PlanElement {
     std::string id, kind, name_zh, name_en, parent, precision, source_ref;
     bool inferred = false;
+    bool helper = false;  // a construction other elements use, not written to the output
     std::vector<std::pair<std::string, Value>> attributes;  // in file order
     PlanGeometry geometry;
     std::string within;  // authored geometry must lie inside this element (points: the plan's district by default)

@@ -342,8 +342,9 @@ private:
             }
         }
         auto outside = geo::difference(g, w);
-        fail(e, what + " leaves '" + e.within + "' (" + fmt(geo::length(outside.get()) + std::sqrt(geo::area(outside.get())), 0) +
-                    " m outside)");
+        std::string amount = geo::dimension(g) == 2 ? fmt(geo::area(outside.get()) / 1e6, 3) + " km²"
+                                                    : fmt(geo::length(outside.get()), 0) + " m";
+        fail(e, what + " leaves '" + e.within + "' (" + amount + " of it outside)");
     }
 
     const Plan& plan_;
@@ -555,7 +556,8 @@ std::string layer_geometry_type(const std::vector<const GEOSGeometry*>& gs) {
 std::vector<Layer> make_layers(const Plan& plan, std::map<std::string, geo::GeomPtr>& geoms, const geo::Crs& analysis,
                                const geo::Crs& output) {
     std::map<std::string, std::vector<const PlanElement*>> by_kind;
-    for (const auto& e : plan.elements) by_kind[e.kind].push_back(&e);
+    for (const auto& e : plan.elements)
+        if (!e.helper) by_kind[e.kind].push_back(&e);
     geo::Transformer tr(analysis, output);
     std::vector<Layer> layers;
     for (const auto& [kind, els] : by_kind) {

@@ -162,7 +162,7 @@ public:
 
     PlanElement element(const toml::table& t, const std::string& district) const {
         static const std::set<std::string> keys = {
-            "id", "kind", "name_zh", "name_en", "parent", "precision", "source_ref", "inferred", "within", "attributes",
+            "id", "kind", "name_zh", "name_en", "parent", "precision", "source_ref", "inferred", "helper", "within", "attributes",
             "point", "points", "line", "lines", "polygon", "select", "op", "members", "of", "by", "outer", "inner",
             "boundary", "seed", "distance_m", "side", "snap_m", "buffer_m", "clip", "smooth"};
         PlanElement e;
@@ -182,6 +182,7 @@ public:
                  "precision must be one of " + join(plan_precisions(), ", ") + ", not '" + e.precision + "'");
         e.source_ref = str(t, "source_ref", what, true);
         e.inferred = boolean(t, "inferred", what, false);
+        e.helper = boolean(t, "helper", what, false);
         if (const auto* a = t.get("attributes")) {
             const auto* at = a->as_table();
             if (!at) fail(line_of(*a), what, "'attributes' must be a table");

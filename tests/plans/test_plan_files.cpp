@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "geo/error.hpp"
+#include "layers/io.hpp"
 #include "layers/plan.hpp"
 #include "tests/support.hpp"
 
@@ -164,4 +165,30 @@ TEST(PlanFiles, ParseGivesDependencyOrder) {
     auto built = layers::build_plan(plan);
     EXPECT_EQ(built.counts.at("zone"), 1u);
     EXPECT_EQ(built.counts.at("node"), 1u);
+}
+
+TEST(PlanFiles, AnalysisCrsOutputAndHelpersLeftOut) {
+    test::TempDir out;
+    test::TempDir in;
+    std::ofstream(in / "plan.toml") << std::string(kHeader) << point_element("a")
+                                    << point_element("h", "helper = true\n");
+    auto r = test::run({"build", (in / "plan.toml").string(), "-o", (out / "o.gpkg").string(), "--crs", "analysis"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto ds = layers::read((out / "o.gpkg").string());
+    ASSERT_EQ(ds.layers.size(), 1u);
+    EXPECT_EQ(ds.layers[0].size(), 1u) << "the helper element was written";
+    ASSERT_TRUE(ds.layers[0].crs());
+    EXPECT_EQ(ds.layers[0].crs()->label(), "EPSG:4549");  // 3-degree GK zone of 121.4°E: central meridian 120°E
+    auto e = ds.layers[0].extent();
+    EXPECT_GT(e.minx, 1000.0);  // metres, not degrees
+}
+
+TEST(PlanFiles, UnwritableReportLeavesNoGeoPackage) {
+    test::TempDir in, out;
+    std::ofstream(in / "plan.toml") << std::string(kHeader) << point_element("a");
+    auto r = test::run({"build", (in / "plan.toml").string(), "-o", (out / "o.gpkg").string(), "--report",
+                        (out / "missing-dir" / "r.json").string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("r.json"), std::string::npos) << r.err;
+    EXPECT_TRUE(test::list_files(out.path()).empty());
 }
