@@ -69,6 +69,11 @@ nlohmann::json report_json(const layers::Plan& plan, const layers::PlanBuild& b,
     j["checks"] = checks;
     j["errors"] = b.errors();
     j["warnings"] = b.warnings_failed();
+    nlohmann::json unplaced = nlohmann::json::array();
+    for (const auto* e : b.unplaced)
+        unplaced.push_back({{"id", e->id}, {"kind", e->kind}, {"name_zh", e->name_zh}, {"name_en", e->name_en},
+                            {"parent", e->parent}, {"source_ref", e->source_ref}, {"line", e->line}});
+    j["unplaced"] = unplaced;
     j["notes"] = notes_json(b.notes);
     j["crs_warnings"] = b.warnings;
     nlohmann::json t = nlohmann::json::object();
@@ -93,6 +98,11 @@ void print_report(std::ostream& out, const layers::Plan& plan, const layers::Pla
     out << "  layers:";
     for (const auto& [k, n] : b.counts) out << " " << k << "=" << n;
     out << "\n";
+    if (!b.unplaced.empty()) {
+        out << "  without geometry (in the report, not in the layers): " << b.unplaced.size() << " -";
+        for (std::size_t i = 0; i < b.unplaced.size(); ++i) out << (i ? ", " : " ") << b.unplaced[i]->id;
+        out << "\n";
+    }
     for (const auto& c : b.checks) {
         const char* tag = c.passed ? "ok  " : (c.severity == "warning" ? "WARN" : "FAIL");
         out << "  [" << tag << "] " << c.name << " (" << c.type << ", line " << c.line << "): " << c.detail << "\n";

@@ -137,6 +137,9 @@ struct PlanBuild {
     std::vector<Layer> layers;           // one per kind, sorted by kind
     std::vector<CheckResult> checks;
     std::map<std::string, std::size_t> counts;  // features per kind
+    // Elements without geometry (named in the text, never placed): kept out of the layers so
+    // that every written feature has a valid geometry, listed here and in the report.
+    std::vector<const PlanElement*> unplaced;
     std::vector<std::string> files_read;
     std::vector<FeatureNote> notes;      // repairs made while importing base data
     std::vector<std::string> warnings;   // CRS warnings and the like

@@ -557,7 +557,7 @@ std::vector<Layer> make_layers(const Plan& plan, std::map<std::string, geo::Geom
                                const geo::Crs& output) {
     std::map<std::string, std::vector<const PlanElement*>> by_kind;
     for (const auto& e : plan.elements)
-        if (!e.helper) by_kind[e.kind].push_back(&e);
+        if (!e.helper && geoms[e.id]) by_kind[e.kind].push_back(&e);
     geo::Transformer tr(analysis, output);
     std::vector<Layer> layers;
     for (const auto& [kind, els] : by_kind) {
@@ -632,6 +632,8 @@ PlanBuild build_plan(const Plan& plan, const BuildOptions& options) {
     out.output_crs = output;
     out.layers = make_layers(plan, ev.geoms(), analysis, output);
     for (const auto& l : out.layers) out.counts[l.name()] = l.size();
+    for (const auto& e : plan.elements)
+        if (!e.helper && !ev.geom(e.id)) out.unplaced.push_back(&e);
     out.timings_ms.emplace_back("layers", ms_since(t3));
     return out;
 }
