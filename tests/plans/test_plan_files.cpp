@@ -27,6 +27,12 @@ std::string point_element(const std::string& id, const std::string& extra = "") 
            "point = [121.4, 28.6]\n" + extra;
 }
 
+// A zone element whose geometry keys are given as TOML lines.
+std::string zone_element(const std::string& id, const std::string& geometry) {
+    return "\n[[element]]\nid = \"" + id +
+           "\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\nprecision = \"schematic\"\nsource_ref = \"x\"\n" + geometry;
+}
+
 struct Broken {
     test::TempDir in, out;
     test::CliResult r;
@@ -62,9 +68,8 @@ TEST(PlanFiles, SyntaxError) {
 }
 
 TEST(PlanFiles, UnknownReference) {
-    std::string text = std::string(kHeader) + point_element("a") +
-                       "\n[[element]]\nid = \"u\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\n"
-                       "precision = \"schematic\"\nsource_ref = \"x\"\nop = \"union\"\nmembers = [\"a\", \"nowhere\"]\n";
+    std::string text =
+        std::string(kHeader) + point_element("a") + zone_element("u", "op = \"union\"\nmembers = [\"a\", \"nowhere\"]\n");
     Broken b(text);
     b.expect_failure(16, "element 'u': unknown element 'nowhere'");
 }
@@ -76,8 +81,7 @@ TEST(PlanFiles, UnknownParent) {
 
 TEST(PlanFiles, DependencyCycleNamesItsElements) {
     auto el = [](const std::string& id, const std::string& of) {
-        return "\n[[element]]\nid = \"" + id + "\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\n"
-               "precision = \"schematic\"\nsource_ref = \"x\"\nop = \"buffer\"\nof = \"" + of + "\"\ndistance_m = 10\n";
+        return zone_element(id, "op = \"buffer\"\nof = \"" + of + "\"\ndistance_m = 10\n");
     };
     Broken b(std::string(kHeader) + el("a", "b") + el("b", "c") + el("c", "a"));
     EXPECT_EQ(b.r.code, 1);
@@ -106,9 +110,7 @@ TEST(PlanFiles, MissingRequiredField) {
 
 TEST(PlanFiles, InvalidAuthoredGeometry) {
     std::string text = std::string(kHeader) +
-                       "\n[[element]]\nid = \"bow\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\n"
-                       "precision = \"schematic\"\nsource_ref = \"x\"\n"
-                       "polygon = [[121.0, 28.0], [121.1, 28.1], [121.1, 28.0], [121.0, 28.1]]\n";
+                       zone_element("bow", "polygon = [[121.0, 28.0], [121.1, 28.1], [121.1, 28.0], [121.0, 28.1]]\n");
     Broken b(text);
     b.expect_failure(7, "element 'bow': invalid geometry");
 }
@@ -121,8 +123,7 @@ TEST(PlanFiles, InvalidDerivationAnnulusOfOpenRing) {
     std::string text = std::string(kHeader) +
                        line("outer", "[[121.0, 28.0], [121.2, 28.0], [121.2, 28.2], [121.0, 28.2]]") +
                        line("inner", "[[121.05, 28.05], [121.1, 28.05], [121.1, 28.1], [121.05, 28.05]]") +
-                       "\n[[element]]\nid = \"a\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\n"
-                       "precision = \"schematic\"\nsource_ref = \"x\"\nop = \"annulus\"\nouter = \"outer\"\ninner = \"inner\"\n";
+                       zone_element("a", "op = \"annulus\"\nouter = \"outer\"\ninner = \"inner\"\n");
     Broken b(text);
     b.expect_failure(25, "element 'a': not a closed ring");
 }
@@ -153,10 +154,8 @@ TEST(PlanFiles, PointOutsideItsDistrict) {
 }
 
 TEST(PlanFiles, ParseGivesDependencyOrder) {
-    std::string text = std::string(kHeader) +
-                       "\n[[element]]\nid = \"z\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\n"
-                       "precision = \"schematic\"\nsource_ref = \"x\"\nop = \"buffer\"\nof = \"a\"\ndistance_m = 100\n" +
-                       point_element("a");
+    std::string text =
+        std::string(kHeader) + zone_element("z", "op = \"buffer\"\nof = \"a\"\ndistance_m = 100\n") + point_element("a");
     auto plan = layers::parse_plan_text(text, "mem.toml");
     auto order = layers::dependency_order(plan);
     ASSERT_EQ(order.size(), 2u);
