@@ -193,15 +193,29 @@ TEST(SeedPlans, JinanOldCityInsideTheAnnulusHole) {
 
 TEST(SeedPlans, JiaojiangAxisHasSixCities) {
     BUILD_OR_SKIP(b, "jiaojiang");
-    EXPECT_EQ(b->names("node", "parent", "axis"),
+    EXPECT_EQ(b->names("zone", "parent", "axis"),
               (std::vector<std::string>{"前所江城", "江岸尚城", "海门卫城", "白云悦城", "章安古城", "葭沚水城"}));
+    // Each city lies on its bank and holds its centre.
+    auto zones = b->metric_geoms("zone");
+    auto banks = b->metric_geoms("bank");
+    auto nodes = b->metric_geoms("node");
+    const auto& z = b->layer("zone");
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        if (layers::value_to_string(z.value(i, "parent")) != "axis") continue;
+        std::string id = layers::value_to_string(z.value(i, "id"));
+        std::string bank = layers::value_to_string(z.value(i, "bank")) == "南" ? "bank_south" : "bank_north";
+        auto outside = geo::difference(zones.at(id).get(), banks.at(bank).get());
+        EXPECT_LT(geo::area(outside.get()), 1.0) << id;
+        EXPECT_EQ(GEOSCovers_r(geo::geos_context(), zones.at(id).get(), nodes.at(id + "_centre").get()), 1) << id;
+    }
     auto centre = std::move(b->metric_geoms("centre").at("chain_centre"));
     auto mainland = std::move(b->metric_geoms("area").at("mainland"));
     EXPECT_EQ(GEOSIntersects_r(geo::geos_context(), centre.get(), mainland.get()), 0) << "chain centre not offshore";
-    auto zones = b->metric_geoms("zone");
-    EXPECT_EQ(zones.size(), 2u);
-    const auto& z = b->layer("zone");
-    for (std::size_t i = 0; i < z.size(); ++i) EXPECT_EQ(layers::value_to_string(z.value(i, "inferred")), "1");
+    EXPECT_EQ(zones.size(), 8u);
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        std::string id = layers::value_to_string(z.value(i, "id"));
+        if (id == "yicheng" || id == "yiqu") EXPECT_EQ(layers::value_to_string(z.value(i, "inferred")), "1") << id;
+    }
     auto greenways = b->metric_geoms("greenway");
     EXPECT_TRUE(geo::is_closed_ring(greenways.at("greenway_ring").get()));
 }
