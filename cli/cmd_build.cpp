@@ -1,0 +1,191 @@
+// planmap build PLAN -o OUT.gpkg [--report report.json] [--crs cgcs2000|analysis]: evaluates a plan
+// file into one layer per element kind and runs the plan's checks. Nothing is written on failure.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "cli/cli.hpp"
+#include "cli/report.hpp"
+#include "geo/error.hpp"
+#include "layers/io.hpp"
+#include "layers/plan.hpp"
+
+namespace planmap::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The SOURCE.txt that describes where a data file came from: in its folder or the one above
+// (data/boundaries/x.geojson → data/SOURCE.txt).
+std::string data_source_of(const std::string& file) {
+    fs::path dir = fs::path(file).parent_path();
+    for (int i = 0; i < 2 && !dir.empty(); ++i, dir = dir.parent_path()) {
+        std::ifstream in(dir / "SOURCE.txt");
+        if (in) {
+            std::stringstream ss;
+            ss << in.rdbuf();
+            std::string s = ss.str();
+            while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+            return s;
+        }
+    }
+    return {};
+}
+
+nlohmann::json report_json(const layers::Plan& plan, const layers::PlanBuild& b, const std::string& output) {
+    nlohmann::json j;
+    j["plan"] = {{"id", plan.id},         {"name_zh", plan.name_zh}, {"name_en", plan.name_en},
+                 {"period", plan.period}, {"source", plan.source},   {"file", plan.file}};
+    j["output"] = output;
+    j["analysis_crs"] = b.analysis_crs ? b.analysis_crs->label() : "";
+    j["output_crs"] = b.output_crs ? b.output_crs->label() : "";
+    nlohmann::json files = nlohmann::json::array();
+    std::vector<std::string> sources;
+    for (const auto& f : b.files_read) {
+        std::string s = data_source_of(f);
+        files.push_back({{"path", f}, {"data_source", s}});
+        if (!s.empty() && std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
+    }
+    j["data"] = {{"files", files}, {"sources", sources}};
+    j["counts"] = b.counts;
+    std::size_t total = 0;
+    for (const auto& [k, n] : b.counts) total += n;
+    j["features"] = total;
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& c : b.checks)
+        checks.push_back({{"name", c.name},
+                          {"type", c.type},
+                          {"severity", c.severity},
+                          {"passed", c.passed},
+                          {"detail", c.detail},
+                          {"line", c.line}});
+    j["checks"] = checks;
+    j["errors"] = b.errors();
+    j["warnings"] = b.warnings_failed();
+    nlohmann::json unplaced = nlohmann::json::array();
+    for (const auto* e : b.unplaced)
+        unplaced.push_back({{"id", e->id}, {"kind", e->kind}, {"name_zh", e->name_zh}, {"name_en", e->name_en},
+                            {"parent", e->parent}, {"source_ref", e->source_ref}, {"line", e->line}});
+    j["unplaced"] = unplaced;
+    j["notes"] = notes_json(b.notes);
+    j["crs_warnings"] = b.warnings;
+    nlohmann::json t = nlohmann::json::object();
+    for (const auto& [k, v] : b.timings_ms) t[k] = std::round(v * 10) / 10;
+    j["timings_ms"] = t;
+    return j;
+}
+
+void print_report(std::ostream& out, const layers::Plan& plan, const layers::PlanBuild& b, bool verbose) {
+    out << "plan " << plan.id << ": " << plan.name_zh << " (" << plan.name_en << ")\n";
+    for (const auto& f : b.files_read) {
+        std::string s = data_source_of(f);
+        out << "  data: " << f << (s.empty() ? "" : " [" + s + "]") << "\n";
+    }
+    if (!b.notes.empty()) {
+        out << "  base data repaired on import: " << b.notes.size() << " feature(s)\n";
+        print_notes(out, b.notes, verbose ? 1000 : 5);
+    }
+    for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
+    out << "  analysis CRS " << (b.analysis_crs ? b.analysis_crs->label() : "") << ", output CRS "
+        << (b.output_crs ? b.output_crs->label() : "") << "\n";
+    out << "  layers:";
+    for (const auto& [k, n] : b.counts) out << " " << k << "=" << n;
+    out << "\n";
+    if (!b.unplaced.empty()) {
+        out << "  without geometry (in the report, not in the layers): " << b.unplaced.size() << " -";
+        for (std::size_t i = 0; i < b.unplaced.size(); ++i) out << (i ? ", " : " ") << b.unplaced[i]->id;
+        out << "\n";
+    }
+    for (const auto& c : b.checks) {
+        const char* tag = c.passed ? "ok  " : (c.severity == "warning" ? "WARN" : "FAIL");
+        out << "  [" << tag << "] " << c.name << " (" << c.type << ", line " << c.line << "): " << c.detail << "\n";
+    }
+    out << "  checks: " << b.checks.size() << ", failed errors " << b.errors() << ", warnings " << b.warnings_failed()
+        << "\n";
+}
+
+// A file written beside its target and renamed into place by commit(); removed if never committed.
+class PendingFile {
+public:
+    PendingFile(const std::string& path, const std::string& content) : target_(path), tmp_(path) {
+        tmp_ += ".tmp-" + std::to_string(::getpid());
+        std::ofstream o(tmp_, std::ios::binary);
+        if (o) o << content;
+        if (!o) {
+            std::error_code ec;
+            fs::remove(tmp_, ec);
+            throw io_error("cannot write '" + path + "'");
+        }
+    }
+    ~PendingFile() {
+        std::error_code ec;
+        if (!committed_) fs::remove(tmp_, ec);
+    }
+    void commit() {
+        std::error_code ec;
+        fs::rename(tmp_, target_, ec);
+        if (ec) throw io_error("cannot write '" + target_.string() + "': " + ec.message());
+        committed_ = true;
+    }
+
+private:
+    fs::path target_, tmp_;
+    bool committed_ = false;
+};
+
+}  // namespace
+
+void add_build(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("build", "evaluate a plan file into layers (one per element kind) and run its checks");
+    struct Opts {
+        std::string plan, output, report, crs = "cgcs2000";
+    };
+    auto opts = std::make_shared<Opts>();
+    cmd->add_option("PLAN", opts->plan, "plan file (TOML, see docs/plan-format.md)")->required();
+    cmd->add_option("-o,--output", opts->output, "output GeoPackage (.gpkg) or any format `convert` writes")->required();
+    cmd->add_option("--report", opts->report, "also write the build report as JSON to this file");
+    cmd->add_option("--crs", opts->crs, "output CRS: cgcs2000 (EPSG:4490 lon/lat, default) or analysis (metric Gauss-Krüger zone)")
+        ->check(CLI::IsMember({"cgcs2000", "analysis"}));
+    cmd->callback([&ctx, opts] {
+        ctx.action = [&ctx, opts] {
+            auto plan = layers::parse_plan(opts->plan);
+            layers::BuildOptions bo;
+            bo.analysis_crs_output = opts->crs == "analysis";
+            auto built = layers::build_plan(plan, bo);
+            if (!ctx.quiet || built.errors()) print_report(ctx.out, plan, built, ctx.verbose);
+            if (built.errors()) {
+                const layers::CheckResult* first = nullptr;
+                for (const auto& c : built.checks)
+                    if (!c.passed && c.severity == "error" && !first) first = &c;
+                throw file_error(plan.file, first->line,
+                                 "check '" + first->name + "' failed: " + first->detail + " (" +
+                                     std::to_string(built.errors()) + " failed check(s); nothing written)");
+            }
+            std::vector<const layers::Layer*> ls;
+            for (const auto& l : built.layers) ls.push_back(&l);
+            // The report is written first (beside its target) so that a report that cannot be
+            // written leaves no GeoPackage behind either.
+            std::optional<PendingFile> report;
+            if (!opts->report.empty()) report.emplace(opts->report, report_json(plan, built, opts->output).dump(2) + "\n");
+            auto rep = layers::write(ls, opts->output);
+            if (report) report->commit();
+            if (!ctx.quiet) {
+                std::size_t total = 0;
+                for (const auto& l : built.layers) total += l.size();
+                ctx.out << "wrote " << total << " feature(s) in " << built.layers.size() << " layer(s) to "
+                        << opts->output << " (" << rep.format << ")";
+                if (!opts->report.empty()) ctx.out << ", report " << opts->report;
+                ctx.out << "\n";
+            }
+        };
+    });
+}
+
+}  // namespace planmap::cli
