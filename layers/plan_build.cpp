@@ -388,9 +388,10 @@ private:
             if (!s.kind.empty() && e.kind != s.kind) continue;
             if (!s.parent.empty() && e.parent != s.parent) continue;
             bool ok = true;
-            for (const auto& [k, v] : s.where) {
-                auto it = std::find_if(e.attributes.begin(), e.attributes.end(), [&](const auto& a) { return a.first == k; });
-                ok = ok && it != e.attributes.end() && value_to_string(it->second) == v;
+            for (const auto& kv : s.where) {
+                auto it = std::find_if(e.attributes.begin(), e.attributes.end(),
+                                       [&](const auto& a) { return a.first == kv.first; });
+                ok = ok && it != e.attributes.end() && value_to_string(it->second) == kv.second;
             }
             if (ok) out.push_back(&e);
         }

@@ -94,6 +94,17 @@ def main():
     d = case("good_geojson")
     write(os.path.join(d, "g.geojson"), fc % '{"type":"Feature","properties":{"id":1,"name":"椒江"},"geometry":{"type":"Point","coordinates":[121.4,28.6]}}')
 
+    plan = '[plan]\nid = "t"\nname_zh = "测试"\nname_en = "Test"\nsource = "test"\n'
+
+    def zone(i, of):
+        return (f'\n[[element]]\nid = "{i}"\nkind = "zone"\nname_zh = "区"\nname_en = "Zone"\n'
+                f'precision = "schematic"\nsource_ref = "x"\nop = "buffer"\nof = "{of}"\ndistance_m = 10\n')
+    write(os.path.join(case("plan_syntax_error"), "plan.toml"), plan + '\n[[element]]\nid = "a\nkind = "node"\n')
+    write(os.path.join(case("plan_cycle"), "plan.toml"), plan + zone("a", "b") + zone("b", "a"))
+    write(os.path.join(case("plan_unknown_kind"), "plan.toml"),
+          plan + '\n[[element]]\nid = "p"\nkind = "spaceport"\nname_zh = "港"\nname_en = "Port"\n'
+          'precision = "indicative"\nsource_ref = "x"\npoint = [121.4, 28.6]\n')
+
 
 if __name__ == "__main__":
     main()
