@@ -24,7 +24,7 @@ void add_convert(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             auto spec = layers::SourceSpec::parse(opts->src);
-            auto ro = opts->source.read_options();
+            auto ro = opts->source.read_options(ctx.err, ctx.quiet, "reading " + spec.path);
             if (spec.layer) ro.layer = spec.layer;
             std::optional<geo::Crs> target;
             if (!opts->t_crs.empty() && opts->t_crs != "auto") target = geo::Crs::parse(opts->t_crs);

@@ -1,5 +1,7 @@
 #include "cli/source_options.hpp"
 
+#include "cli/progress.hpp"
+
 namespace planmap::cli {
 
 void SourceOptions::add_to(CLI::App& cmd) {
@@ -17,6 +19,15 @@ layers::ReadOptions SourceOptions::read_options() const {
     if (!encoding.empty()) o.encoding = encoding;
     if (!s_crs.empty()) o.source_crs = geo::Crs::parse(s_crs);
     o.repair = !no_repair;
+    return o;
+}
+
+layers::ReadOptions SourceOptions::read_options(std::ostream& err, bool quiet, const std::string& label) const {
+    auto o = read_options();
+    if (progress_enabled(err, quiet)) {
+        auto bar = std::make_shared<Progress>(err, label, true);
+        o.progress = [bar](std::size_t done, std::size_t total) { bar->update(done, total); };
+    }
     return o;
 }
 

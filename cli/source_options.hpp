@@ -18,6 +18,8 @@ struct SourceOptions {
 
     void add_to(CLI::App& cmd);
     layers::ReadOptions read_options() const;
+    // The same, with a progress bar on err while features are read (when err is a terminal).
+    layers::ReadOptions read_options(std::ostream& err, bool quiet, const std::string& label) const;
 };
 
 }  // namespace planmap::cli

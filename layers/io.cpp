@@ -329,7 +329,13 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
                     }
                 }
             }
-            for (auto& f : *l) add_feature(layer, *f, opt.repair, text_field);
+            GIntBig count = opt.progress ? l->GetFeatureCount(FALSE) : -1;
+            std::size_t total = count > 0 ? static_cast<std::size_t>(count) : 0, done = 0;
+            for (auto& f : *l) {
+                add_feature(layer, *f, opt.repair, text_field);
+                if (opt.progress && ++done % 4096 == 0) opt.progress(done, total);
+            }
+            if (opt.progress) opt.progress(done, done);  // finished
             if (text_field >= 0) drop_field(layer, static_cast<std::size_t>(text_field));
         }
     }

@@ -1,6 +1,7 @@
 // Reading and writing layers through GDAL/OGR.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct ReadOptions {
     std::optional<std::string> encoding;   // force the attribute encoding (shapefiles)
     std::optional<geo::Crs> source_crs;    // override or supply the source CRS (e.g. GCJ02)
     bool repair = true;                    // make invalid geometries valid, with a note each
+    // Called now and then while features are read: (features read so far, total or 0 if unknown);
+    // a last call with done == total when a layer is complete.
+    std::function<void(std::size_t, std::size_t)> progress;
 };
 
 Dataset read(const std::string& path, const ReadOptions& options = {});
