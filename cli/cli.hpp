@@ -26,5 +26,8 @@ struct Context {
 // One function per subcommand file; each adds its subcommand to `app`.
 void add_info(CLI::App& app, Context& ctx);
 void add_convert(CLI::App& app, Context& ctx);
+void add_coverage(CLI::App& app, Context& ctx);
+void add_lifecircle(CLI::App& app, Context& ctx);
+void add_synth(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli

@@ -1,0 +1,234 @@
+#include "geo/coverage.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+#include "geo/spatial_index.hpp"
+
+namespace planmap::geo {
+
+namespace {
+
+// Envelopes that share a positive area (not just an edge or a corner).
+bool boxes_overlap(const Envelope& a, const Envelope& b) {
+    return !a.empty && !b.empty && a.minx < b.maxx && b.minx < a.maxx && a.miny < b.maxy && b.miny < a.maxy;
+}
+
+// True when g is exactly the rectangle e (what GEOSClipByRect returns when e lies inside the
+// clipped polygon).
+bool is_whole_rect(GEOSContextHandle_t ctx, const GEOSGeometry* g, const Envelope& e) {
+    if (GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || GEOSGetNumInteriorRings_r(ctx, g) != 0) return false;
+    const GEOSGeometry* ring = GEOSGetExteriorRing_r(ctx, g);
+    const GEOSCoordSequence* seq = ring ? GEOSGeom_getCoordSeq_r(ctx, ring) : nullptr;
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n) || n != 5) return false;
+    bool corner[4] = {false, false, false, false};
+    for (unsigned int k = 0; k < 4; ++k) {
+        double x = 0, y = 0;
+        GEOSCoordSeq_getXY_r(ctx, seq, k, &x, &y);
+        bool left = x == e.minx, right = x == e.maxx, bottom = y == e.miny, top = y == e.maxy;
+        if (!(left || right) || !(bottom || top)) return false;
+        corner[(right ? 1 : 0) + (top ? 2 : 0)] = true;
+    }
+    return corner[0] && corner[1] && corner[2] && corner[3];
+}
+
+GeomPtr clip_to_rect(GEOSContextHandle_t ctx, const GEOSGeometry* g, const Envelope& e) {
+    return take(GEOSClipByRect_r(ctx, g, e.minx, e.miny, e.maxx, e.maxy), "clipping a service area");
+}
+
+bool usable(const GEOSGeometry* g) { return g && !GEOSisEmpty_r(geos_context(), g); }
+
+// Union of clipped pieces; falls back to exact intersections with the rectangle when the fast
+// clip produced something the overlay rejects.
+GeomPtr local_union(std::vector<GeomPtr>& clips, const std::vector<const GEOSGeometry*>& sources, const Envelope& e) {
+    if (clips.size() == 1) return std::move(clips.front());
+    std::vector<GeomPtr> parts;
+    parts.reserve(clips.size());
+    for (auto& c : clips) parts.push_back(std::move(c));
+    try {
+        return union_all(std::move(parts));
+    } catch (const geometry_error&) {
+        auto rect = make_polygon({{e.minx, e.miny}, {e.maxx, e.miny}, {e.maxx, e.maxy}, {e.minx, e.maxy}, {e.minx, e.miny}});
+        std::vector<GeomPtr> exact;
+        for (const auto* s : sources) exact.push_back(intersection(s, rect.get()));
+        return union_all(std::move(exact));
+    }
+}
+
+}  // namespace
+
+void adopt(GeomPtr& g) {
+    if (g) g = GeomPtr(g.release(), GeomDeleter{geos_context()});
+}
+
+CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
+                                const std::vector<const GEOSGeometry*>& service_areas,
+                                const CoverageOptions& options) {
+    const std::size_t n = parcels.size();
+    std::vector<Envelope> penv(n), senv(service_areas.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (usable(parcels[i])) penv[i] = envelope(parcels[i]);
+    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, service_areas.size(), 256), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (usable(service_areas[i])) senv[i] = envelope(service_areas[i]);
+    });
+    SpatialIndex pindex(penv), sindex(senv);
+
+    CoverageResult result;
+    result.parcels.resize(n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& r) {
+        auto ctx = geos_context();
+        std::vector<std::size_t> cand;
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            ParcelCoverage& pc = result.parcels[i];
+            const GEOSGeometry* p = parcels[i];
+            const Envelope& e = penv[i];
+            if (e.empty) continue;
+            pc.area_m2 = area(p);
+            if (pc.area_m2 <= 0) continue;
+
+            // The part of this parcel no earlier parcel overlaps: the parts tile the union.
+            std::vector<GeomPtr> earlier;
+            pindex.for_each(e, [&](std::size_t j) {
+                if (j >= i || !boxes_overlap(e, penv[j])) return;
+                auto x = intersection(p, parcels[j]);
+                if (area(x.get()) > 0) earlier.push_back(clone(parcels[j]));
+            });
+            GeomPtr piece;  // null: the whole parcel
+            if (!earlier.empty()) piece = difference(p, union_all(std::move(earlier)).get());
+            pc.unique_area_m2 = piece ? area(piece.get()) : pc.area_m2;
+
+            // Service areas near the parcel, clipped to its envelope.
+            cand.clear();
+            sindex.for_each(e, [&](std::size_t k) { cand.push_back(k); });
+            std::sort(cand.begin(), cand.end());  // deterministic union order
+            std::vector<GeomPtr> clips;
+            std::vector<const GEOSGeometry*> sources;
+            bool full = false;
+            for (std::size_t k : cand) {
+                auto c = clip_to_rect(ctx, service_areas[k], e);
+                if (GEOSisEmpty_r(ctx, c.get())) continue;
+                if (is_whole_rect(ctx, c.get(), e)) {
+                    full = true;
+                    break;
+                }
+                clips.push_back(std::move(c));
+                sources.push_back(service_areas[k]);
+            }
+            if (full) {
+                pc.state = ParcelCoverage::State::full;
+                pc.covered_m2 = pc.area_m2;
+                pc.unique_covered_m2 = pc.unique_area_m2;
+                continue;
+            }
+            if (clips.empty()) continue;
+            GeomPtr u = local_union(clips, sources, e);
+            GeomPtr covered = intersection(p, u.get());
+            pc.covered_m2 = area(covered.get());
+            if (pc.covered_m2 <= 0) continue;
+            pc.unique_covered_m2 = piece ? area(intersection(piece.get(), u.get()).get()) : pc.covered_m2;
+            GeomPtr uncovered = difference(p, u.get());
+            if (is_empty(uncovered.get()) || area(uncovered.get()) <= 0) {
+                pc.state = ParcelCoverage::State::full;
+                pc.covered_m2 = pc.area_m2;
+                pc.unique_covered_m2 = pc.unique_area_m2;
+                continue;
+            }
+            pc.state = ParcelCoverage::State::partial;
+            if (options.keep_geometries) {
+                pc.covered = std::move(covered);
+                pc.uncovered = std::move(uncovered);
+            }
+        }
+    });
+
+    for (auto& pc : result.parcels) {
+        adopt(pc.covered);
+        adopt(pc.uncovered);
+        result.residential_area_m2 += pc.unique_area_m2;
+        result.covered_area_m2 += pc.unique_covered_m2;
+        if (pc.unique_area_m2 < pc.area_m2) ++result.overlapping_parcels;
+    }
+    return result;
+}
+
+std::vector<GeomPtr> buffer_service_areas(const std::vector<const GEOSGeometry*>& facilities,
+                                          const std::vector<double>& radius_m, int quad_segs) {
+    if (radius_m.size() != facilities.size()) throw usage_error("buffer_service_areas: one radius per facility");
+    if (quad_segs < 1) throw usage_error("quad_segs must be at least 1");
+    std::vector<GeomPtr> out(facilities.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, facilities.size(), 16), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (usable(facilities[i]) && radius_m[i] > 0) out[i] = buffer(facilities[i], radius_m[i], quad_segs);
+    });
+    for (auto& g : out) adopt(g);
+    return out;
+}
+
+std::vector<DissolvedGroup> dissolve_adjacent(const std::vector<const GEOSGeometry*>& polygons) {
+    const std::size_t n = polygons.size();
+    std::vector<Envelope> env(n);
+    for (std::size_t i = 0; i < n; ++i)
+        if (usable(polygons[i])) env[i] = envelope(polygons[i]);
+    SpatialIndex index(env);
+    // Touching pairs, found in parallel, joined with a union-find.
+    std::vector<std::vector<std::size_t>> touching(n);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& r) {
+        auto ctx = geos_context();
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            if (env[i].empty) continue;
+            index.for_each(env[i], [&](std::size_t j) {
+                if (j <= i) return;
+                char hit = GEOSIntersects_r(ctx, polygons[i], polygons[j]);
+                if (hit == 2) throw geometry_error("testing park patches for contact failed: " + geos_last_error());
+                if (hit) touching[i].push_back(j);
+            });
+        }
+    });
+    std::vector<std::size_t> parent(n);
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](std::size_t a) {
+        while (parent[a] != a) a = parent[a] = parent[parent[a]];
+        return a;
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j : touching[i]) {
+            auto a = find(i), b = find(j);
+            if (a != b) parent[std::max(a, b)] = std::min(a, b);
+        }
+    std::vector<DissolvedGroup> groups;
+    std::vector<std::size_t> slot(n, static_cast<std::size_t>(-1));
+    for (std::size_t i = 0; i < n; ++i) {
+        if (env[i].empty) continue;
+        auto root = find(i);
+        if (slot[root] == static_cast<std::size_t>(-1)) {
+            slot[root] = groups.size();
+            groups.emplace_back();
+        }
+        groups[slot[root]].members.push_back(i);
+    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups.size(), 8), [&](const auto& r) {
+        for (std::size_t g = r.begin(); g != r.end(); ++g) {
+            auto& grp = groups[g];
+            if (grp.members.size() == 1) {
+                grp.geometry = clone(polygons[grp.members.front()]);
+            } else {
+                std::vector<GeomPtr> parts;
+                for (auto m : grp.members) parts.push_back(clone(polygons[m]));
+                grp.geometry = union_all(std::move(parts));
+            }
+            grp.area_m2 = area(grp.geometry.get());
+        }
+    });
+    for (auto& grp : groups) adopt(grp.geometry);
+    return groups;
+}
+
+}  // namespace planmap::geo
