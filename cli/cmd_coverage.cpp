@@ -95,8 +95,11 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (!prof) choice.radius_m = opts->radius_m;
             choice.profile = prof ? &*prof : nullptr;
             choice.quad_segs = opts->quad_segs;
+            Stopwatch parts;
             run.service = geo::straight_line_service_areas(refs, choice);
+            run.timings["compute_service_areas"] = parts.lap();
             run.compute(zones ? &*zones : nullptr, opts->zone_field);
+            run.timings["compute_parcels"] = parts.lap();
             run.timings["compute"] = step.lap();
             if (!(run.residential_area_m2 > 0))
                 throw error("residential layer '" + run.residential.name() + "' of '" + opts->residential + "' has no area (" +

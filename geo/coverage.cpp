@@ -1,6 +1,7 @@
 #include "geo/coverage.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -83,8 +84,17 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
 
     CoverageResult result;
     result.parcels.resize(n);
+    // Prepared service areas, made lazily by each thread for itself (GEOS builds their indexes on
+    // first use, so they must not be shared between threads).
+    tbb::enumerable_thread_specific<std::vector<PreparedPtr>> prepared_by_thread(
+        [&] { return std::vector<PreparedPtr>(service_areas.size()); });
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& r) {
         auto ctx = geos_context();
+        auto& prepared = prepared_by_thread.local();
+        auto prep = [&](std::size_t k) -> const GEOSPreparedGeometry* {
+            if (!prepared[k]) prepared[k] = prepare(service_areas[k]);
+            return prepared[k].get();
+        };
         std::vector<std::size_t> cand;
         for (std::size_t i = r.begin(); i != r.end(); ++i) {
             ParcelCoverage& pc = result.parcels[i];
@@ -112,6 +122,30 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             std::vector<GeomPtr> clips;
             std::vector<const GEOSGeometry*> sources;
             bool full = false;
+            // One service area holding the whole parcel settles it; otherwise keep those that touch.
+            std::size_t touching = 0;
+            for (std::size_t k : cand) {
+                const Envelope& se = senv[k];
+                bool may_contain = se.minx <= e.minx && se.miny <= e.miny && se.maxx >= e.maxx && se.maxy >= e.maxy;
+                if (may_contain) {
+                    char in = GEOSPreparedContains_r(ctx, prep(k), p);
+                    if (in == 2) throw geometry_error("testing a parcel against a service area failed: " + geos_last_error());
+                    if (in) {
+                        full = true;
+                        break;
+                    }
+                }
+                char hit = GEOSPreparedIntersects_r(ctx, prep(k), p);
+                if (hit == 2) throw geometry_error("testing a parcel against a service area failed: " + geos_last_error());
+                if (hit) cand[touching++] = k;
+            }
+            if (full) {
+                pc.state = ParcelCoverage::State::full;
+                pc.covered_m2 = pc.area_m2;
+                pc.unique_covered_m2 = pc.unique_area_m2;
+                continue;
+            }
+            cand.resize(touching);
             for (std::size_t k : cand) {
                 auto c = clip_to_rect(ctx, service_areas[k], e);
                 if (GEOSisEmpty_r(ctx, c.get())) continue;
@@ -134,6 +168,10 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             pc.covered_m2 = area(covered.get());
             if (pc.covered_m2 <= 0) continue;
             pc.unique_covered_m2 = piece ? area(intersection(piece.get(), u.get()).get()) : pc.covered_m2;
+            if (!options.keep_geometries) {
+                pc.state = pc.covered_m2 >= pc.area_m2 ? ParcelCoverage::State::full : ParcelCoverage::State::partial;
+                continue;
+            }
             GeomPtr uncovered = difference(p, u.get());
             if (is_empty(uncovered.get()) || area(uncovered.get()) <= 0) {
                 pc.state = ParcelCoverage::State::full;
@@ -142,13 +180,14 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                 continue;
             }
             pc.state = ParcelCoverage::State::partial;
-            if (options.keep_geometries) {
-                pc.covered = std::move(covered);
-                pc.uncovered = std::move(uncovered);
-            }
+            pc.covered = std::move(covered);
+            pc.uncovered = std::move(uncovered);
         }
     });
 
+    for (auto& per_thread : prepared_by_thread)
+        for (auto& pp : per_thread)
+            if (pp) pp = PreparedPtr(pp.release(), PreparedDeleter{geos_context()});
     for (auto& pc : result.parcels) {
         adopt(pc.covered);
         adopt(pc.uncovered);
