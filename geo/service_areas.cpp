@@ -15,8 +15,9 @@ std::string format_area(double a) {
     return buf;
 }
 
-// Empty when the facility's geometry can be used; otherwise why not.
-std::string geometry_problem(const GEOSGeometry* g) {
+}  // namespace
+
+std::string facility_geometry_problem(const GEOSGeometry* g) {
     if (!g) return "no geometry";
     if (is_empty(g)) return "empty geometry";
     int t = GEOSGeomTypeId_r(geos_context(), g);
@@ -30,8 +31,6 @@ std::string geometry_problem(const GEOSGeometry* g) {
     return {};
 }
 
-}  // namespace
-
 ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
     if (!choice.radius_m && !choice.profile) throw usage_error("give a radius or a profile");
     if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error("the radius must be positive");
@@ -41,7 +40,7 @@ ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilit
     std::vector<std::size_t> points, polygons;
     for (std::size_t i = 0; i < facilities.size(); ++i) {
         const auto& f = facilities[i];
-        if (auto why = geometry_problem(f.geometry); !why.empty()) {
+        if (auto why = facility_geometry_problem(f.geometry); !why.empty()) {
             out.ignored.push_back({f.id, why});
             ++out.facilities_invalid;
             continue;

@@ -48,6 +48,10 @@ struct RadiusChoice {
     int quad_segs = 16;
 };
 
+// Empty when a facility's geometry can be used (a valid, non-empty point or polygon); otherwise
+// why not ("empty geometry", "invalid geometry: Self-intersection[…]", …).
+std::string facility_geometry_problem(const GEOSGeometry* g);
+
 // Facilities must be in the metric CRS the service areas are wanted in.
 ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);
 

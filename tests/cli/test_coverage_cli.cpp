@@ -221,3 +221,68 @@ SELECT sum(c) / sum(a), sum(pop * c / a) / sum(pop), (SELECT count(*) FROM buf) 
     EXPECT_GT(ratio, 0.3);
     EXPECT_LT(ratio, 0.99);
 }
+
+// Level "near" needs a clinic within 100 m; level "far" needs a school within 200 m and, levels
+// not being nested, the clinic too.
+TEST(LifeCircleCli, NonNestingRuleAndComplianceTable) {
+    test::TempDir tmp;
+    std::ofstream(tmp / "lc.toml") << R"(name = "two-levels"
+type_field = "kind"
+[[level]]
+name = "near"
+radius_m = 100
+standard = "test"
+clause = "1"
+confidence = "V"
+[[level]]
+name = "far"
+radius_m = 200
+standard = "test"
+clause = "2"
+confidence = "M"
+[[facility]]
+type = "clinic"
+level = "near"
+standard = "test"
+clause = "1.1"
+confidence = "V"
+[[facility]]
+type = "school"
+level = "far"
+standard = "test"
+clause = "2.1"
+confidence = "M"
+)";
+    using layers::FieldType;
+    auto crs = geo::Crs::from_epsg(4549);
+    layers::Layer res("residential", {{"population", FieldType::integer, ""}}, crs, "Polygon");
+    res.add({-1, box(0, 0, 20, 20), {std::int64_t{10}}});        // clinic 50 m, school 150 m: both levels
+    res.add({-1, box(2000, 0, 2020, 20), {std::int64_t{30}}});   // school 50 m, no clinic: neither level
+    layers::Layer fac("facilities", {{"kind", FieldType::string, ""}}, crs, "Point");
+    fac.add({-1, geo::make_point(X0 + 60, Y0 + 10), {std::string("clinic")}});
+    fac.add({-1, geo::make_point(X0 + 160, Y0 + 10), {std::string("school")}});
+    fac.add({-1, geo::make_point(X0 + 2060, Y0 + 10), {std::string("school")}});
+    fac.add({-1, geo::make_point(X0 + 5000, Y0), {std::string("casino")}});
+    auto city = (tmp / "c.gpkg").string();
+    layers::write(std::vector<const layers::Layer*>{&res, &fac}, city);
+    auto out = tmp / "out";
+    auto r = test::run({"lifecircle", "--facilities", city + ":facilities", "--residential", city + ":residential", "--profile",
+                        (tmp / "lc.toml").string(), "-o", out.string(), "--json", "-"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto j = json::parse(r.out);
+    ASSERT_EQ(j["levels"].size(), 2u);
+    EXPECT_EQ(j["levels"][0]["parcels"], 1);
+    EXPECT_EQ(j["levels"][1]["parcels"], 1);  // the second parcel has a school but no clinic
+    EXPECT_DOUBLE_EQ(j["levels"][1]["population_share"].get<double>(), 0.25);
+    EXPECT_EQ(j["types"][1]["type"], "school");
+    EXPECT_EQ(j["types"][1]["parcels"], 2);
+    EXPECT_EQ(j["facilities_ignored"], 1);
+    auto ds = layers::read((out / "lifecircle.gpkg").string());
+    const auto& parcels = ds.layer("parcels");
+    EXPECT_NEAR(*layers::value_to_double(parcels.value(0, "d_clinic")), 50, 1e-9);  // from the point on surface (10, 10)
+    EXPECT_EQ(layers::value_to_string(parcels.value(0, "level_met")), "far");
+    EXPECT_EQ(layers::value_to_string(parcels.value(1, "level_met")), "none");
+    EXPECT_EQ(layers::value_to_string(parcels.value(1, "missing")), "clinic");
+    EXPECT_NE(test::read_file(out / "lifecircle_compliance.csv").find("level,far,,,200.0,,1,0.500000"), std::string::npos)
+        << test::read_file(out / "lifecircle_compliance.csv");
+}
