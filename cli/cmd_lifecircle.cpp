@@ -40,7 +40,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                                    "life-circle audit (GB 50180 5/10/15-minute levels), straight-line distances, per parcel");
     struct Opts {
         std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json;
-        bool no_repair = false;
+        bool no_repair = false, spatial_index = false;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("--facilities", opts->facilities, "facilities with a type attribute: SRC[:layer], points or polygons")
@@ -53,6 +53,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     cmd->add_option("-o,--output", opts->outdir, "output folder: lifecircle.gpkg and lifecircle_compliance.csv")->required();
     cmd->add_option("--json", opts->json, "write the compliance table as JSON to this file ('-': standard output)");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
+    cmd->add_flag("--spatial-index", opts->spatial_index, "build the GeoPackage R-tree index in the output (off by default)");
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
@@ -191,7 +192,9 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             fs::create_directories(opts->outdir);
             std::string name = res.name();
             res.set_name("parcels");
-            layers::write(res, (fs::path(opts->outdir) / "lifecircle.gpkg").string());
+            layers::WriteOptions wo;
+            wo.spatial_index = opts->spatial_index;
+            layers::write(res, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), wo);
             res.set_name(name);
             write_text_atomic((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
             j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}, {"total", total.seconds()}};

@@ -74,7 +74,9 @@ void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zo
     parcels.reserve(residential.size());
     for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
     for (const auto& a : service.areas) areas.push_back(a.get());
-    result = geo::compute_coverage(parcels, areas);
+    geo::CoverageOptions options;
+    options.cores = service.cores;
+    result = geo::compute_coverage(parcels, areas, options);
 
     population.assign(parcels.size(), 0.0);
     if (!population_field.empty()) {
@@ -108,7 +110,7 @@ void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zo
     if (zones.back().parcels == 0) zones.pop_back();
 }
 
-void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times) {
+void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index) {
     Stopwatch sw;
     // The dissolved service areas, for the map only (the figures never use a global union).
     layers::Layer sa("service_areas", {{"area_m2", layers::FieldType::real, ""}}, crs, "Polygon");
@@ -158,8 +160,10 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     }
     std::string original_name = residential.name();
     residential.set_name("parcels");
+    layers::WriteOptions wo;
+    wo.spatial_index = spatial_index;
     layers::write(std::vector<const layers::Layer*>{&sa, &covered, &uncovered, &residential},
-                  (fs::path(outdir) / "coverage.gpkg").string());
+                  (fs::path(outdir) / "coverage.gpkg").string(), wo);
     residential.set_name(original_name);
 
     std::ostringstream csv;

@@ -40,7 +40,7 @@ struct CoverageRun {
     // Runs the engine on residential × service areas and sums the figures (per zone when given).
     void compute(const layers::Layer* zone_layer, const std::string& zone_field);
     // OUTDIR/coverage.gpkg and OUTDIR/coverage_zones.csv; records the dissolve time in timings.
-    void write(const std::string& outdir, std::map<std::string, double>& timings);
+    void write(const std::string& outdir, std::map<std::string, double>& timings, bool spatial_index);
     nlohmann::json summary(const geo::Profile* profile, double radius_m, int quad_segs) const;
     void print(std::ostream& out, const nlohmann::json& summary, bool verbose) const;
 };

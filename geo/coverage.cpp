@@ -5,6 +5,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
 #include <numeric>
 #include <utility>
 
@@ -44,6 +47,95 @@ GeomPtr clip_to_rect(GEOSContextHandle_t ctx, const GEOSGeometry* g, const Envel
 
 bool usable(const GEOSGeometry* g) { return g && !GEOSisEmpty_r(geos_context(), g); }
 
+using Pt = std::pair<double, double>;
+
+void ring_points(GEOSContextHandle_t ctx, const GEOSGeometry* ring, std::vector<Pt>& out) {
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n)) return;
+    for (unsigned int k = 0; k < n; ++k) {
+        double x = 0, y = 0;
+        GEOSCoordSeq_getXY_r(ctx, seq, k, &x, &y);
+        out.emplace_back(x, y);
+    }
+}
+
+// The shell vertices of a polygon or multipolygon (a parcel lies in their convex hull).
+void shell_points(GEOSContextHandle_t ctx, const GEOSGeometry* g, std::vector<Pt>& out) {
+    out.clear();
+    int t = GEOSGeomTypeId_r(ctx, g);
+    if (t == GEOS_POLYGON) {
+        ring_points(ctx, GEOSGetExteriorRing_r(ctx, g), out);
+    } else if (t == GEOS_MULTIPOLYGON) {
+        int n = GEOSGetNumGeometries_r(ctx, g);
+        for (int i = 0; i < n; ++i) ring_points(ctx, GEOSGetExteriorRing_r(ctx, GEOSGetGeometryN_r(ctx, g, i)), out);
+    }
+}
+
+double seg_dist2(const Pt& p, const Pt& a, const Pt& b) {
+    double dx = b.first - a.first, dy = b.second - a.second;
+    double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((p.first - a.first) * dx + (p.second - a.second) * dy) / len2 : 0;
+    t = std::clamp(t, 0.0, 1.0);
+    double ex = a.first + t * dx - p.first, ey = a.second + t * dy - p.second;
+    return ex * ex + ey * ey;
+}
+
+// A service-area core ready for the shortcut tests: a point, or a convex ring (closed).
+struct Core {
+    enum class Kind { none, point, convex } kind = Kind::none;
+    std::vector<Pt> ring;  // the point, or the closed convex ring
+    double inner2 = 0, outer = 0;
+};
+
+bool convex_ring(const std::vector<Pt>& r) {
+    if (r.size() < 4) return false;
+    int sign = 0;
+    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+        const Pt& a = r[i];
+        const Pt& b = r[i + 1];
+        const Pt& c = r[(i + 2) < r.size() ? i + 2 : 1];
+        double cross = (b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first);
+        int s = cross > 0 ? 1 : (cross < 0 ? -1 : 0);
+        if (s == 0) continue;
+        if (sign == 0) sign = s;
+        else if (s != sign) return false;
+    }
+    return sign != 0;
+}
+
+// Squared distance from p to the core (0 inside a convex ring).
+double core_dist2(const Core& c, const Pt& p) {
+    if (c.kind == Core::Kind::point) {
+        double dx = p.first - c.ring[0].first, dy = p.second - c.ring[0].second;
+        return dx * dx + dy * dy;
+    }
+    bool inside = true;
+    int sign = 0;
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i + 1 < c.ring.size(); ++i) {
+        const Pt& a = c.ring[i];
+        const Pt& b = c.ring[i + 1];
+        double cross = (b.first - a.first) * (p.second - a.second) - (b.second - a.second) * (p.first - a.first);
+        int s = cross > 0 ? 1 : (cross < 0 ? -1 : 0);
+        if (s != 0) {
+            if (sign == 0) sign = s;
+            else if (s != sign) inside = false;
+        }
+        best = std::min(best, seg_dist2(p, a, b));
+    }
+    return inside ? 0.0 : best;
+}
+
+// Squared distance from a point core to a polygon given by its shell points (0 when inside the
+// shells' convex hull is not established: then only the edges count, a lower bound is fine for
+// a "too far" test only when the point is outside; callers pass parcels' shells).
+double point_to_shell_dist2(const Pt& p, const std::vector<Pt>& shell) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i + 1 < shell.size(); ++i) best = std::min(best, seg_dist2(p, shell[i], shell[i + 1]));
+    return best;
+}
+
 // Union of clipped pieces; falls back to exact intersections with the rectangle when the fast
 // clip produced something the overlay rejects.
 GeomPtr local_union(std::vector<GeomPtr>& clips, const std::vector<const GEOSGeometry*>& sources, const Envelope& e) {
@@ -82,6 +174,30 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
     });
     SpatialIndex pindex(penv), sindex(senv);
 
+    if (!options.cores.empty() && options.cores.size() != service_areas.size())
+        throw usage_error("compute_coverage: give one core per service area or none");
+    std::vector<Core> cores(options.cores.size());
+    for (std::size_t k = 0; k < cores.size(); ++k) {
+        const auto& sc = options.cores[k];
+        if (!sc.core || !usable(sc.core) || !usable(service_areas[k]) || !(sc.inner_m > 0)) continue;
+        auto ctx = geos_context();
+        int t = GEOSGeomTypeId_r(ctx, sc.core);
+        Core c;
+        if (t == GEOS_POINT) {
+            double x = 0, y = 0;
+            GEOSGeomGetX_r(ctx, sc.core, &x);
+            GEOSGeomGetY_r(ctx, sc.core, &y);
+            c.kind = Core::Kind::point;
+            c.ring.emplace_back(x, y);
+        } else if (t == GEOS_POLYGON && GEOSGetNumInteriorRings_r(ctx, sc.core) == 0) {
+            ring_points(ctx, GEOSGetExteriorRing_r(ctx, sc.core), c.ring);
+            if (convex_ring(c.ring)) c.kind = Core::Kind::convex;
+        }
+        c.inner2 = sc.inner_m * sc.inner_m;
+        c.outer = sc.outer_m;
+        if (c.kind != Core::Kind::none) cores[k] = std::move(c);
+    }
+
     CoverageResult result;
     result.parcels.resize(n);
     // Prepared service areas, made lazily by each thread for itself (GEOS builds their indexes on
@@ -96,6 +212,7 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             return prepared[k].get();
         };
         std::vector<std::size_t> cand;
+        std::vector<Pt> shell;
         for (std::size_t i = r.begin(); i != r.end(); ++i) {
             ParcelCoverage& pc = result.parcels[i];
             const GEOSGeometry* p = parcels[i];
@@ -124,7 +241,29 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             bool full = false;
             // One service area holding the whole parcel settles it; otherwise keep those that touch.
             std::size_t touching = 0;
+            if (!cores.empty()) shell_points(ctx, p, shell);
             for (std::size_t k : cand) {
+                if (!cores.empty() && cores[k].kind != Core::Kind::none && !shell.empty()) {
+                    // Shortcuts from the core: all shell vertices near enough (the distance to a
+                    // point or convex core is convex, so the whole parcel is then inside), or a
+                    // point core farther than the outer reach from every edge and not inside.
+                    const Core& c = cores[k];
+                    bool all_in = true;
+                    for (const auto& v : shell)
+                        if (core_dist2(c, v) > c.inner2) {
+                            all_in = false;
+                            break;
+                        }
+                    if (all_in) {
+                        full = true;
+                        break;
+                    }
+                    if (c.kind == Core::Kind::point) {
+                        const Pt& q = c.ring[0];
+                        bool in_box = q.first >= e.minx && q.first <= e.maxx && q.second >= e.miny && q.second <= e.maxy;
+                        if (!in_box && point_to_shell_dist2(q, shell) > c.outer * c.outer) continue;
+                    }
+                }
                 const Envelope& se = senv[k];
                 bool may_contain = se.minx <= e.minx && se.miny <= e.miny && se.maxx >= e.maxx && se.maxy >= e.maxy;
                 if (may_contain) {
@@ -208,6 +347,19 @@ std::vector<GeomPtr> buffer_service_areas(const std::vector<const GEOSGeometry*>
             if (usable(facilities[i]) && radius_m[i] > 0) out[i] = buffer(facilities[i], radius_m[i], quad_segs);
     });
     for (auto& g : out) adopt(g);
+    return out;
+}
+
+std::vector<ServiceAreaCore> buffer_cores(const std::vector<const GEOSGeometry*>& facilities,
+                                          const std::vector<double>& radius_m, int quad_segs) {
+    std::vector<ServiceAreaCore> out(facilities.size());
+    const double c = std::cos(std::numbers::pi / (4.0 * quad_segs));
+    for (std::size_t i = 0; i < facilities.size(); ++i) {
+        double r = radius_m[i];
+        if (!usable(facilities[i]) || !(r > 0)) continue;
+        // Margins well above rounding, far below anything a figure could show.
+        out[i] = {facilities[i], r * c * (1 - 1e-9) - 1e-7, r * (1 + 1e-9) + 1e-7};
+    }
     return out;
 }
 

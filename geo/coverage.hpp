@@ -29,8 +29,19 @@ struct ParcelCoverage {
     double covered_share() const { return area_m2 > 0 ? covered_m2 / area_m2 : 0.0; }
 };
 
+// Optional knowledge of how a service area was made, letting the engine settle most parcels
+// without any overlay: every point within inner_m of `core` lies inside the service area, and no
+// point farther than outer_m from it does. `core` is a point or a convex polygon (else ignored).
+struct ServiceAreaCore {
+    const GEOSGeometry* core = nullptr;
+    double inner_m = 0;
+    double outer_m = 0;
+};
+
 struct CoverageOptions {
     bool keep_geometries = true;  // produce covered/uncovered pieces for partly covered parcels
+    // Empty, or one per service area (entries with a null core give no shortcut).
+    std::vector<ServiceAreaCore> cores;
 };
 
 struct CoverageResult {
@@ -50,6 +61,11 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
 // entry) with `quad_segs` segments per quarter circle, measured from the polygon edge for
 // polygonal facilities and from the point for points. Runs on all cores.
 std::vector<GeomPtr> buffer_service_areas(const std::vector<const GEOSGeometry*>& facilities,
+                                          const std::vector<double>& radius_m, int quad_segs = 16);
+
+// The cores of buffers made by buffer_service_areas: a buffer of radius r with q segments per
+// quarter circle holds every point within r·cos(π/4q) of a convex facility, none beyond r.
+std::vector<ServiceAreaCore> buffer_cores(const std::vector<const GEOSGeometry*>& facilities,
                                           const std::vector<double>& radius_m, int quad_segs = 16);
 
 // Groups polygons that touch or overlap (adjacent patches of one park) and dissolves each group.

@@ -115,6 +115,9 @@ ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilit
         radii.push_back(radius);
     }
     out.areas = buffer_service_areas(to_buffer, radii, choice.quad_segs);
+    out.cores = buffer_cores(to_buffer, radii, choice.quad_segs);
+    for (auto& c : cands)
+        if (c.owned) out.dissolved.push_back(std::move(c.owned));
     return out;
 }
 

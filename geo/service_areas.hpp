@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/coverage.hpp"
 #include "geo/coverage_profile.hpp"
 #include "geo/geos.hpp"
 
@@ -35,6 +36,8 @@ struct ServiceUnit {
 
 struct ServiceAreas {
     std::vector<GeomPtr> areas;        // one per unit, same order
+    std::vector<ServiceAreaCore> cores;  // one per unit: what each buffer was made from
+    std::vector<GeomPtr> dissolved;      // owns the dissolved parks the cores point to
     std::vector<ServiceUnit> units;
     std::vector<IgnoredFacility> ignored;
     std::size_t facilities_counted = 0;
