@@ -130,6 +130,12 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         }
     }
     times["dissolve_output"] = sw.lap();
+    {
+        std::vector<const GEOSGeometry*> parcels;
+        for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
+        geo::fill_uncovered(parcels, result);
+    }
+    times["uncovered_output"] = sw.lap();
 
     using layers::Field;
     using layers::FieldType;

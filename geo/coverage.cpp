@@ -60,16 +60,11 @@ void ring_points(GEOSContextHandle_t ctx, const GEOSGeometry* ring, std::vector<
     }
 }
 
-// The shell vertices of a polygon or multipolygon (a parcel lies in their convex hull).
+// The shell vertices of a polygon (a parcel lies in their convex hull); empty for other types,
+// which then take the general path.
 void shell_points(GEOSContextHandle_t ctx, const GEOSGeometry* g, std::vector<Pt>& out) {
     out.clear();
-    int t = GEOSGeomTypeId_r(ctx, g);
-    if (t == GEOS_POLYGON) {
-        ring_points(ctx, GEOSGetExteriorRing_r(ctx, g), out);
-    } else if (t == GEOS_MULTIPOLYGON) {
-        int n = GEOSGetNumGeometries_r(ctx, g);
-        for (int i = 0; i < n; ++i) ring_points(ctx, GEOSGetExteriorRing_r(ctx, GEOSGetGeometryN_r(ctx, g, i)), out);
-    }
+    if (GEOSGeomTypeId_r(ctx, g) == GEOS_POLYGON) ring_points(ctx, GEOSGetExteriorRing_r(ctx, g), out);
 }
 
 double seg_dist2(const Pt& p, const Pt& a, const Pt& b) {
@@ -86,6 +81,7 @@ struct Core {
     enum class Kind { none, point, convex } kind = Kind::none;
     std::vector<Pt> ring;  // the point, or the closed convex ring
     double inner2 = 0, outer = 0;
+    Pt centre{0, 0};
 };
 
 bool convex_ring(const std::vector<Pt>& r) {
@@ -125,6 +121,46 @@ double core_dist2(const Core& c, const Pt& p) {
         best = std::min(best, seg_dist2(p, a, b));
     }
     return inside ? 0.0 : best;
+}
+
+// Segments ab and cd cross or touch.
+bool segments_meet(const Pt& a, const Pt& b, const Pt& c, const Pt& d) {
+    auto orient = [](const Pt& p, const Pt& q, const Pt& r) {
+        double v = (q.first - p.first) * (r.second - p.second) - (q.second - p.second) * (r.first - p.first);
+        return v > 0 ? 1 : (v < 0 ? -1 : 0);
+    };
+    int o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+    if (o1 != o2 && o3 != o4) return true;
+    auto on = [](const Pt& p, const Pt& q, const Pt& r) {  // r on pq, given collinear
+        return std::min(p.first, q.first) <= r.first && r.first <= std::max(p.first, q.first) &&
+               std::min(p.second, q.second) <= r.second && r.second <= std::max(p.second, q.second);
+    };
+    return (o1 == 0 && on(a, b, c)) || (o2 == 0 && on(a, b, d)) || (o3 == 0 && on(c, d, a)) || (o4 == 0 && on(c, d, b));
+}
+
+bool point_in_shell(const Pt& p, const std::vector<Pt>& shell) {
+    bool in = false;
+    for (std::size_t i = 0, j = shell.size() - 1; i < shell.size(); j = i++) {
+        const Pt& a = shell[i];
+        const Pt& b = shell[j];
+        if ((a.second > p.second) != (b.second > p.second) &&
+            p.first < (b.first - a.first) * (p.second - a.second) / (b.second - a.second) + a.first)
+            in = !in;
+    }
+    return in;
+}
+
+// A lower bound of the squared distance between a convex core and a parcel (0 when they meet):
+// exact when they are apart, as the closest points then lie on vertices and edges.
+double convex_to_shell_dist2(const std::vector<Pt>& ring, const std::vector<Pt>& shell) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+        for (std::size_t j = 0; j + 1 < shell.size(); ++j) {
+            if (segments_meet(ring[i], ring[i + 1], shell[j], shell[j + 1])) return 0;
+            best = std::min({best, seg_dist2(ring[i], shell[j], shell[j + 1]), seg_dist2(shell[j], ring[i], ring[i + 1])});
+        }
+    if (point_in_shell(ring[0], shell)) return 0;
+    return best;
 }
 
 // Squared distance from a point core to a polygon given by its shell points (0 when inside the
@@ -193,9 +229,16 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             ring_points(ctx, GEOSGetExteriorRing_r(ctx, sc.core), c.ring);
             if (convex_ring(c.ring)) c.kind = Core::Kind::convex;
         }
+        if (c.kind == Core::Kind::none) continue;
         c.inner2 = sc.inner_m * sc.inner_m;
         c.outer = sc.outer_m;
-        if (c.kind != Core::Kind::none) cores[k] = std::move(c);
+        // The centre, for ordering candidates: the point, or the mean of the ring's vertices.
+        const std::size_t nv = c.ring.size() == 1 ? 1 : c.ring.size() - 1;
+        for (std::size_t v = 0; v < nv; ++v) {
+            c.centre.first += c.ring[v].first / static_cast<double>(nv);
+            c.centre.second += c.ring[v].second / static_cast<double>(nv);
+        }
+        cores[k] = std::move(c);
     }
 
     CoverageResult result;
@@ -204,20 +247,54 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
     // first use, so they must not be shared between threads).
     tbb::enumerable_thread_specific<std::vector<PreparedPtr>> prepared_by_thread(
         [&] { return std::vector<PreparedPtr>(service_areas.size()); });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const auto& r) {
+    // Parcels are processed in tiles of a few parcels' size, so that partly covered neighbours
+    // share one local union of the service areas around them.
+    std::vector<std::size_t> order;
+    order.reserve(n);
+    double size_sum = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (!penv[i].empty) {
+            order.push_back(i);
+            size_sum += (penv[i].maxx - penv[i].minx) + (penv[i].maxy - penv[i].miny);
+        }
+    const double cell = order.empty() ? 1.0 : std::max(1e-6, 2.0 * size_sum / static_cast<double>(order.size()));
+    std::vector<std::pair<std::int64_t, std::int64_t>> tile(n);
+    for (std::size_t i : order)
+        tile[i] = {static_cast<std::int64_t>(std::floor((penv[i].miny + penv[i].maxy) / 2 / cell)),
+                   static_cast<std::int64_t>(std::floor((penv[i].minx + penv[i].maxx) / 2 / cell))};
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return tile[a] != tile[b] ? tile[a] < tile[b] : a < b; });
+    std::vector<std::size_t> group_start;
+    for (std::size_t k = 0; k < order.size(); ++k)
+        if (k == 0 || tile[order[k]] != tile[order[k - 1]]) group_start.push_back(k);
+    group_start.push_back(order.size());
+
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, group_start.size() - 1, 8), [&](const auto& r) {
         auto ctx = geos_context();
         auto& prepared = prepared_by_thread.local();
         auto prep = [&](std::size_t k) -> const GEOSPreparedGeometry* {
             if (!prepared[k]) prepared[k] = prepare(service_areas[k]);
             return prepared[k].get();
         };
-        std::vector<std::size_t> cand;
+        auto set_full = [](ParcelCoverage& pc) {
+            pc.state = ParcelCoverage::State::full;
+            pc.covered_m2 = pc.area_m2;
+            pc.unique_covered_m2 = pc.unique_area_m2;
+        };
+        struct Pending {
+            std::size_t i;
+            GeomPtr piece;
+        };
+        std::vector<std::size_t> cand, group_cand;
         std::vector<Pt> shell;
-        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        std::vector<Pending> pending;
+        for (std::size_t g = r.begin(); g != r.end(); ++g) {
+          pending.clear();
+          group_cand.clear();
+          for (std::size_t o = group_start[g]; o != group_start[g + 1]; ++o) {
+            const std::size_t i = order[o];
             ParcelCoverage& pc = result.parcels[i];
             const GEOSGeometry* p = parcels[i];
             const Envelope& e = penv[i];
-            if (e.empty) continue;
             pc.area_m2 = area(p);
             if (pc.area_m2 <= 0) continue;
 
@@ -232,40 +309,55 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             if (!earlier.empty()) piece = difference(p, union_all(std::move(earlier)).get());
             pc.unique_area_m2 = piece ? area(piece.get()) : pc.area_m2;
 
-            // Service areas near the parcel, clipped to its envelope.
+            // Service areas near the parcel.
             cand.clear();
             sindex.for_each(e, [&](std::size_t k) { cand.push_back(k); });
-            std::sort(cand.begin(), cand.end());  // deterministic union order
-            std::vector<GeomPtr> clips;
-            std::vector<const GEOSGeometry*> sources;
+            // Nearest cores first: the first one usually holds the whole parcel.
+            if (!cores.empty()) {
+                const double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
+                auto key = [&](std::size_t k) {
+                    Pt c = cores[k].kind != Core::Kind::none ? cores[k].centre
+                                                             : Pt{(senv[k].minx + senv[k].maxx) / 2, (senv[k].miny + senv[k].maxy) / 2};
+                    return (c.first - cx) * (c.first - cx) + (c.second - cy) * (c.second - cy);
+                };
+                std::sort(cand.begin(), cand.end(), [&](std::size_t a, std::size_t b) {
+                    double ka = key(a), kb = key(b);
+                    return ka < kb || (ka == kb && a < b);
+                });
+            }
             bool full = false;
             // One service area holding the whole parcel settles it; otherwise keep those that touch.
             std::size_t touching = 0;
             if (!cores.empty()) shell_points(ctx, p, shell);
             for (std::size_t k : cand) {
+                bool may_contain = true, known_touching = false;
                 if (!cores.empty() && cores[k].kind != Core::Kind::none && !shell.empty()) {
-                    // Shortcuts from the core: all shell vertices near enough (the distance to a
-                    // point or convex core is convex, so the whole parcel is then inside), or a
-                    // point core farther than the outer reach from every edge and not inside.
+                    // Shortcuts from the core (a point or a convex polygon, whose distance
+                    // function is convex): all shell vertices within the inner reach put the
+                    // whole parcel inside; a parcel beyond the outer reach is apart; a parcel
+                    // reaching within the inner reach touches; one vertex beyond the outer reach
+                    // rules containment out.
                     const Core& c = cores[k];
-                    bool all_in = true;
-                    for (const auto& v : shell)
-                        if (core_dist2(c, v) > c.inner2) {
-                            all_in = false;
-                            break;
-                        }
-                    if (all_in) {
+                    double far2 = 0;
+                    for (const auto& v : shell) far2 = std::max(far2, core_dist2(c, v));
+                    if (far2 <= c.inner2) {
                         full = true;
                         break;
                     }
+                    double near2;
                     if (c.kind == Core::Kind::point) {
                         const Pt& q = c.ring[0];
                         bool in_box = q.first >= e.minx && q.first <= e.maxx && q.second >= e.miny && q.second <= e.maxy;
-                        if (!in_box && point_to_shell_dist2(q, shell) > c.outer * c.outer) continue;
+                        near2 = in_box ? 0.0 : point_to_shell_dist2(q, shell);
+                    } else {
+                        near2 = convex_to_shell_dist2(c.ring, shell);
                     }
+                    if (near2 > c.outer * c.outer) continue;
+                    may_contain = far2 <= c.outer * c.outer;
+                    known_touching = near2 <= c.inner2 && !(c.kind == Core::Kind::point && near2 == 0);
                 }
                 const Envelope& se = senv[k];
-                bool may_contain = se.minx <= e.minx && se.miny <= e.miny && se.maxx >= e.maxx && se.maxy >= e.maxy;
+                may_contain = may_contain && se.minx <= e.minx && se.miny <= e.miny && se.maxx >= e.maxx && se.maxy >= e.maxy;
                 if (may_contain) {
                     char in = GEOSPreparedContains_r(ctx, prep(k), p);
                     if (in == 2) throw geometry_error("testing a parcel against a service area failed: " + geos_last_error());
@@ -274,53 +366,65 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                         break;
                     }
                 }
+                if (known_touching) {
+                    cand[touching++] = k;
+                    continue;
+                }
                 char hit = GEOSPreparedIntersects_r(ctx, prep(k), p);
                 if (hit == 2) throw geometry_error("testing a parcel against a service area failed: " + geos_last_error());
                 if (hit) cand[touching++] = k;
             }
             if (full) {
-                pc.state = ParcelCoverage::State::full;
-                pc.covered_m2 = pc.area_m2;
-                pc.unique_covered_m2 = pc.unique_area_m2;
+                set_full(pc);
                 continue;
             }
-            cand.resize(touching);
-            for (std::size_t k : cand) {
-                auto c = clip_to_rect(ctx, service_areas[k], e);
-                if (GEOSisEmpty_r(ctx, c.get())) continue;
-                if (is_whole_rect(ctx, c.get(), e)) {
-                    full = true;
-                    break;
-                }
-                clips.push_back(std::move(c));
-                sources.push_back(service_areas[k]);
-            }
-            if (full) {
-                pc.state = ParcelCoverage::State::full;
-                pc.covered_m2 = pc.area_m2;
-                pc.unique_covered_m2 = pc.unique_area_m2;
-                continue;
-            }
-            if (clips.empty()) continue;
-            GeomPtr u = local_union(clips, sources, e);
+            if (touching == 0) continue;
+            group_cand.insert(group_cand.end(), cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(touching));
+            pending.push_back({i, std::move(piece)});
+          }
+          if (pending.empty()) continue;
+
+          // One local union for the partly covered parcels of the tile, clipped to their extent.
+          Envelope box;
+          for (const auto& pd : pending) box.expand(penv[pd.i]);
+          std::sort(group_cand.begin(), group_cand.end());
+          group_cand.erase(std::unique(group_cand.begin(), group_cand.end()), group_cand.end());
+          std::vector<GeomPtr> clips;
+          std::vector<const GEOSGeometry*> sources;
+          bool all_full = false;
+          for (std::size_t k : group_cand) {
+              auto c = clip_to_rect(ctx, service_areas[k], box);
+              if (GEOSisEmpty_r(ctx, c.get())) continue;
+              if (is_whole_rect(ctx, c.get(), box)) {
+                  all_full = true;
+                  break;
+              }
+              clips.push_back(std::move(c));
+              sources.push_back(service_areas[k]);
+          }
+          if (all_full) {
+              for (auto& pd : pending) set_full(result.parcels[pd.i]);
+              continue;
+          }
+          if (clips.empty()) continue;
+          GeomPtr u = local_union(clips, sources, box);
+          for (auto& pd : pending) {
+            ParcelCoverage& pc = result.parcels[pd.i];
+            const GEOSGeometry* p = parcels[pd.i];
             GeomPtr covered = intersection(p, u.get());
             pc.covered_m2 = area(covered.get());
-            if (pc.covered_m2 <= 0) continue;
-            pc.unique_covered_m2 = piece ? area(intersection(piece.get(), u.get()).get()) : pc.covered_m2;
-            if (!options.keep_geometries) {
-                pc.state = pc.covered_m2 >= pc.area_m2 ? ParcelCoverage::State::full : ParcelCoverage::State::partial;
+            if (pc.covered_m2 <= 0) {
+                pc.covered_m2 = 0;
                 continue;
             }
-            GeomPtr uncovered = difference(p, u.get());
-            if (is_empty(uncovered.get()) || area(uncovered.get()) <= 0) {
-                pc.state = ParcelCoverage::State::full;
-                pc.covered_m2 = pc.area_m2;
-                pc.unique_covered_m2 = pc.unique_area_m2;
+            pc.unique_covered_m2 = pd.piece ? area(intersection(pd.piece.get(), u.get()).get()) : pc.covered_m2;
+            if (pc.covered_m2 >= pc.area_m2) {
+                set_full(pc);
                 continue;
             }
             pc.state = ParcelCoverage::State::partial;
-            pc.covered = std::move(covered);
-            pc.uncovered = std::move(uncovered);
+            if (options.keep_geometries) pc.covered = std::move(covered);
+          }
         }
     });
 
@@ -335,6 +439,18 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
         if (pc.unique_area_m2 < pc.area_m2) ++result.overlapping_parcels;
     }
     return result;
+}
+
+void fill_uncovered(const std::vector<const GEOSGeometry*>& parcels, CoverageResult& result) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parcels.size(), 256), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            auto& pc = result.parcels[i];
+            if (pc.state != ParcelCoverage::State::partial || !pc.covered || pc.uncovered) continue;
+            auto u = difference(parcels[i], pc.covered.get());
+            if (!is_empty(u.get())) pc.uncovered = std::move(u);
+        }
+    });
+    for (auto& pc : result.parcels) adopt(pc.uncovered);
 }
 
 std::vector<GeomPtr> buffer_service_areas(const std::vector<const GEOSGeometry*>& facilities,

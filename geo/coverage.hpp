@@ -24,8 +24,8 @@ struct ParcelCoverage {
     double covered_m2 = 0;        // area of parcel ∩ service areas
     double unique_area_m2 = 0;    // the part not overlapped by an earlier parcel (sums to the union)
     double unique_covered_m2 = 0; // covered area of that part
-    GeomPtr covered;              // partial only
-    GeomPtr uncovered;            // partial only
+    GeomPtr covered;              // partial only (with keep_geometries)
+    GeomPtr uncovered;            // partial only, filled by fill_uncovered
     double covered_share() const { return area_m2 > 0 ? covered_m2 / area_m2 : 0.0; }
 };
 
@@ -39,7 +39,7 @@ struct ServiceAreaCore {
 };
 
 struct CoverageOptions {
-    bool keep_geometries = true;  // produce covered/uncovered pieces for partly covered parcels
+    bool keep_geometries = true;  // keep the covered pieces of partly covered parcels
     // Empty, or one per service area (entries with a null core give no shortcut).
     std::vector<ServiceAreaCore> cores;
 };
@@ -56,6 +56,10 @@ struct CoverageResult {
 CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                                 const std::vector<const GEOSGeometry*>& service_areas,
                                 const CoverageOptions& options = {});
+
+// The uncovered parts (parcel − covered part) of partly covered parcels, for output layers; needs
+// the covered parts (keep_geometries). Runs on all cores.
+void fill_uncovered(const std::vector<const GEOSGeometry*>& parcels, CoverageResult& result);
 
 // Straight-line service areas: facility i buffered by radius_m[i] (≤ 0: no service area, a null
 // entry) with `quad_segs` segments per quarter circle, measured from the polygon edge for

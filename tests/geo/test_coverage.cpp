@@ -50,6 +50,7 @@ TEST(Coverage, QuarterCircleFromACornerIsExact) {
     EXPECT_NEAR(r.covered_area_m2, expected, 1e-9 * expected);
     EXPECT_DOUBLE_EQ(r.residential_area_m2, 10000);
     EXPECT_EQ(r.parcels[0].state, geo::ParcelCoverage::State::partial);
+    geo::fill_uncovered(ptrs(parcels), r);
     ASSERT_TRUE(r.parcels[0].covered && r.parcels[0].uncovered);
     EXPECT_NEAR(geo::area(r.parcels[0].uncovered.get()), 10000 - expected, 1e-6);
 }
@@ -268,4 +269,34 @@ TEST(Synth, SameSeedSameCityOtherSeedOtherCity) {
     }
     EXPECT_GE(crossing, 1u);
     EXPECT_EQ(ra.crs()->epsg(), 4549);
+}
+
+// The shortcuts taken from buffer cores must not change any figure: compare with the plain
+// overlay path on a synthetic city (park polygons and facility points).
+TEST(Coverage, CoreShortcutsGiveTheOverlayFigures) {
+    layers::SynthOptions o;
+    o.parcels = 4000;
+    o.seed = 5;
+    auto city = layers::synth_city(o);
+    std::vector<const GEOSGeometry*> parcels;
+    for (const auto& f : city.layer("residential").features()) parcels.push_back(f.geometry.get());
+    for (const char* layer : {"parks", "facilities"}) {
+        std::vector<const GEOSGeometry*> fac;
+        std::vector<double> radii;
+        for (const auto& f : city.layer(layer).features()) {
+            fac.push_back(f.geometry.get());
+            bool points = std::string(layer) == "facilities";
+            radii.push_back(fac.size() % 2 ? (points ? 80.0 : 300.0) : (points ? 150.0 : 500.0));
+        }
+        auto areas = geo::buffer_service_areas(fac, radii, 16);
+        geo::CoverageOptions plain, fast;
+        fast.cores = geo::buffer_cores(fac, radii, 16);
+        auto a = geo::compute_coverage(parcels, ptrs(areas), plain);
+        auto b = geo::compute_coverage(parcels, ptrs(areas), fast);
+        EXPECT_NEAR(a.covered_area_m2, b.covered_area_m2, 1e-9 * a.covered_area_m2) << layer;
+        EXPECT_GT(a.covered_area_m2, 0.2 * a.residential_area_m2) << layer;
+        EXPECT_LT(a.covered_area_m2, a.residential_area_m2) << layer;
+        for (std::size_t i = 0; i < parcels.size(); ++i)
+            ASSERT_NEAR(a.parcels[i].covered_m2, b.parcels[i].covered_m2, 1e-6) << layer << " parcel " << i;
+    }
 }
