@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 
 #include <unistd.h>
 
@@ -58,6 +59,17 @@ void write_text_atomic(const std::string& path, const std::string& text) {
         fs::remove(tmp, ec);
         throw io_error("cannot write '" + path + "': " + ec.message());
     }
+}
+
+bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
+                     const std::vector<std::string>& warnings) {
+    if (json_path == "-") {
+        ctx.out << summary.dump(2) << "\n";
+        return true;
+    }
+    if (!json_path.empty()) write_text_atomic(json_path, summary.dump(2) + "\n");
+    for (const auto& w : warnings) ctx.err << "planmap: warning: " << w << "\n";
+    return false;
 }
 
 }  // namespace planmap::cli

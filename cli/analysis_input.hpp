@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.hpp"
 #include "geo/crs.hpp"
 #include "layers/feature.hpp"
 #include "layers/io.hpp"
@@ -24,6 +27,11 @@ std::string data_dir();
 
 // Writes text to `path` through a temporary file renamed into place.
 void write_text_atomic(const std::string& path, const std::string& text);
+
+// Writes a command's JSON summary to `json_path` (atomically), or prints it when the path is "-"
+// (then returns true: nothing else goes to standard output); otherwise prints the warnings.
+bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
+                     const std::vector<std::string>& warnings);
 
 // Wall-clock seconds since construction.
 class Stopwatch {

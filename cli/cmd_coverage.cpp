@@ -116,12 +116,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
             j["residential"]["source"] = opts->residential;
             j["facilities_source"] = opts->facilities;
             j["warnings"] = warnings;
-            if (!opts->json.empty() && opts->json != "-") write_text_atomic(opts->json, j.dump(2) + "\n");
-            if (opts->json == "-") {
-                ctx.out << j.dump(2) << "\n";
-                return;
-            }
-            for (const auto& w : warnings) ctx.err << "planmap: warning: " << w << "\n";
+            if (publish_summary(ctx, j, opts->json, warnings)) return;
             if (!ctx.quiet) run.print(ctx.out, j, ctx.verbose);
         };
     });

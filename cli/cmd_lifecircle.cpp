@@ -199,13 +199,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             write_text_atomic((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
             j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}, {"total", total.seconds()}};
             j["warnings"] = warnings;
-            if (!opts->json.empty() && opts->json != "-") write_text_atomic(opts->json, j.dump(2) + "\n");
-            if (opts->json == "-") {
-                ctx.out << j.dump(2) << "\n";
-                return;
-            }
-            for (const auto& w : warnings) ctx.err << "planmap: warning: " << w << "\n";
-            if (ctx.quiet) return;
+            if (publish_summary(ctx, j, opts->json, warnings) || ctx.quiet) return;
             ctx.out << "life circles (" << prof.name << ", straight-line, " << crs.label() << "): " << all.parcels
                     << " parcel(s)\n";
             for (const auto& r : jl)

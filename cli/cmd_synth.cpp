@@ -15,11 +15,13 @@ void add_synth(CLI::App& app, Context& ctx) {
         std::size_t parcels = 10000;
         std::uint64_t seed = 1;
         std::string out;
+        bool spatial_index = false;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("--parcels", opts->parcels, "number of residential parcels (default 10000)")->check(CLI::Range(1ul, 100000000ul));
     cmd->add_option("--seed", opts->seed, "random seed; the same seed gives the same city (default 1)");
     cmd->add_option("-o,--output", opts->out, "output file (.gpkg)")->required();
+    cmd->add_flag("--spatial-index", opts->spatial_index, "build GeoPackage R-tree indexes (off by default)");
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             Stopwatch sw;
@@ -28,7 +30,9 @@ void add_synth(CLI::App& app, Context& ctx) {
             so.seed = opts->seed;
             auto ds = layers::synth_city(so);
             double gen = sw.lap();
-            layers::write(ds, opts->out);
+            layers::WriteOptions wo;
+            wo.spatial_index = opts->spatial_index;
+            layers::write(ds, opts->out, wo);
             double wr = sw.lap();
             if (ctx.quiet) return;
             ctx.out << "synthetic city (seed " << opts->seed << ", EPSG:4549) -> " << opts->out << "\n";
