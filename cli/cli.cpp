@@ -18,6 +18,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_info(app, ctx);
     add_convert(app, ctx);
     add_build(app, ctx);
+    add_coverage(app, ctx);
+    add_lifecircle(app, ctx);
+    add_synth(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {

@@ -27,5 +27,8 @@ struct Context {
 void add_info(CLI::App& app, Context& ctx);
 void add_convert(CLI::App& app, Context& ctx);
 void add_build(CLI::App& app, Context& ctx);
+void add_coverage(CLI::App& app, Context& ctx);
+void add_lifecircle(CLI::App& app, Context& ctx);
+void add_synth(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli

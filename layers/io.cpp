@@ -431,7 +431,7 @@ OGRFieldType ogr_type(FieldType t) {
 }
 
 void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver, const std::string& path,
-                 WriteReport& report) {
+                 WriteReport& report, bool spatial_index = true) {
     OGRSpatialReference srs;
     OGRSpatialReference* srs_ptr = nullptr;
     if (layer.crs()) {
@@ -444,7 +444,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
     std::vector<std::string> lco;
     bool shp = driver == "ESRI Shapefile";
     if (shp) lco.push_back("ENCODING=UTF-8");
-    if (driver == "GPKG") lco.push_back("SPATIAL_INDEX=YES");
+    if (driver == "GPKG") lco.push_back(spatial_index ? "SPATIAL_INDEX=YES" : "SPATIAL_INDEX=NO");
     if (driver == "GeoJSON") lco.push_back("RFC7946=NO");
     std::vector<const char*> clco;
     for (auto& o : lco) clco.push_back(o.c_str());
@@ -531,7 +531,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         GdalErrorCapture cap;
         GDALDatasetUniquePtr ds(drv->Create(tmp_file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw io_error("cannot create '" + path + "': " + cap.message());
-        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, opt.spatial_index);
         ds->FlushCache(true);
         ds.reset();  // closes the file
         if (!cap.message().empty())

@@ -36,6 +36,7 @@ Layer read_layer(const SourceSpec& spec, ReadOptions options = {});
 
 struct WriteOptions {
     std::string format;  // GDAL driver short name; empty: from the extension (GPKG by default)
+    bool spatial_index = true;  // GeoPackage: build each layer's R-tree (slow for big layers in GDAL 3.6)
 };
 
 struct WriteReport {

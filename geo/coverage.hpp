@@ -1,0 +1,87 @@
+// Service-area coverage of residential parcels: exact polygon overlay in a metric CRS.
+//
+// The engine takes one service-area polygon per facility, however it was made: the straight-line
+// mode builds them as buffers (`buffer_service_areas`), a walking-network mode can supply the
+// reachable areas instead. Figures are computed parcel by parcel against the service areas found
+// through a spatial index (local unions only, never one global union), on all cores.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "geo/geos.hpp"
+
+namespace planmap::geo {
+
+// How one parcel is covered. `covered`/`uncovered` hold geometry only for partly covered parcels
+// (when geometries were asked for); a fully covered parcel's covered part is the parcel itself.
+struct ParcelCoverage {
+    enum class State { none, partial, full };
+    State state = State::none;
+    double area_m2 = 0;           // the parcel's area
+    double covered_m2 = 0;        // area of parcel ∩ service areas
+    double unique_area_m2 = 0;    // the part not overlapped by an earlier parcel (sums to the union)
+    double unique_covered_m2 = 0; // covered area of that part
+    GeomPtr covered;              // partial only (with keep_geometries)
+    GeomPtr uncovered;            // partial only, filled by fill_uncovered
+    double covered_share() const { return area_m2 > 0 ? covered_m2 / area_m2 : 0.0; }
+};
+
+// Optional knowledge of how a service area was made, letting the engine settle most parcels
+// without any overlay: every point within inner_m of `core` lies inside the service area, and no
+// point farther than outer_m from it does. `core` is a point or a convex polygon (else ignored).
+struct ServiceAreaCore {
+    const GEOSGeometry* core = nullptr;
+    double inner_m = 0;
+    double outer_m = 0;
+};
+
+struct CoverageOptions {
+    bool keep_geometries = true;  // keep the covered pieces of partly covered parcels
+    // Empty, or one per service area (entries with a null core give no shortcut).
+    std::vector<ServiceAreaCore> cores;
+};
+
+struct CoverageResult {
+    std::vector<ParcelCoverage> parcels;  // one per input parcel, same order
+    double residential_area_m2 = 0;       // area of the union of the parcels (overlaps once)
+    double covered_area_m2 = 0;           // area of (union of parcels) ∩ (union of service areas)
+    std::size_t overlapping_parcels = 0;  // parcels overlapping an earlier parcel
+};
+
+// Parcels and service areas are polygonal geometries in one metric CRS; null or empty entries
+// are allowed (they count for nothing). The geometries are only read, from several threads.
+CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
+                                const std::vector<const GEOSGeometry*>& service_areas,
+                                const CoverageOptions& options = {});
+
+// The uncovered parts (parcel − covered part) of partly covered parcels, for output layers; needs
+// the covered parts (keep_geometries). Runs on all cores.
+void fill_uncovered(const std::vector<const GEOSGeometry*>& parcels, CoverageResult& result);
+
+// Straight-line service areas: facility i buffered by radius_m[i] (≤ 0: no service area, a null
+// entry) with `quad_segs` segments per quarter circle, measured from the polygon edge for
+// polygonal facilities and from the point for points. Runs on all cores.
+std::vector<GeomPtr> buffer_service_areas(const std::vector<const GEOSGeometry*>& facilities,
+                                          const std::vector<double>& radius_m, int quad_segs = 16);
+
+// The cores of buffers made by buffer_service_areas: a buffer of radius r with q segments per
+// quarter circle holds every point within r·cos(π/4q) of a convex facility, none beyond r.
+std::vector<ServiceAreaCore> buffer_cores(const std::vector<const GEOSGeometry*>& facilities,
+                                          const std::vector<double>& radius_m, int quad_segs = 16);
+
+// Groups polygons that touch or overlap (adjacent patches of one park) and dissolves each group.
+struct DissolvedGroup {
+    GeomPtr geometry;                  // the union of the members
+    std::vector<std::size_t> members;  // indices into the input, ascending
+    double area_m2 = 0;
+};
+std::vector<DissolvedGroup> dissolve_adjacent(const std::vector<const GEOSGeometry*>& polygons);
+
+// Geometries made on worker threads carry the worker's GEOS context in their deleter; this hands
+// them to the calling thread's context so they can outlive the workers.
+void adopt(GeomPtr& g);
+
+}  // namespace planmap::geo

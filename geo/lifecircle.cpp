@@ -1,0 +1,80 @@
+#include "geo/lifecircle.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <map>
+
+#include "geo/error.hpp"
+#include "geo/spatial_index.hpp"
+
+namespace planmap::geo {
+
+LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parcels,
+                                   const std::vector<FacilityRef>& facilities, const Profile& profile) {
+    if (profile.levels.empty() || profile.facilities.empty())
+        throw usage_error("profile " + profile.name + " has no life-circle [[level]] and [[facility]] rows");
+    const std::size_t nt = profile.facilities.size(), np = parcels.size();
+    std::map<std::string, std::size_t> type_index;
+    for (std::size_t t = 0; t < nt; ++t) type_index.emplace(profile.facilities[t].type, t);
+
+    LifeCircleAudit out;
+    std::vector<std::vector<const GEOSGeometry*>> by_type(nt);
+    for (const auto& f : facilities) {
+        if (auto why = facility_geometry_problem(f.geometry); !why.empty()) {
+            out.ignored.push_back({f.id, why});
+            ++out.facilities_invalid;
+            continue;
+        }
+        auto it = type_index.find(f.type);
+        if (it == type_index.end()) {
+            out.ignored.push_back({f.id, "type '" + f.type + "' is not a facility type of profile " + profile.name});
+            continue;
+        }
+        by_type[it->second].push_back(f.geometry);
+    }
+    std::vector<SpatialIndex> index;
+    for (std::size_t t = 0; t < nt; ++t) {
+        std::vector<Envelope> env;
+        for (const auto* g : by_type[t]) env.push_back(envelope(g));
+        index.emplace_back(env);
+        out.facilities_per_type.push_back(by_type[t].size());
+    }
+
+    out.distance_m.assign(nt, std::vector<double>(np, -1.0));
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, np, 128), [&](const auto& r) {
+        auto ctx = geos_context();
+        for (std::size_t p = r.begin(); p != r.end(); ++p) {
+            if (!parcels[p] || is_empty(parcels[p])) continue;
+            auto pos = point_on_surface(parcels[p]);
+            auto pe = envelope(pos.get());
+            for (std::size_t t = 0; t < nt; ++t) {
+                double radius = profile.facilities[t].radius_m;
+                Envelope q{pe.minx - radius, pe.miny - radius, pe.maxx + radius, pe.maxy + radius, false};
+                double best = -1;
+                index[t].for_each(q, [&](std::size_t k) {
+                    double d = 0;
+                    if (!GEOSDistance_r(ctx, pos.get(), by_type[t][k], &d))
+                        throw geometry_error("distance to a facility failed: " + geos_last_error());
+                    if (d <= radius && (best < 0 || d < best)) best = d;
+                });
+                out.distance_m[t][p] = best;
+            }
+        }
+    });
+
+    // Non-nesting: level l needs every type of levels 0..l.
+    out.level_met.assign(profile.levels.size(), std::vector<char>(np, 0));
+    for (std::size_t p = 0; p < np; ++p) {
+        if (!parcels[p] || is_empty(parcels[p])) continue;
+        bool ok = true;
+        for (std::size_t l = 0; l < profile.levels.size(); ++l) {
+            for (std::size_t t = 0; t < nt; ++t)
+                if (profile.facilities[t].level == profile.levels[l].name && out.distance_m[t][p] < 0) ok = false;
+            out.level_met[l][p] = ok;
+        }
+    }
+    return out;
+}
+
+}  // namespace planmap::geo

@@ -1,0 +1,29 @@
+// Life-circle audit, straight-line mode (GB 50180-2018): for each residential parcel, the
+// distance to the nearest facility of every type a level requires, and which levels are met.
+// Levels are not nested: a level is met only when the parcel also has every lower level's
+// facilities within their radii.
+#pragma once
+
+#include <vector>
+
+#include "geo/coverage_profile.hpp"
+#include "geo/service_areas.hpp"
+
+namespace planmap::geo {
+
+struct LifeCircleAudit {
+    // distance_m[t][p]: straight-line distance from parcel p's point on surface to the nearest
+    // facility of profile.facilities[t]; negative when none lies within that type's radius.
+    std::vector<std::vector<double>> distance_m;
+    // level_met[l][p]: parcel p meets level l and every lower level.
+    std::vector<std::vector<char>> level_met;
+    std::vector<std::size_t> facilities_per_type;  // usable facilities of each type
+    std::vector<IgnoredFacility> ignored;          // unusable geometry, or a type not in the profile
+    std::size_t facilities_invalid = 0;
+};
+
+// Parcels and facilities in one metric CRS. Runs on all cores.
+LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parcels,
+                                   const std::vector<FacilityRef>& facilities, const Profile& profile);
+
+}  // namespace planmap::geo

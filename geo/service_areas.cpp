@@ -1,0 +1,124 @@
+#include "geo/service_areas.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "geo/coverage.hpp"
+
+namespace planmap::geo {
+
+namespace {
+
+std::string format_area(double a) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f m²", a);
+    return buf;
+}
+
+}  // namespace
+
+std::string facility_geometry_problem(const GEOSGeometry* g) {
+    if (!g) return "no geometry";
+    if (is_empty(g)) return "empty geometry";
+    int t = GEOSGeomTypeId_r(geos_context(), g);
+    bool point = t == GEOS_POINT || t == GEOS_MULTIPOINT;
+    bool polygon = t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
+    if (!point && !polygon) return "geometry type " + geometry_type(g) + " (points or polygons expected)";
+    auto e = envelope(g);
+    if (!std::isfinite(e.minx) || !std::isfinite(e.miny) || !std::isfinite(e.maxx) || !std::isfinite(e.maxy))
+        return "non-finite coordinate";
+    if (auto why = invalid_reason(g); !why.empty()) return "invalid geometry: " + why;
+    return {};
+}
+
+ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
+    if (!choice.radius_m && !choice.profile) throw usage_error("give a radius or a profile");
+    if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error("the radius must be positive");
+    ServiceAreas out;
+
+    // Valid facilities; polygonal ones are dissolved into parks when the profile asks for it.
+    std::vector<std::size_t> points, polygons;
+    for (std::size_t i = 0; i < facilities.size(); ++i) {
+        const auto& f = facilities[i];
+        if (auto why = facility_geometry_problem(f.geometry); !why.empty()) {
+            out.ignored.push_back({f.id, why});
+            ++out.facilities_invalid;
+            continue;
+        }
+        int t = GEOSGeomTypeId_r(geos_context(), f.geometry);
+        (t == GEOS_POINT || t == GEOS_MULTIPOINT ? points : polygons).push_back(i);
+    }
+
+    struct Candidate {
+        std::vector<std::size_t> members;
+        const GEOSGeometry* geometry;
+        GeomPtr owned;
+        double area_m2;
+    };
+    std::vector<Candidate> cands;
+    bool dissolve = choice.profile && choice.profile->dissolve;
+    if (dissolve && !choice.profile->uses_types()) {
+        std::vector<const GEOSGeometry*> geoms;
+        for (auto i : polygons) geoms.push_back(facilities[i].geometry);
+        for (auto& g : dissolve_adjacent(geoms)) {
+            Candidate c{{}, g.geometry.get(), std::move(g.geometry), g.area_m2};
+            for (auto m : g.members) c.members.push_back(polygons[m]);
+            out.facility_area_m2 += c.area_m2;
+            cands.push_back(std::move(c));
+        }
+    } else {
+        for (auto i : polygons) {
+            double a = area(facilities[i].geometry);
+            out.facility_area_m2 += a;
+            cands.push_back({{i}, facilities[i].geometry, nullptr, a});
+        }
+    }
+    for (auto i : points) cands.push_back({{i}, facilities[i].geometry, nullptr, 0.0});
+
+    std::vector<const GEOSGeometry*> to_buffer;
+    std::vector<double> radii;
+    for (auto& c : cands) {
+        const auto& first = facilities[c.members.front()];
+        double radius = 0;
+        std::string rule = "fixed radius";
+        if (choice.radius_m) {
+            radius = *choice.radius_m;
+        } else {
+            const RadiusRule* r = nullptr;
+            auto got = choice.profile->radius_for(c.area_m2, first.type, &r);
+            if (!got) {
+                std::string why;
+                if (choice.profile->uses_types() && !first.type.empty() && !choice.profile->radius_for(1e300, first.type) &&
+                    !choice.profile->radius_for(0, first.type))
+                    why = "type '" + first.type + "' has no rule in profile " + choice.profile->name;
+                else if (choice.profile->uses_types() && first.type.empty())
+                    why = "no facility type (field " + choice.profile->type_field + ")";
+                else
+                    why = (c.area_m2 > 0 ? "area " + format_area(c.area_m2) : std::string("a point (no area)")) +
+                          (c.members.size() > 1 ? " after dissolving " + std::to_string(c.members.size()) + " patches" : "") +
+                          " matches no size class of profile " + choice.profile->name;
+                for (auto m : c.members) out.ignored.push_back({facilities[m].id, why});
+                continue;
+            }
+            radius = *got;
+            if (r) rule = r->label.empty() ? r->cite.text() : r->label;
+            else rule = "type " + first.type;
+        }
+        ServiceUnit u;
+        for (auto m : c.members) u.facility_ids.push_back(facilities[m].id);
+        u.area_m2 = c.area_m2;
+        u.radius_m = radius;
+        u.rule = rule;
+        out.facilities_counted += c.members.size();
+        out.units.push_back(std::move(u));
+        to_buffer.push_back(c.geometry);
+        radii.push_back(radius);
+    }
+    out.areas = buffer_service_areas(to_buffer, radii, choice.quad_segs);
+    out.cores = buffer_cores(to_buffer, radii, choice.quad_segs);
+    for (auto& c : cands)
+        if (c.owned) out.dissolved.push_back(std::move(c.owned));
+    return out;
+}
+
+}  // namespace planmap::geo
