@@ -26,5 +26,7 @@ struct Context {
 // One function per subcommand file; each adds its subcommand to `app`.
 void add_info(CLI::App& app, Context& ctx);
 void add_convert(CLI::App& app, Context& ctx);
+void add_network(CLI::App& app, Context& ctx);
+void add_isochrone(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli
