@@ -25,7 +25,7 @@ double seg_len(const XY& a, const XY& b) { return std::hypot(b.x - a.x, b.y - a.
 
 Network::Network(Parts parts) : parts_(std::move(parts)) {
     const std::size_t n = parts_.node_ids.size();
-    if (n >= none) throw geometry_error("network has too many nodes (" + std::to_string(n) + ")");
+    if (n >= none || parts_.edges.size() >= none / 2) throw geometry_error("network too large (" + std::to_string(n) + " nodes)");
     if (!parts_.node_xy.empty() && parts_.node_xy.size() != n)
         throw geometry_error("network has " + std::to_string(n) + " nodes but " + std::to_string(parts_.node_xy.size()) + " node positions");
     for (std::size_t e = 0; e < parts_.edges.size(); ++e) {
@@ -67,7 +67,7 @@ Network::Network(Parts parts) : parts_(std::move(parts)) {
     }
     for (std::size_t i = 0; i < n; ++i) offsets_[i + 1] += offsets_[i];
     arcs_.resize(offsets_[n]);
-    std::vector<std::uint64_t> fill(offsets_.begin(), offsets_.end() - 1);
+    std::vector<std::uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (std::uint32_t e = 0; e < parts_.edges.size(); ++e) {
         const auto& ed = parts_.edges[e];
         arcs_[fill[ed.u]++] = {ed.v, e, ed.length_m};
@@ -138,6 +138,54 @@ double Network::total_length_m() const noexcept {
     double s = 0;
     for (const auto& e : parts_.edges) s += e.length_m;
     return s;
+}
+
+void order_for_locality(Network::Parts& p) {
+    const auto n = static_cast<std::uint32_t>(p.node_ids.size());
+    std::vector<std::uint32_t> offsets(n + 1, 0), targets(p.edges.size() * 2);
+    for (const auto& e : p.edges) {
+        if (e.u >= n || e.v >= n) return;  // the Network constructor reports it
+        ++offsets[e.u + 1];
+        ++offsets[e.v + 1];
+    }
+    for (std::uint32_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
+    {
+        std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
+        for (const auto& e : p.edges) {
+            targets[fill[e.u]++] = e.v;
+            targets[fill[e.v]++] = e.u;
+        }
+    }
+    std::vector<std::uint32_t> order;  // new → old
+    order.reserve(n);
+    std::vector<std::uint32_t> new_index(n, Network::none);
+    for (std::uint32_t root = 0; root < n; ++root) {
+        if (new_index[root] != Network::none) continue;
+        std::size_t head = order.size();
+        new_index[root] = static_cast<std::uint32_t>(order.size());
+        order.push_back(root);
+        while (head < order.size()) {
+            std::uint32_t u = order[head++];
+            for (std::uint32_t k = offsets[u]; k < offsets[u + 1]; ++k) {
+                std::uint32_t v = targets[k];
+                if (new_index[v] != Network::none) continue;
+                new_index[v] = static_cast<std::uint32_t>(order.size());
+                order.push_back(v);
+            }
+        }
+    }
+    std::vector<std::int64_t> ids(n);
+    for (std::uint32_t i = 0; i < n; ++i) ids[i] = p.node_ids[order[i]];
+    p.node_ids = std::move(ids);
+    if (!p.node_xy.empty()) {
+        std::vector<XY> xy(n);
+        for (std::uint32_t i = 0; i < n; ++i) xy[i] = p.node_xy[order[i]];
+        p.node_xy = std::move(xy);
+    }
+    for (auto& e : p.edges) {
+        e.u = new_index[e.u];
+        e.v = new_index[e.v];
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,6 +532,7 @@ Network read_edge_list(const std::string& edges_csv, const std::string& nodes_cs
             p.crs = metric.label();
         }
     }
+    order_for_locality(p);
     try {
         return Network(std::move(p));
     } catch (const geometry_error& e) {

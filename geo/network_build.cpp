@@ -159,6 +159,7 @@ Network build_network_from_osm(const std::string& path, NetworkBuildReport* repo
             start_ref = i;
         }
     }
+    order_for_locality(p);
     return Network(std::move(p));
 }
 
@@ -285,6 +286,7 @@ Network build_network_from_lines(const std::vector<const GEOSGeometry*>& lines, 
         p.geometry_points.insert(p.geometry_points.end(), pts.begin(), pts.end());
         p.geometry_offsets.push_back(p.geometry_points.size());
     }
+    order_for_locality(p);
     return Network(std::move(p));
 }
 

@@ -1,78 +1,50 @@
 #include "geo/network_search.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "geo/error.hpp"
 
 namespace planmap::geo {
 
 namespace {
-constexpr std::uint32_t kSettled = Network::none - 1;
-constexpr std::uint32_t kArity = 4;  // a 4-ary heap: shallower than binary, children share a cache line
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::uint32_t kDone = 1, kListed = 2;
+// Bucket width: a fraction of the limit, so a search has at most this many buckets.
+constexpr double kBuckets = 256;
+constexpr double kMinDelta = 1.0;
 }  // namespace
 
-NetworkSearch::NetworkSearch(const Network& net)
-    : net_(net), dist_(net.node_count()), stamp_(net.node_count(), 0), heap_pos_(net.node_count()) {}
+NetworkSearch::NetworkSearch(const Network& net) : net_(net), state_(net.node_count(), NodeState{kInf, 0}) {}
 
-void NetworkSearch::sift_up(std::uint32_t i) {
-    auto item = heap_[i];
-    while (i > 0) {
-        std::uint32_t parent = (i - 1) / kArity;
-        if (heap_[parent].first <= item.first) break;
-        heap_[i] = heap_[parent];
-        heap_pos_[heap_[i].second] = i;
-        i = parent;
-    }
-    heap_[i] = item;
-    heap_pos_[item.second] = i;
-}
-
-void NetworkSearch::sift_down(std::uint32_t i) {
-    auto item = heap_[i];
-    const auto n = static_cast<std::uint32_t>(heap_.size());
-    while (true) {
-        std::uint32_t first = i * kArity + 1;
-        if (first >= n) break;
-        std::uint32_t last = std::min(first + kArity, n), best = first;
-        for (std::uint32_t c = first + 1; c < last; ++c)
-            if (heap_[c].first < heap_[best].first) best = c;
-        if (heap_[best].first >= item.first) break;
-        heap_[i] = heap_[best];
-        heap_pos_[heap_[i].second] = i;
-        i = best;
-    }
-    heap_[i] = item;
-    heap_pos_[item.second] = i;
-}
-
-void NetworkSearch::relax(std::uint32_t n, double d) {
-    if (d > limit_) return;
-    if (stamp_[n] != run_) {
-        stamp_[n] = run_;
-        dist_[n] = d;
-        heap_.emplace_back(d, n);
-        sift_up(static_cast<std::uint32_t>(heap_.size() - 1));
-    } else if (d < dist_[n] && heap_pos_[n] != kSettled) {
-        dist_[n] = d;
-        heap_[heap_pos_[n]].first = d;
-        sift_up(heap_pos_[n]);
-    }
+inline void NetworkSearch::relax(std::uint32_t n, double d) {
+    NodeState& s = state_[n];
+    if (d >= s.dist || d > limit_) return;
+    s.dist = d;
+    s.flags &= ~kDone;
+    buckets_[static_cast<std::size_t>(d * inv_delta_)].push_back(n);
 }
 
 void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked) {
-    if (!(limit_m >= 0)) throw usage_error("the search distance must be a non-negative number of metres");
-    if (++run_ == 0) {  // the stamp wrapped: forget everything
-        std::fill(stamp_.begin(), stamp_.end(), 0);
-        run_ = 1;
+    if (!(limit_m >= 0) || !std::isfinite(limit_m))
+        throw usage_error("the search distance must be a finite non-negative number of metres");
+    // Forget the previous run: every node it touched was settled and listed in reached_.
+    for (const auto& s : seeds) {
+        if (s.edge != Network::none ? s.edge >= net_.edge_count() : s.node >= net_.node_count())
+            throw usage_error("a search seed refers to an edge or node that does not exist");
     }
+    for (auto n : reached_) state_[n] = {kInf, 0};
     limit_ = limit_m;
+    delta_ = std::max(kMinDelta, limit_m / kBuckets);
+    inv_delta_ = 1.0 / delta_;
+    const std::size_t nb = static_cast<std::size_t>(limit_m * inv_delta_) + 2;
+    if (buckets_.size() < nb) buckets_.resize(nb);
     blocked_ = blocked && !blocked->empty() ? blocked : nullptr;
-    heap_.clear();
+    for (auto& b : buckets_) b.clear();
     reached_.clear();
     edge_seeds_.clear();
     for (const auto& s : seeds) {
         if (s.edge != Network::none) {
-            if (s.edge >= net_.edge_count()) throw usage_error("seed on edge " + std::to_string(s.edge) + ", which does not exist");
             if (blocked_ && (*blocked_)[s.edge]) continue;
             const auto& e = net_.edge(s.edge);
             double a = std::clamp(std::min(s.from_m, s.to_m), 0.0, e.length_m);
@@ -81,25 +53,32 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
             relax(e.u, s.start_m + a);
             relax(e.v, s.start_m + (e.length_m - b));
         } else {
-            if (s.node >= net_.node_count()) throw usage_error("seed at node " + std::to_string(s.node) + ", which does not exist");
             relax(s.node, s.start_m);
         }
     }
     std::sort(edge_seeds_.begin(), edge_seeds_.end(), [](const Seed& a, const Seed& b) { return a.edge < b.edge; });
 
-    while (!heap_.empty()) {
-        const auto [d, u] = heap_.front();
-        heap_pos_[u] = kSettled;
-        auto last = heap_.back();
-        heap_.pop_back();
-        if (!heap_.empty()) {
-            heap_[0] = last;
-            sift_down(0);
-        }
-        reached_.push_back(u);
-        for (const auto& a : net_.arcs(u)) {
-            if (blocked_ && (*blocked_)[a.edge]) continue;
-            relax(a.to, d + a.length_m);
+    for (std::size_t i = 0; i < nb; ++i) {
+        while (!buckets_[i].empty()) {
+            batch_.swap(buckets_[i]);
+            buckets_[i].clear();
+            for (std::uint32_t u : batch_) {
+                NodeState& s = state_[u];
+                if (s.flags & kDone) continue;  // a duplicate, or relaxed since with this distance
+                s.flags |= kDone;
+                if (!(s.flags & kListed)) {
+                    s.flags |= kListed;
+                    reached_.push_back(u);
+                }
+                const double d = s.dist;
+                if (blocked_) {
+                    for (const auto& a : net_.arcs(u))
+                        if (!(*blocked_)[a.edge]) relax(a.to, d + a.length_m);
+                } else {
+                    for (const auto& a : net_.arcs(u)) relax(a.to, d + a.length_m);
+                }
+            }
+            batch_.clear();
         }
     }
 }

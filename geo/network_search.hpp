@@ -45,9 +45,9 @@ public:
     double limit_m() const noexcept { return limit_; }
     // Distance of node n, +infinity when beyond the limit or not reached.
     double distance(std::uint32_t n) const noexcept {
-        return stamp_[n] == run_ && dist_[n] <= limit_ ? dist_[n] : std::numeric_limits<double>::infinity();
+        return state_[n].dist <= limit_ ? state_[n].dist : std::numeric_limits<double>::infinity();
     }
-    // Nodes within the limit, in order of distance.
+    // Nodes within the limit, each once (roughly nearest first: in order of distance buckets).
     const std::vector<std::uint32_t>& reached() const noexcept { return reached_; }
     // The reachable parts of edges (whole or cut at the exact point), one or two per edge.
     std::vector<EdgePart> reachable_parts() const;
@@ -55,18 +55,28 @@ public:
 
 private:
     void relax(std::uint32_t n, double d);
-    void sift_up(std::uint32_t i);
-    void sift_down(std::uint32_t i);
 
+    // What the search knows of a node, in one cache line access: its tentative distance
+    // (+infinity when untouched) and flags (kDone: its arcs were relaxed with this distance;
+    // kListed: it is in reached_).
+    struct NodeState {
+        double dist;
+        std::uint32_t flags;
+    };
+    // The queue: buckets of width delta_ metres (delta-stepping, Meyer and Sanders 2003). A bucket
+    // is emptied repeatedly until no node in it improves, so the distances are exact (label
+    // correcting), while nodes are taken in batches instead of one by one from a heap: no
+    // comparisons, and the accesses of a batch do not wait on each other (a heap-based search is
+    // bound by memory latency: each step waits for the previous one's cache misses).
     const Network& net_;
-    std::vector<double> dist_;
-    std::vector<std::uint32_t> stamp_;
-    std::vector<std::uint32_t> heap_pos_;
-    std::vector<std::pair<double, std::uint32_t>> heap_;
+    std::vector<NodeState> state_;  // reset after a run through reached_ (every touched node is listed)
+    std::vector<std::vector<std::uint32_t>> buckets_;
+    std::vector<std::uint32_t> batch_;
+    double delta_ = 10;
+    double inv_delta_ = 0.1;
     std::vector<std::uint32_t> reached_;
     std::vector<Seed> edge_seeds_;
     const EdgeMask* blocked_ = nullptr;
-    std::uint32_t run_ = 0;
     mutable std::vector<std::uint32_t> edge_stamp_;  // edges done by reachable_parts()
     mutable std::uint32_t edge_run_ = 0;
     double limit_ = 0;
