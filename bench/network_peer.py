@@ -4,6 +4,8 @@
   network_peer.py networkx EDGES.csv SOURCES.txt CUTOFF_M OUT.csv [--timings T.json]
       multi-source Dijkstra (networkx.multi_source_dijkstra_path_length with a cutoff);
       writes node,dist_m. Parallel edges keep their shortest length (a simple Graph).
+  network_peer.py sources EDGES.csv N SEED OUT.txt
+      picks N distinct node ids of the edge list (deterministic for a seed).
   network_peer.py compare A.csv B.csv [--tol 1e-6]
       compares two node,dist_m tables: same node set and distances within tol metres.
 Run it with Debian's /usr/bin/python3 (python3-networkx).
@@ -74,6 +76,21 @@ def compare(a_path, b_path, tol):
     return 0 if ok else 1
 
 
+def pick_sources(edges, n, seed, out):
+    import random
+    ids = set()
+    with open(edges) as f:
+        r = csv.reader(f)
+        next(r)
+        for row in r:
+            ids.add(int(row[0]))
+            ids.add(int(row[1]))
+    ids = sorted(ids)
+    chosen = random.Random(seed).sample(ids, min(n, len(ids)))
+    with open(out, "w") as f:
+        f.write("\n".join(str(i) for i in chosen) + "\n")
+
+
 CUTOFF = None
 
 if __name__ == "__main__":
@@ -81,6 +98,8 @@ if __name__ == "__main__":
     if args and args[0] == "networkx" and len(args) >= 5:
         timings = args[args.index("--timings") + 1] if "--timings" in args else None
         run_networkx(args[1], args[2], float(args[3]), args[4], timings)
+    elif args and args[0] == "sources" and len(args) == 5:
+        pick_sources(args[1], int(args[2]), int(args[3]), args[4])
     elif args and args[0] == "compare" and len(args) >= 3:
         tol = float(args[args.index("--tol") + 1]) if "--tol" in args else 1e-6
         if "--cutoff" in args:

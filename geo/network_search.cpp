@@ -1,5 +1,7 @@
 #include "geo/network_search.hpp"
 
+#include <tbb/parallel_invoke.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -13,9 +15,15 @@ constexpr std::uint32_t kDone = 1, kListed = 2;
 // Bucket width: a fraction of the limit, so a search has at most this many buckets.
 constexpr double kBuckets = 256;
 constexpr double kMinDelta = 1.0;
+// Searches with at least this many seeds on networks with at least this many nodes use two threads.
+constexpr std::size_t kParallelSeeds = 64;
+constexpr std::size_t kParallelNodes = 50000;
 }  // namespace
 
-NetworkSearch::NetworkSearch(const Network& net) : net_(net), state_(net.node_count(), NodeState{kInf, 0}) {}
+NetworkSearch::NetworkSearch(const Network& net, bool parallel)
+    : net_(net), state_(net.node_count(), NodeState{kInf, 0}), parallel_(parallel) {}
+NetworkSearch::~NetworkSearch() = default;
+NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
 
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
     NodeState& s = state_[n];
@@ -25,14 +33,8 @@ inline void NetworkSearch::relax(std::uint32_t n, double d) {
     buckets_[static_cast<std::size_t>(d * inv_delta_)].push_back(n);
 }
 
-void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked) {
-    if (!(limit_m >= 0) || !std::isfinite(limit_m))
-        throw usage_error("the search distance must be a finite non-negative number of metres");
-    // Forget the previous run: every node it touched was settled and listed in reached_.
-    for (const auto& s : seeds) {
-        if (s.edge != Network::none ? s.edge >= net_.edge_count() : s.node >= net_.node_count())
-            throw usage_error("a search seed refers to an edge or node that does not exist");
-    }
+void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
+    // Forget the previous run: every node it touched was processed and listed in reached_.
     for (auto n : reached_) state_[n] = {kInf, 0};
     limit_ = limit_m;
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
@@ -43,6 +45,43 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
     for (auto& b : buckets_) b.clear();
     reached_.clear();
     edge_seeds_.clear();
+}
+
+void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked) {
+    if (!(limit_m >= 0) || !std::isfinite(limit_m))
+        throw usage_error("the search distance must be a finite non-negative number of metres");
+    for (const auto& s : seeds) {
+        if (s.edge != Network::none ? s.edge >= net_.edge_count() : s.node >= net_.node_count())
+            throw usage_error("a search seed refers to an edge or node that does not exist");
+    }
+    begin(limit_m, blocked);
+    if (!parallel_ || seeds.size() < kParallelSeeds || net_.node_count() < kParallelNodes) {
+        run_serial(seeds);
+    } else {
+        // Two groups of neighbouring seeds (node order is breadth-first, so close indices are
+        // close on the ground): their searches overlap only along the border between them.
+        std::vector<Seed> sorted(seeds.begin(), seeds.end());
+        auto where = [this](const Seed& s) { return s.edge != Network::none ? net_.edge(s.edge).u : s.node; };
+        std::sort(sorted.begin(), sorted.end(), [&](const Seed& a, const Seed& b) { return where(a) < where(b); });
+        std::span<const Seed> first(sorted.data(), sorted.size() / 2), second(sorted.data() + sorted.size() / 2, sorted.size() - sorted.size() / 2);
+        if (!helper_) helper_ = std::make_unique<NetworkSearch>(net_, false);
+        helper_->begin(limit_m, blocked);
+        tbb::parallel_invoke([&] { run_serial(first); }, [&] { helper_->run_serial(second); });
+        for (auto n : helper_->reached_) {
+            const double d = helper_->state_[n].dist;
+            NodeState& s = state_[n];
+            if (d < s.dist) {
+                if (!(s.flags & kListed)) reached_.push_back(n);
+                s = {d, kDone | kListed};
+            }
+        }
+        edge_seeds_.insert(edge_seeds_.end(), helper_->edge_seeds_.begin(), helper_->edge_seeds_.end());
+        std::sort(edge_seeds_.begin(), edge_seeds_.end(), [](const Seed& a, const Seed& b) { return a.edge < b.edge; });
+    }
+}
+
+void NetworkSearch::run_serial(std::span<const Seed> seeds) {
+    const std::size_t nb = static_cast<std::size_t>(limit_ * inv_delta_) + 2;
     for (const auto& s : seeds) {
         if (s.edge != Network::none) {
             if (blocked_ && (*blocked_)[s.edge]) continue;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -37,9 +38,13 @@ using EdgeMask = std::vector<std::uint8_t>;
 // run costs only what it reaches.
 class NetworkSearch {
 public:
-    explicit NetworkSearch(const Network& net);
+    explicit NetworkSearch(const Network& net, bool parallel = true);
+    ~NetworkSearch();
+    NetworkSearch(NetworkSearch&&) noexcept;
 
     // Runs the search from all seeds at once (each node gets its distance to the nearest seed).
+    // Many seeds on a large network are split in two groups of neighbouring seeds searched on two
+    // threads, and the distances merged (the minimum of the two: exact).
     void run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked = nullptr);
 
     double limit_m() const noexcept { return limit_; }
@@ -55,6 +60,8 @@ public:
 
 private:
     void relax(std::uint32_t n, double d);
+    void run_serial(std::span<const Seed> seeds);
+    void begin(double limit_m, const EdgeMask* blocked);
 
     // What the search knows of a node, in one cache line access: its tentative distance
     // (+infinity when untouched) and flags (kDone: its arcs were relaxed with this distance;
@@ -77,6 +84,8 @@ private:
     std::vector<std::uint32_t> reached_;
     std::vector<Seed> edge_seeds_;
     const EdgeMask* blocked_ = nullptr;
+    bool parallel_ = true;
+    std::unique_ptr<NetworkSearch> helper_;  // the second thread's workspace
     mutable std::vector<std::uint32_t> edge_stamp_;  // edges done by reachable_parts()
     mutable std::uint32_t edge_run_ = 0;
     double limit_ = 0;

@@ -419,3 +419,54 @@ TEST(NetworkPeer, DistancesEqualNetworkx) {
     EXPECT_EQ(std::system(cmp.c_str()), 0) << test::read_file(dir / "cmp.txt");
     EXPECT_NE(test::read_file(dir / "cmp.txt").find("agree"), std::string::npos);
 }
+
+TEST(NetworkSearch, TwoThreadsGiveTheSameDistances) {
+    // A 260 x 260 grid (over the two-thread threshold) with jittered lengths, 100 seeds.
+    const std::uint32_t side = 260;
+    Network::Parts p;
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> len(80, 120);
+    for (std::uint32_t i = 0; i < side * side; ++i) p.node_ids.push_back(i);
+    for (std::uint32_t y = 0; y < side; ++y)
+        for (std::uint32_t x = 0; x < side; ++x) {
+            if (x + 1 < side) p.edges.push_back({y * side + x, y * side + x + 1, len(rng)});
+            if (y + 1 < side) p.edges.push_back({y * side + x, (y + 1) * side + x, len(rng)});
+        }
+    Network net(std::move(p));
+    std::vector<Seed> seeds;
+    for (int i = 0; i < 100; ++i) seeds.push_back(Seed::at_node(rng() % net.node_count()));
+    seeds.push_back(Seed::on_edge(5, 10, 30));
+    NetworkSearch two(net, true), one(net, false);
+    for (int round = 0; round < 2; ++round) {  // twice: the second run must forget the first
+        two.run(seeds, 1200.0 - round * 500);
+        one.run(seeds, 1200.0 - round * 500);
+        ASSERT_EQ(two.reached().size(), one.reached().size());
+        for (std::uint32_t v = 0; v < net.node_count(); ++v) ASSERT_EQ(two.distance(v), one.distance(v)) << v;
+        EXPECT_NEAR(NetworkSearch::total_length(two.reachable_parts()), NetworkSearch::total_length(one.reachable_parts()), 1e-6);
+    }
+}
+
+TEST(NetworkCli, LineLayerNetworkAndBarrier) {
+    test::TempDir dir;
+    // Two streets crossing near Monaco (lon/lat) and a wall across the eastern arm.
+    write_text(dir / "streets.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[7.420,43.735],[7.430,43.735]]}},
+{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[7.425,43.731],[7.425,43.739]]}}]})");
+    write_text(dir / "wall.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[7.428,43.734],[7.428,43.736]]}}]})");
+    auto b = test::run({"network", "build", (dir / "streets.geojson").string(), "-o", (dir / "s.pmnet").string()});
+    ASSERT_EQ(b.code, 0) << b.err;
+    EXPECT_NE(b.out.find("5 nodes, 4 edges"), std::string::npos) << b.out;
+    auto r = test::run({"isochrone", "--network", (dir / "s.pmnet").string(), "--from", "7.425,43.735", "--distance", "2000",
+                        "--barrier", (dir / "wall.geojson").string(), "--json", (dir / "j.json").string(), "-o",
+                        (dir / "o.gpkg").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto j = test::read_file(dir / "j.json");
+    EXPECT_NE(j.find("\"blocked_edges\": 1"), std::string::npos) << j;
+    // Without the eastern arm (about 402 m): the other three arms, about 1,290 m in all.
+    auto pos = j.find("\"reach_length_m\": ");
+    ASSERT_NE(pos, std::string::npos);
+    double reach = std::stod(j.substr(pos + 18));
+    EXPECT_GT(reach, 1200);
+    EXPECT_LT(reach, 1400);
+}
