@@ -9,7 +9,8 @@
 #   pgRouting pgr_drivingDistance from one virtual start vertex joined to every source by a
 #             0-cost edge (its multi-start "equicost" mode gives wrong distances in 3.4), in a
 #             throwaway PostgreSQL cluster in a temporary folder (unix socket only), removed after.
-# Prints load and search times, ratios, and whether the three agree on every distance (1e-6 m).
+# Prints load and search times, ratios, and whether the three agree on every distance (1e-6 m);
+# then, when python3-osmnx and osmium-tool are installed, bench/osmnx_check.py on the OSM files.
 # Usage: bash bench/network_bench.sh [--edges N] [--sources N] [--distance M] [--no-pg]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -164,3 +165,22 @@ print(f"{name:<26} {nodes:>8} {edges:>8} {reached:>8} | {f(pl):>8} {f(pc):>8} {f
       f"{f(ps):>8} {f(ns):>8} {f(gs):>8} | {ratio(ns, ps):>7} {ratio(gs, ps):>7} | {an}, {ag}")
 EOF
 done
+
+# Optional: reachable length and area against an OSMnx walking graph of the same OSM file.
+if $PY -c 'import osmnx' 2>/dev/null && command -v osmium >/dev/null; then
+  for pbf in "${pbfs[@]}"; do
+    name=$(basename "$pbf"); name=${name%%.*}
+    mkdir -p "$work/$name/osmnx"
+    origins=$($PY -c "
+import csv, random, sys
+rows = list(csv.reader(open(sys.argv[1])))[1:]
+print(' '.join(f'{float(r[1]) + 0.0002:.6f},{float(r[2]) + 0.0001:.6f}' for r in random.Random(11).sample(rows, 5)))" "$work/$name/nodes_lonlat.csv")
+    echo
+    echo "$name: planmap vs OSMnx (osmnx $($PY -c 'import osmnx; print(osmnx.__version__)')), $distance m from 5 origins near random nodes"
+    # shellcheck disable=SC2086
+    $PY bench/osmnx_check.py "$PLANMAP" "$pbf" "$work/$name/osmnx" --distance "$distance" $origins 2>&1 | grep -v Warning || true
+  done
+else
+  echo
+  echo "OSMnx check skipped (python3-osmnx or osmium-tool not installed)"
+fi

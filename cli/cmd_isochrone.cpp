@@ -237,19 +237,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             }
 
             t0 = Clock::now();
-            if (!o->distances.empty()) {
-                std::string csv = "node,dist_m\n";
-                csv.reserve(search.reached().size() * 24);
-                char buf[64];
-                for (auto n : search.reached()) {
-                    csv += std::to_string(net.node_id(n));
-                    csv += ',';
-                    auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), search.distance(n));
-                    csv.append(buf, p);
-                    csv += '\n';
-                }
-                geo::write_file_atomically(o->distances, csv);
-            }
+            // The GeoPackage first: it is the likeliest to fail, and nothing else is written then.
             if (areas) {
                 using layers::Field;
                 using layers::FieldType;
@@ -294,6 +282,19 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 out_layers.push_back(&reach_all);
                 out_layers.push_back(&area_all);
                 layers::write(out_layers, o->out);
+            }
+            if (!o->distances.empty()) {
+                std::string csv = "node,dist_m\n";
+                csv.reserve(search.reached().size() * 24);
+                char buf[64];
+                for (auto n : search.reached()) {
+                    csv += std::to_string(net.node_id(n));
+                    csv += ',';
+                    auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), search.distance(n));
+                    csv.append(buf, p);
+                    csv += '\n';
+                }
+                geo::write_file_atomically(o->distances, csv);
             }
             double t_write = since(t0);
 

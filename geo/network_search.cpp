@@ -11,7 +11,6 @@ namespace planmap::geo {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr std::uint32_t kDone = 1, kListed = 2;
 // Bucket width: a fraction of the limit, so a search has at most this many buckets.
 constexpr double kBuckets = 256;
 constexpr double kMinDelta = 1.0;
@@ -21,21 +20,22 @@ constexpr std::size_t kParallelNodes = 50000;
 }  // namespace
 
 NetworkSearch::NetworkSearch(const Network& net, bool parallel)
-    : net_(net), state_(net.node_count(), NodeState{kInf, 0}), parallel_(parallel) {}
+    : net_(net), dist_(net.node_count(), kInf), listed_(net.node_count() / 64 + 1, 0), parallel_(parallel) {}
 NetworkSearch::~NetworkSearch() = default;
 NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
 
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
-    NodeState& s = state_[n];
-    if (d >= s.dist || d > limit_) return;
-    s.dist = d;
-    s.flags &= ~kDone;
-    buckets_[static_cast<std::size_t>(d * inv_delta_)].push_back(n);
+    if (d >= dist_[n] || d > limit_) return;
+    dist_[n] = d;
+    buckets_[static_cast<std::size_t>(d * inv_delta_)].push_back({d, n});
 }
 
 void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
     // Forget the previous run: every node it touched was processed and listed in reached_.
-    for (auto n : reached_) state_[n] = {kInf, 0};
+    for (auto n : reached_) {
+        dist_[n] = kInf;
+        listed_[n >> 6] = 0;
+    }
     limit_ = limit_m;
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
     inv_delta_ = 1.0 / delta_;
@@ -68,11 +68,10 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
         helper_->begin(limit_m, blocked);
         tbb::parallel_invoke([&] { run_serial(first); }, [&] { helper_->run_serial(second); });
         for (auto n : helper_->reached_) {
-            const double d = helper_->state_[n].dist;
-            NodeState& s = state_[n];
-            if (d < s.dist) {
-                if (!(s.flags & kListed)) reached_.push_back(n);
-                s = {d, kDone | kListed};
+            const double d = helper_->dist_[n];
+            if (d < dist_[n]) {
+                if (!listed(n)) list(n);
+                dist_[n] = d;
             }
         }
         edge_seeds_.insert(edge_seeds_.end(), helper_->edge_seeds_.begin(), helper_->edge_seeds_.end());
@@ -101,15 +100,11 @@ void NetworkSearch::run_serial(std::span<const Seed> seeds) {
         while (!buckets_[i].empty()) {
             batch_.swap(buckets_[i]);
             buckets_[i].clear();
-            for (std::uint32_t u : batch_) {
-                NodeState& s = state_[u];
-                if (s.flags & kDone) continue;  // a duplicate, or relaxed since with this distance
-                s.flags |= kDone;
-                if (!(s.flags & kListed)) {
-                    s.flags |= kListed;
-                    reached_.push_back(u);
-                }
-                const double d = s.dist;
+            for (const QueueItem& item : batch_) {
+                const std::uint32_t u = item.node;
+                const double d = item.dist;
+                if (d != dist_[u]) continue;  // queued again since with a shorter distance
+                if (!listed(u)) list(u);
                 if (blocked_) {
                     for (const auto& a : net_.arcs(u))
                         if (!(*blocked_)[a.edge]) relax(a.to, d + a.length_m);

@@ -50,7 +50,7 @@ public:
     double limit_m() const noexcept { return limit_; }
     // Distance of node n, +infinity when beyond the limit or not reached.
     double distance(std::uint32_t n) const noexcept {
-        return state_[n].dist <= limit_ ? state_[n].dist : std::numeric_limits<double>::infinity();
+        return dist_[n] <= limit_ ? dist_[n] : std::numeric_limits<double>::infinity();
     }
     // Nodes within the limit, each once (roughly nearest first: in order of distance buckets).
     const std::vector<std::uint32_t>& reached() const noexcept { return reached_; }
@@ -63,22 +63,27 @@ private:
     void run_serial(std::span<const Seed> seeds);
     void begin(double limit_m, const EdgeMask* blocked);
 
-    // What the search knows of a node, in one cache line access: its tentative distance
-    // (+infinity when untouched) and flags (kDone: its arcs were relaxed with this distance;
-    // kListed: it is in reached_).
-    struct NodeState {
-        double dist;
-        std::uint32_t flags;
-    };
+    bool listed(std::uint32_t n) const noexcept { return (listed_[n >> 6] >> (n & 63)) & 1u; }
+    void list(std::uint32_t n) {
+        listed_[n >> 6] |= std::uint64_t(1) << (n & 63);
+        reached_.push_back(n);
+    }
+
     // The queue: buckets of width delta_ metres (delta-stepping, Meyer and Sanders 2003). A bucket
     // is emptied repeatedly until no node in it improves, so the distances are exact (label
     // correcting), while nodes are taken in batches instead of one by one from a heap: no
     // comparisons, and the accesses of a batch do not wait on each other (a heap-based search is
-    // bound by memory latency: each step waits for the previous one's cache misses).
+    // bound by memory latency: each step waits for the previous one's cache misses). An entry
+    // carries the distance it was queued with; entries the node has since improved on are skipped.
+    struct QueueItem {
+        double dist;
+        std::uint32_t node;
+    };
     const Network& net_;
-    std::vector<NodeState> state_;  // reset after a run through reached_ (every touched node is listed)
-    std::vector<std::vector<std::uint32_t>> buckets_;
-    std::vector<std::uint32_t> batch_;
+    std::vector<double> dist_;           // +infinity when untouched; reset through reached_
+    std::vector<std::uint64_t> listed_;  // bit set: the node is in reached_ (every touched node is)
+    std::vector<std::vector<QueueItem>> buckets_;
+    std::vector<QueueItem> batch_;
     double delta_ = 10;
     double inv_delta_ = 0.1;
     std::vector<std::uint32_t> reached_;
