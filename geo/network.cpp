@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "geo/crs.hpp"
@@ -16,6 +18,29 @@
 namespace planmap::geo {
 
 namespace fs = std::filesystem;
+
+namespace detail {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t(2) << 20;
+constexpr std::size_t kHugeFrom = std::size_t(4) << 20;  // arrays from 4 MiB on
+}  // namespace
+
+void* huge_allocate(std::size_t bytes) {
+    if (bytes < kHugeFrom) return ::operator new(bytes);
+    std::size_t size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = std::aligned_alloc(kHugePage, size);
+    if (!p) throw std::bad_alloc();
+    ::madvise(p, size, MADV_HUGEPAGE);  // a hint: without huge pages it still works
+    return p;
+}
+
+void huge_deallocate(void* p, std::size_t bytes) noexcept {
+    if (bytes < kHugeFrom) ::operator delete(p);
+    else std::free(p);
+}
+
+}  // namespace detail
 
 namespace {
 

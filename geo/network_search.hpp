@@ -80,7 +80,7 @@ private:
         std::uint32_t node;
     };
     const Network& net_;
-    std::vector<double> dist_;           // +infinity when untouched; reset through reached_
+    detail::big_vector<double> dist_;    // +infinity when untouched; reset through reached_
     std::vector<std::uint64_t> listed_;  // bit set: the node is in reached_ (every touched node is)
     std::vector<std::vector<QueueItem>> buckets_;
     std::vector<QueueItem> batch_;
