@@ -78,6 +78,9 @@ public:
     std::span<const Arc> arcs(std::uint32_t node) const noexcept {
         return {arcs_.data() + offsets_[node], arcs_.data() + offsets_[node + 1]};
     }
+    // Hints for searches that know which nodes come next: fetch the arc range, then the arcs.
+    void prefetch_offsets(std::uint32_t node) const noexcept { __builtin_prefetch(offsets_.data() + node); }
+    void prefetch_arcs(std::uint32_t node) const noexcept { __builtin_prefetch(arcs_.data() + offsets_[node]); }
     const Edge& edge(std::uint32_t e) const noexcept { return parts_.edges[e]; }
     std::int64_t node_id(std::uint32_t n) const noexcept { return parts_.node_ids[n]; }
     XY node_xy(std::uint32_t n) const noexcept { return parts_.node_xy[n]; }

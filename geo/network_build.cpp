@@ -12,6 +12,7 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
+#include "geo/network_service.hpp"
 
 namespace planmap::geo {
 
@@ -31,6 +32,81 @@ double polyline_length(const std::vector<XY>& pts, std::size_t from, std::size_t
     double len = 0;
     for (std::size_t i = from + 1; i < to; ++i) len += std::hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
     return len;
+}
+
+// A dead end within snap_m of another street's side (an undershoot at a T-junction) is joined to
+// it: that street is split at the nearest point and a short connector added.
+void join_dangles(Network::Parts& p, double snap_m, NetworkBuildReport& rep) {
+    std::vector<std::uint32_t> degree(p.node_ids.size(), 0);
+    for (const auto& e : p.edges) {
+        ++degree[e.u];
+        ++degree[e.v];
+    }
+    const Network before{Network::Parts(p)};
+    EdgeLocator locator(before);
+    struct Split {
+        std::uint32_t edge;
+        double offset_m;
+        std::uint32_t dangle;
+        XY at;
+        double distance;
+    };
+    std::vector<Split> splits;
+    for (std::uint32_t n = 0; n < degree.size(); ++n) {
+        if (degree[n] != 1) continue;
+        auto hit = locator.nearest(p.node_xy[n], snap_m, n);
+        if (hit && hit->distance > 0) splits.push_back({hit->edge, hit->offset_m, n, hit->point, hit->distance});
+    }
+    if (splits.empty()) return;
+    std::sort(splits.begin(), splits.end(), [](const Split& a, const Split& b) {
+        return a.edge != b.edge ? a.edge < b.edge : a.offset_m < b.offset_m;
+    });
+    Network::Parts out;
+    out.node_ids = p.node_ids;
+    out.node_xy = p.node_xy;
+    out.crs = p.crs;
+    out.geometry_offsets.push_back(0);
+    auto add_edge = [&](std::uint32_t u, std::uint32_t v, std::vector<XY> pts) {
+        pts.front() = out.node_xy[u];  // exactly on the nodes, whatever the interpolation gave
+        pts.back() = out.node_xy[v];
+        out.edges.push_back({u, v, polyline_length(pts, 0, pts.size())});
+        out.geometry_points.insert(out.geometry_points.end(), pts.begin(), pts.end());
+        out.geometry_offsets.push_back(out.geometry_points.size());
+    };
+    auto new_node = [&](XY at) {
+        auto id = static_cast<std::uint32_t>(out.node_ids.size());
+        out.node_ids.push_back(id);
+        out.node_xy.push_back(at);
+        return id;
+    };
+    std::size_t k = 0;
+    for (std::uint32_t e = 0; e < before.edge_count(); ++e) {
+        const auto& ed = before.edge(e);
+        std::uint32_t from = ed.u;
+        double from_m = 0;
+        for (; k < splits.size() && splits[k].edge == e; ++k) {
+            const Split& sp = splits[k];
+            std::uint32_t at;
+            if (sp.offset_m <= 0) at = ed.u;
+            else if (sp.offset_m >= ed.length_m) at = ed.v;
+            else {
+                at = new_node(sp.at);
+                add_edge(from, at, before.edge_substring(e, from_m, sp.offset_m));
+                from = at;
+                from_m = sp.offset_m;
+            }
+            add_edge(sp.dangle, at, {p.node_xy[sp.dangle], out.node_xy[at]});
+            ++rep.snapped_lines;
+        }
+        auto pts = before.edge_substring(e, from_m, ed.length_m);
+        if (from_m == 0) {
+            auto all = before.edge_points(e);
+            pts.assign(all.begin(), all.end());
+        }
+        add_edge(from, ed.v, pts);
+    }
+    for (std::uint32_t i = 0; i < out.node_ids.size(); ++i) out.node_ids[i] = i;
+    p = std::move(out);
 }
 
 }  // namespace
@@ -286,6 +362,7 @@ Network build_network_from_lines(const std::vector<const GEOSGeometry*>& lines, 
         p.geometry_points.insert(p.geometry_points.end(), pts.begin(), pts.end());
         p.geometry_offsets.push_back(p.geometry_points.size());
     }
+    if (snap_m > 0) join_dangles(p, snap_m, rep);
     order_for_locality(p);
     return Network(std::move(p));
 }

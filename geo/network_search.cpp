@@ -100,7 +100,16 @@ void NetworkSearch::run_serial(std::span<const Seed> seeds) {
         while (!buckets_[i].empty()) {
             batch_.swap(buckets_[i]);
             buckets_[i].clear();
-            for (const QueueItem& item : batch_) {
+            const std::size_t count = batch_.size();
+            for (std::size_t k = 0; k < count; ++k) {
+                // The nodes of a batch are known in advance: fetch their data ahead of use
+                // (the arc range 16 nodes ahead, the arcs and distance 8 ahead).
+                if (k + 16 < count) net_.prefetch_offsets(batch_[k + 16].node);
+                if (k + 8 < count) {
+                    net_.prefetch_arcs(batch_[k + 8].node);
+                    __builtin_prefetch(dist_.data() + batch_[k + 8].node);
+                }
+                const QueueItem& item = batch_[k];
                 const std::uint32_t u = item.node;
                 const double d = item.dist;
                 if (d != dist_[u]) continue;  // queued again since with a shorter distance

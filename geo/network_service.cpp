@@ -60,13 +60,15 @@ EdgeLocator::Hit EdgeLocator::project(std::uint32_t e, XY p) const {
     return best;
 }
 
-std::optional<EdgeLocator::Hit> EdgeLocator::nearest(XY p, double max_m) const {
+std::optional<EdgeLocator::Hit> EdgeLocator::nearest(XY p, double max_m, std::uint32_t skip_node) const {
     if (index_.size() == 0) return std::nullopt;
     double limit = std::isfinite(max_m) ? max_m : extent_diag_ + std::hypot(p.x, p.y);
     double r = std::min(limit, 50.0);
     while (true) {
         std::optional<Hit> best;
         index_.for_each(box_around(p, r), [&](std::size_t e) {
+            const auto& ed = net_.edge(static_cast<std::uint32_t>(e));
+            if (skip_node != Network::none && (ed.u == skip_node || ed.v == skip_node)) return;
             Hit h = project(static_cast<std::uint32_t>(e), p);
             if (!best || h.distance < best->distance || (h.distance == best->distance && h.edge < best->edge)) best = h;
         });

@@ -41,8 +41,8 @@ public:
         double distance = 0;  // straight distance from the query
         XY point;
     };
-    // The nearest point on a usable edge within max_m of p.
-    std::optional<Hit> nearest(XY p, double max_m) const;
+    // The nearest point on a usable edge within max_m of p (leaving out the edges of skip_node).
+    std::optional<Hit> nearest(XY p, double max_m, std::uint32_t skip_node = Network::none) const;
     // Where a geometry (Point, MultiPoint, Polygon, MultiPolygon, lines) enters the network.
     Attachment attach(const GEOSGeometry* g, const AttachOptions& options) const;
     // The edges that cross or touch any of the barrier geometries (lines or polygons).

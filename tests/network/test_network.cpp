@@ -308,6 +308,30 @@ TEST(NetworkBuild, LinesAreNodedAndSnapped) {
     EXPECT_NEAR(far_east, 300, 0.5);
 }
 
+TEST(NetworkBuild, UndershootAtATJunctionIsJoined) {
+    // A side street stopping 0.5 m short of the main street.
+    auto main_street = geo::make_linestring({{0, 0}, {200, 0}});
+    auto side = geo::make_linestring({{100, 0.5}, {100, 100}});
+    auto far_end = [](const Network& net) {
+        NetworkSearch search(net);
+        std::vector<Seed> seeds = {Seed::at_node(0)};
+        for (std::uint32_t n = 0; n < net.node_count(); ++n)
+            if (net.node_xy(n).x == 0 && net.node_xy(n).y == 0) seeds = {Seed::at_node(n)};
+        search.run(seeds, 1000);
+        for (std::uint32_t n = 0; n < net.node_count(); ++n)
+            if (net.node_xy(n).y == 100) return search.distance(n);
+        return -1.0;
+    };
+    auto loose = geo::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 0);
+    EXPECT_TRUE(std::isinf(far_end(loose)));
+    geo::NetworkBuildReport rep;
+    auto joined = geo::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 1.0, &rep);
+    EXPECT_EQ(rep.snapped_lines, 1u);
+    EXPECT_EQ(joined.node_count(), 5u);  // the split point on the main street is a node
+    EXPECT_EQ(joined.edge_count(), 4u);  // two halves, the connector, the side street
+    EXPECT_NEAR(far_end(joined), 100 + 0.5 + 99.5, 1e-9);
+}
+
 TEST(NetworkBuild, WalkableTags) {
     auto rule = [](std::map<std::string, std::string> tags) {
         return geo::walk_exclusion([&](const char* k) -> const char* {
