@@ -25,7 +25,7 @@ bool ends_with(std::string s, const std::string& suffix) {
 
 void NetworkSourceOptions::add_to(CLI::App& cmd) {
     cmd.add_option("--nodes", nodes, "node table (node,lon,lat) of an edge-list CSV network (default: E.nodes.csv beside E.csv)");
-    cmd.add_option("--snap", snap_m, "line-layer networks: join end points closer than this, in metres (default 0)")
+    cmd.add_option("--snap", snap_m, "line-layer networks: join end points closer than this, and dead ends this close to a street, in metres (default 0)")
         ->check(CLI::NonNegativeNumber);
     cmd.add_option("--network-crs", s_crs, "line-layer networks: source CRS overriding the file's");
 }

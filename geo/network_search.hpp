@@ -38,13 +38,15 @@ using EdgeMask = std::vector<std::uint8_t>;
 // run costs only what it reaches.
 class NetworkSearch {
 public:
-    explicit NetworkSearch(const Network& net, bool parallel = true);
+    // parallel: allow the two-thread search below (a gain only when both cores are free; on a
+    // busy machine the second thread waits for a core, so the default is one thread).
+    explicit NetworkSearch(const Network& net, bool parallel = false);
     ~NetworkSearch();
     NetworkSearch(NetworkSearch&&) noexcept;
 
     // Runs the search from all seeds at once (each node gets its distance to the nearest seed).
-    // Many seeds on a large network are split in two groups of neighbouring seeds searched on two
-    // threads, and the distances merged (the minimum of the two: exact).
+    // With `parallel`, many seeds on a large network are split in two groups of neighbouring seeds
+    // searched on two threads, and the distances merged (the minimum of the two: exact).
     void run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked = nullptr);
 
     double limit_m() const noexcept { return limit_; }
@@ -89,7 +91,7 @@ private:
     std::vector<std::uint32_t> reached_;
     std::vector<Seed> edge_seeds_;
     const EdgeMask* blocked_ = nullptr;
-    bool parallel_ = true;
+    bool parallel_ = false;
     std::unique_ptr<NetworkSearch> helper_;  // the second thread's workspace
     mutable std::vector<std::uint32_t> edge_stamp_;  // edges done by reachable_parts()
     mutable std::uint32_t edge_run_ = 0;
