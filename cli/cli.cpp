@@ -17,6 +17,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     app.add_flag("--verbose,-v", ctx.verbose, "print more detail");
     add_info(app, ctx);
     add_convert(app, ctx);
+    add_render(app, ctx);
+    add_atlas(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {

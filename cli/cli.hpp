@@ -26,5 +26,7 @@ struct Context {
 // One function per subcommand file; each adds its subcommand to `app`.
 void add_info(CLI::App& app, Context& ctx);
 void add_convert(CLI::App& app, Context& ctx);
+void add_render(CLI::App& app, Context& ctx);
+void add_atlas(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli
