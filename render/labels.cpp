@@ -139,6 +139,14 @@ bool place_block(PangoContext* ctx, const LabelRequest& req, const Box& frame, C
     if (sym.placement == styles::Placement::interior && req.polygon) {
         prep = geo::prepare(req.polygon.get());
         auto e = geo::envelope(req.polygon.get());
+        if (!e.empty && s.w > (e.maxx - e.minx) * 0.9) {
+            // Too wide for the polygon on one line: wrap to the polygon's width.
+            TextSpec ts = text_spec(sym);
+            ts.wrap_mm = (e.maxx - e.minx) * 0.85;
+            if (sym.max_width_mm > 0) ts.wrap_mm = std::min(ts.wrap_mm, sym.max_width_mm);
+            layout = make_layout(ctx, req.text, ts);
+            s = layout_size(layout.get());
+        }
         if (e.empty || e.maxx - e.minx < s.w || e.maxy - e.miny < s.h) return false;
         auto anchor = req.pts.front();
         centres.push_back(anchor);

@@ -154,7 +154,7 @@ Filter parse_filter(TomlTable& rule) {
         } else {
             ft->fail(key, "must be a value, a list of values, or a range {min, max}");
         }
-        ft->str(key);  // mark seen; type already checked
+        ft->mark(key);
         f.conditions.push_back(std::move(c));
     }
     return f;

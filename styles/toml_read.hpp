@@ -25,6 +25,7 @@ public:
     [[noreturn]] void fail(const std::string& key, const std::string& msg) const;
 
     bool has(const std::string& key) const { return t_.contains(key); }
+    void mark(const std::string& key) const { seen_.insert(key); }  // read by the caller itself
     std::optional<std::string> str(const std::string& key);
     std::optional<double> num(const std::string& key);
     std::optional<double> positive(const std::string& key);  // > 0
