@@ -38,8 +38,22 @@ void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool clos
     thread_local std::vector<double> buf;
     buf.resize(static_cast<std::size_t>(n) * 2);
     GEOSCoordSeq_copyToBuffer_r(ctx, seq, buf.data(), 0, 0);
-    cairo_move_to(cr, v.px(buf[0]), v.py(buf[1]));
-    for (unsigned int i = 1; i < n; ++i) cairo_line_to(cr, v.px(buf[2 * i]), v.py(buf[2 * i + 1]));
+    if (v.snap_mm <= 0) {
+        cairo_move_to(cr, v.px(buf[0]), v.py(buf[1]));
+        for (unsigned int i = 1; i < n; ++i) cairo_line_to(cr, v.px(buf[2 * i]), v.py(buf[2 * i + 1]));
+    } else {
+        // Snapped to an invisible grid (1/100 pt in vector output), repeated points dropped: far
+        // smaller PDFs for dense boundaries drawn at small scales.
+        const double q = 1 / v.snap_mm;
+        double lx = std::round(v.px(buf[0]) * q), ly = std::round(v.py(buf[1]) * q);
+        cairo_move_to(cr, lx / q, ly / q);
+        for (unsigned int i = 1; i < n; ++i) {
+            double x = std::round(v.px(buf[2 * i]) * q), y = std::round(v.py(buf[2 * i + 1]) * q);
+            if (x == lx && y == ly) continue;
+            cairo_line_to(cr, x / q, y / q);
+            lx = x, ly = y;
+        }
+    }
     if (close) cairo_close_path(cr);
 }
 }  // namespace

@@ -16,6 +16,7 @@ struct View {
     double fx = 0, fy = 0, fw = 0, fh = 0;  // frame on the page (mm)
     double wx0 = 0, wy1 = 0;                // world coordinates of the frame's top-left corner
     double mm_per_unit = 1;                 // 1000 / scale for metre CRSs
+    double snap_mm = 0;                     // paths: round to this grid, drop repeated points (0: off)
     double px(double x) const { return fx + (x - wx0) * mm_per_unit; }
     double py(double y) const { return fy + (wy1 - y) * mm_per_unit; }
 };

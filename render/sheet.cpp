@@ -15,6 +15,7 @@
 #include "layers/io.hpp"
 #include "render/draw.hpp"
 #include "render/labels.hpp"
+#include "render/png_writer.hpp"
 #include "render/sheet_number.hpp"
 #include "render/text.hpp"
 
@@ -100,8 +101,9 @@ struct LegendEntry {
 // One sheet being drawn: page geometry, fonts and helpers shared by the parts of the layout.
 class SheetPainter {
 public:
-    SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, RenderReport& rep)
+    SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, RenderReport& rep, double snap_mm)
         : cr_(cr), map_(map), opt_(opt), rep_(rep), text_(make_text_context(cr)) {
+        view_.snap_mm = snap_mm;
         const auto& p = map.spec.paper;
         W_ = p.width_mm, H_ = p.height_mm, m_ = p.margin_mm;
         f_ = std::min(W_, H_) / 297.0;  // 1 on A3
@@ -181,11 +183,21 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
         }
         rep_.features_drawn += todo.size();
         // Pass 1: fills; 2: lines; 3: arrows; 4: markers (and label requests).
+        // A fill and a plain outline share one path (a neighbour's fill covering half of a shared
+        // edge is made good by the neighbour's own outline).
+        auto one_pass = [&](const styles::Rule* r, const GEOSGeometry* g) {
+            int t = GEOSGeomTypeId_r(ctx, g);
+            return r->fill && r->line && r->line->offset_mm == 0 && (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON);
+        };
         for (auto& [i, rule] : todo) {
             if (!rule->fill) continue;
             cairo_new_path(cr_);
             add_path(cr_, feats[i].geometry.get(), view_, true);
             fill_current_path(cr_, *rule->fill);
+            if (one_pass(rule, feats[i].geometry.get())) {
+                apply_line_style(cr_, *rule->line);
+                cairo_stroke(cr_);
+            }
             cairo_new_path(cr_);
         }
         for (auto& [i, rule] : todo) {
@@ -204,7 +216,7 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
                 apply_line_style(cr_, ls);
                 cairo_stroke(cr_);
             };
-            if (rule->line) stroke(*rule->line);
+            if (rule->line && !one_pass(rule, feats[i].geometry.get())) stroke(*rule->line);
             for (const auto& ls : rule->extra_lines) stroke(ls);
         }
         for (auto& [i, rule] : todo) {
@@ -744,21 +756,22 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         k = options.dpi / 25.4;
         rep.width_px = static_cast<int>(std::lround(paper.width_mm * k));
         rep.height_px = static_cast<int>(std::lround(paper.height_mm * k));
-        surface.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, rep.width_px, rep.height_px));
+        cairo_rectangle_t extents{0, 0, static_cast<double>(rep.width_px), static_cast<double>(rep.height_px)};
+        surface.reset(cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents));
     }
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
         throw io_error("cannot create " + output + ": " + cairo_status_to_string(cairo_surface_status(surface.get())));
     {
         CairoPtr cr(cairo_create(surface.get()));
         cairo_scale(cr.get(), k, k);
-        SheetPainter painter(cr.get(), map, options, rep);
+        // Path coordinates snap to 1/100 pt in vector output and 1/16 px in PNG.
+        double snap = rep.format == "png" ? 25.4 / options.dpi / 16 : 0.01 / pt_per_mm;
+        SheetPainter painter(cr.get(), map, options, rep, snap);
         painter.draw();
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
     }
     if (rep.format == "png") {
-        cairo_surface_flush(surface.get());
-        auto st = cairo_surface_write_to_png(surface.get(), tmp.path.c_str());
-        if (st != CAIRO_STATUS_SUCCESS) throw io_error("cannot write " + output + ": " + cairo_status_to_string(st));
+        write_png_bands(surface.get(), rep.width_px, rep.height_px, options.dpi, tmp.path);
     } else {
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
