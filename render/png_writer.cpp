@@ -3,11 +3,11 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <vector>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <future>
 #include <thread>
 #include <vector>
 
@@ -89,31 +89,25 @@ void compress_band(const unsigned char* data, int stride, int width, int rows, b
 
 }  // namespace
 
-void write_png_bands(cairo_surface_t* recording, int width, int height, double dpi, const std::string& path) {
-    const int band_rows = std::max(64, std::min(1024, height / 8 + 1));
+void write_png_bands(const std::vector<cairo_surface_t*>& recordings, int width, int height, double dpi, const std::string& path) {
+    const int band_rows = std::max(32, std::min(256, height / 8 + 1));
     int nbands = (height + band_rows - 1) / band_rows;
     std::vector<Band> bands(static_cast<std::size_t>(nbands));
-    // Cairo draws on this thread only (a recording surface is not safe to replay from several
-    // threads); each band's compression runs on another thread while the next band is drawn.
-    std::vector<std::future<void>> jobs(static_cast<std::size_t>(nbands));
-    std::vector<SurfacePtr> images(static_cast<std::size_t>(nbands));
-    const int in_flight = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
-    for (int b = 0; b < nbands; ++b) {
-        if (b >= in_flight) {
-            jobs[static_cast<std::size_t>(b - in_flight)].get();
-            images[static_cast<std::size_t>(b - in_flight)].reset();
+    // Worker w replays only recordings[w] (Cairo cannot replay one recording from several threads)
+    // and takes every n-th band: rasterise, then compress.
+    const int workers = static_cast<int>(std::min<std::size_t>(recordings.size(), static_cast<std::size_t>(nbands)));
+    auto work = [&](int w) {
+        for (int b = w; b < nbands; b += workers) {
+            int y0 = b * band_rows, y1 = std::min(height, y0 + band_rows);
+            SurfacePtr img = rasterise_band(recordings[static_cast<std::size_t>(w)], width, y0, y1);
+            compress_band(cairo_image_surface_get_data(img.get()), cairo_image_surface_get_stride(img.get()), width, y1 - y0,
+                          b + 1 == nbands, bands[static_cast<std::size_t>(b)]);
         }
-        int y0 = b * band_rows, y1 = std::min(height, y0 + band_rows);
-        images[static_cast<std::size_t>(b)] = rasterise_band(recording, width, y0, y1);
-        cairo_surface_t* img = images[static_cast<std::size_t>(b)].get();
-        jobs[static_cast<std::size_t>(b)] = std::async(std::launch::async, [img, width, y0, y1, b, nbands, &bands] {
-            compress_band(cairo_image_surface_get_data(img), cairo_image_surface_get_stride(img), width, y1 - y0, b + 1 == nbands,
-                          bands[static_cast<std::size_t>(b)]);
-        });
-    }
-    for (auto& j : jobs)
-        if (j.valid()) j.get();
-    images.clear();
+    };
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    work(0);
+    for (auto& t : threads) t.join();
     uLong adler = 1;
     for (const auto& b : bands) adler = adler32_combine(adler, b.adler, static_cast<z_off_t>(b.raw_len));
 

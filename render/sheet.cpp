@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "geo/error.hpp"
 #include "layers/io.hpp"
@@ -761,17 +762,34 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     }
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
         throw io_error("cannot create " + output + ": " + cairo_status_to_string(cairo_surface_status(surface.get())));
-    {
-        CairoPtr cr(cairo_create(surface.get()));
+    // Path coordinates snap to 1/100 pt in vector output and 1/16 px in PNG.
+    double snap = rep.format == "png" ? 25.4 / options.dpi / 16 : 0.01 / pt_per_mm;
+    auto paint = [&](cairo_surface_t* target, RenderReport& r) {
+        CairoPtr cr(cairo_create(target));
         cairo_scale(cr.get(), k, k);
-        // Path coordinates snap to 1/100 pt in vector output and 1/16 px in PNG.
-        double snap = rep.format == "png" ? 25.4 / options.dpi / 16 : 0.01 / pt_per_mm;
-        SheetPainter painter(cr.get(), map, options, rep, snap);
+        if (rep.format == "png") cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_FAST);
+        SheetPainter painter(cr.get(), map, options, r, snap);
         painter.draw();
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
+    };
+    paint(surface.get(), rep);
+    // PNG: one more recording per extra core, so that bands are rasterised in parallel (drawing
+    // is deterministic, so every recording is the same sheet).
+    std::vector<SurfacePtr> extra;
+    if (rep.format == "png") {
+        unsigned cores = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+        double pixels = static_cast<double>(rep.width_px) * rep.height_px;
+        for (unsigned i = 1; i < cores && pixels > 4e6; ++i) {
+            cairo_rectangle_t extents{0, 0, static_cast<double>(rep.width_px), static_cast<double>(rep.height_px)};
+            extra.emplace_back(cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents));
+            RenderReport scratch;
+            paint(extra.back().get(), scratch);
+        }
     }
     if (rep.format == "png") {
-        write_png_bands(surface.get(), rep.width_px, rep.height_px, options.dpi, tmp.path);
+        std::vector<cairo_surface_t*> recordings{surface.get()};
+        for (auto& e : extra) recordings.push_back(e.get());
+        write_png_bands(recordings, rep.width_px, rep.height_px, options.dpi, tmp.path);
     } else {
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
