@@ -36,12 +36,12 @@ sed 's/^label = .*$/label = { field = "name", size_pt = 6, placement = "point", 
 
 now() { date +%s.%N; }
 best() { sort -n | head -1; }
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 pm_png=() pm_pdf=() mk_png=() mk_pdf=()
 for ((i = 0; i < runs; i++)); do
   t0=$(now); $planmap render "$work/landuse.toml" -o "$work/planmap.png" --dpi "$dpi" --quiet; t1=$(now)
   $planmap render "$work/landuse.toml" -o "$work/planmap.pdf" --quiet; t2=$(now)
-  pm_png+=("$(echo "$t1 - $t0" | bc -l)") pm_pdf+=("$(echo "$t2 - $t1" | bc -l)")
+  pm_png+=("$(awk "BEGIN{print $t1 - $t0}")") pm_pdf+=("$(awk "BEGIN{print $t2 - $t1}")")
   read -r a b < <(/usr/bin/python3 bench/mapnik_render.py "$data" styles/data/mnr2021_landuse.toml 594 841 "$dpi" "$work/mapnik")
   mk_png+=("$a") mk_pdf+=("$b")
 done
@@ -49,6 +49,6 @@ p1=$(printf '%s\n' "${pm_png[@]}" | best) p2=$(printf '%s\n' "${pm_pdf[@]}" | be
 m1=$(printf '%s\n' "${mk_png[@]}" | best) m2=$(printf '%s\n' "${mk_pdf[@]}" | best)
 echo "render benchmark: $((cols * rows)) parcels, $(((cols * rows + every - 1) / every)) labels, A1 portrait, PNG at ${dpi} dpi; best of ${runs}"
 printf '%-6s %12s %12s %8s\n' output planmap_s mapnik_s ratio
-printf '%-6s %12.2f %12.2f %8.2f\n' PNG "$p1" "$m1" "$(echo "$p1 / $m1" | bc -l)"
-printf '%-6s %12.2f %12.2f %8.2f\n' PDF "$p2" "$m2" "$(echo "$p2 / $m2" | bc -l)"
+printf '%-6s %12.2f %12.2f %8.2f\n' PNG "$p1" "$m1" "$(awk "BEGIN{print $p1 / $m1}")"
+printf '%-6s %12.2f %12.2f %8.2f\n' PDF "$p2" "$m2" "$(awk "BEGIN{print $p2 / $m2}")"
 ls -l "$work"/planmap.png "$work"/planmap.pdf "$work"/mapnik.png "$work"/mapnik.pdf | awk '{print "  " $5 " bytes  " $9}'

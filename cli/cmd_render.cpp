@@ -1,4 +1,6 @@
 // planmap render MAP -o OUT.(pdf|png|svg) [--dpi N] | planmap render --plan GPKG -o OUT
+#include <chrono>
+#include <filesystem>
 #include <ostream>
 
 #include "cli/cli.hpp"
@@ -28,6 +30,8 @@ void add_render(CLI::App& app, Context& ctx) {
             if (opts->map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
             render::MapSpec spec;
             if (!opts->plan.empty()) {
+                if (std::filesystem::path(opts->plan).extension() != ".gpkg")
+                    throw usage_error("render --plan: expects a GeoPackage of plan layers (.gpkg), got " + opts->plan);
                 spec = render::plan_map_spec(opts->plan, opts->title, opts->style);
                 if (!opts->paper.empty()) {
                     spec.paper.size = opts->paper;
@@ -36,7 +40,11 @@ void add_render(CLI::App& app, Context& ctx) {
             } else {
                 spec = render::load_map(opts->map);
             }
+            auto t0 = std::chrono::steady_clock::now();
             auto data = render::load_map_data(spec);
+            if (ctx.verbose)
+                ctx.out << "loaded " << data.layers.size() << " layer(s) in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                        << " s\n";
             render::SheetOptions so;
             so.dpi = opts->dpi;
             auto rep = render::render_sheet(data, opts->out, so);

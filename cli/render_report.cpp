@@ -22,6 +22,7 @@ void print_render_report(std::ostream& out, std::ostream& err, const render::Ren
     out << "  " << rep.features_drawn << " feature(s) drawn";
     if (rep.features_unstyled) out << ", " << rep.features_unstyled << " matched no style rule (not drawn)";
     out << "; " << rep.labels_placed << " label(s) placed, " << rep.labels_skipped << " left out (no room)\n";
+    if (verbose) out << "  seconds: drawing " << rep.draw_s << ", writing " << rep.output_s << "\n";
     out << "  legend:";
     for (const auto& l : rep.legend) out << " [" << l << "]";
     out << "\n";

@@ -207,24 +207,101 @@ LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests,
 }
 
 void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
+    // Halos first, all of one colour and width as one path stroked once (far less work for the
+    // PDF writer than a stroke per label), then the text on top.
+    struct Item {
+        const PlacedLabel* label;
+        std::vector<LayoutPtr> glyph_layouts;
+    };
+    std::vector<Item> items;
+    items.reserve(result.placed.size());
     for (const auto& pl : result.placed) {
-        const auto& sym = *pl.request->sym;
-        const styles::Color* halo = sym.halo_mm > 0 ? &sym.halo_color : nullptr;
-        if (pl.layout) {
-            draw_layout(cr, pl.layout.get(), pl.x, pl.y, sym.color, halo, sym.halo_mm);
-            continue;
+        Item it{&pl, {}};
+        if (!pl.layout) {
+            TextSpec ts = text_spec(*pl.request->sym);
+            ts.wrap_mm = 0;
+            for (const auto& g : pl.glyphs) it.glyph_layouts.push_back(make_layout(ctx, g.text, ts));
         }
-        TextSpec ts = text_spec(sym);
-        ts.wrap_mm = 0;
-        for (const auto& g : pl.glyphs) {
-            auto l = make_layout(ctx, g.text, ts);
-            Size s = layout_size(l.get());
+        items.push_back(std::move(it));
+    }
+    // Visits each piece of text of a label with the transformation set up (top-left at 0, 0).
+    auto for_each_piece = [&](const Item& it, auto&& fn) {
+        const PlacedLabel& pl = *it.label;
+        if (pl.layout) {
+            cairo_save(cr);
+            cairo_translate(cr, pl.x, pl.y);
+            fn(pl.layout.get());
+            cairo_restore(cr);
+            return;
+        }
+        for (std::size_t i = 0; i < pl.glyphs.size(); ++i) {
+            const auto& g = pl.glyphs[i];
+            PangoLayout* l = it.glyph_layouts[i].get();
+            Size s = layout_size(l);
             cairo_save(cr);
             cairo_translate(cr, g.cx, g.cy);
             cairo_rotate(cr, g.angle);
-            draw_layout(cr, l.get(), -s.w / 2, -s.h / 2, sym.color, halo, sym.halo_mm);
+            cairo_translate(cr, -s.w / 2, -s.h / 2);
+            fn(l);
             cairo_restore(cr);
         }
+    };
+    std::vector<bool> done(items.size(), false);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& sym = *items[i].label->request->sym;
+        if (done[i] || sym.halo_mm <= 0 || sym.halo_color.a <= 0) continue;
+        cairo_new_path(cr);
+        for (std::size_t j = i; j < items.size(); ++j) {
+            const auto& o = *items[j].label->request->sym;
+            if (done[j] || o.halo_mm != sym.halo_mm || !(o.halo_color == sym.halo_color)) continue;
+            done[j] = true;
+            for_each_piece(items[j], [&](PangoLayout* l) {
+                cairo_move_to(cr, 0, 0);
+                pango_cairo_layout_path(cr, l);
+            });
+        }
+        // A halo needs no type-design precision: flatten the outlines coarsely and drop points
+        // closer than 0.05 mm, which cuts the path data (and the PDF writer's work) several-fold.
+        {
+            double tol = 0.03, ty = 0;
+            cairo_user_to_device_distance(cr, &tol, &ty);
+            cairo_save(cr);
+            cairo_set_tolerance(cr, std::max(0.05, std::fabs(tol)));
+            cairo_path_t* flat = cairo_copy_path_flat(cr);
+            cairo_restore(cr);
+            cairo_new_path(cr);
+            double lx = 0, ly = 0;
+            bool have = false;
+            for (int k = 0; k < flat->num_data; k += flat->data[k].header.length) {
+                const cairo_path_data_t& d = flat->data[k];
+                if (d.header.type == CAIRO_PATH_CLOSE_PATH) {
+                    cairo_close_path(cr);
+                    have = false;
+                    continue;
+                }
+                double x = flat->data[k + 1].point.x, y = flat->data[k + 1].point.y;
+                if (d.header.type == CAIRO_PATH_MOVE_TO || !have) {
+                    cairo_move_to(cr, x, y);
+                } else {
+                    if (std::hypot(x - lx, y - ly) < 0.05) continue;
+                    cairo_line_to(cr, x, y);
+                }
+                lx = x, ly = y, have = true;
+            }
+            cairo_path_destroy(flat);
+        }
+        set_source(cr, sym.halo_color);
+        cairo_set_line_width(cr, sym.halo_mm * 2);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        cairo_stroke(cr);
+    }
+    for (const auto& it : items) {
+        set_source(cr, it.label->request->sym->color);
+        for_each_piece(it, [&](PangoLayout* l) {
+            cairo_move_to(cr, 0, 0);
+            pango_cairo_show_layout(cr, l);
+        });
     }
 }
 

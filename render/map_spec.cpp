@@ -2,8 +2,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "geo/error.hpp"
 #include "styles/toml_read.hpp"
@@ -144,12 +142,6 @@ MapSpec parse_map(const std::string& text, const std::string& file) {
     return m;
 }
 
-MapSpec load_map(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw file_error(path, 0, "cannot open map file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse_map(ss.str(), path);
-}
+MapSpec load_map(const std::string& path) { return parse_map(styles::read_text_file(path, "map file"), path); }
 
 }  // namespace planmap::render

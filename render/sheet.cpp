@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -772,6 +773,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         painter.draw();
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
     };
+    auto t0 = std::chrono::steady_clock::now();
     paint(surface.get(), rep);
     // PNG: one more recording per extra core, so that bands are rasterised in parallel (drawing
     // is deterministic, so every recording is the same sheet).
@@ -786,6 +788,8 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
             paint(extra.back().get(), scratch);
         }
     }
+    auto t1 = std::chrono::steady_clock::now();
+    rep.draw_s = std::chrono::duration<double>(t1 - t0).count();
     if (rep.format == "png") {
         std::vector<cairo_surface_t*> recordings{surface.get()};
         for (auto& e : extra) recordings.push_back(e.get());
@@ -796,6 +800,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
             throw io_error("cannot write " + output + ": " + cairo_status_to_string(cairo_surface_status(surface.get())));
     }
     surface.reset();
+    rep.output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     std::error_code ec;
     fs::rename(tmp.path, output, ec);
     if (ec) throw io_error("cannot write " + output + ": " + ec.message());

@@ -61,6 +61,7 @@ struct RenderReport {
     std::size_t labels_placed = 0, labels_skipped = 0;
     std::vector<LabelInfo> labels;    // with collect_details
     std::vector<std::string> warnings;
+    double draw_s = 0, output_s = 0;  // seconds spent drawing (layers, labels, furniture) and writing
 };
 
 RenderReport render_sheet(const LoadedMap& map, const std::string& output, const SheetOptions& options = {});

@@ -2,8 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "styles/toml_read.hpp"
 
@@ -282,13 +280,7 @@ Style parse_style(const std::string& text, const std::string& file) {
     return s;
 }
 
-Style load_style(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw file_error(path, 0, "cannot open style file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse_style(ss.str(), path);
-}
+Style load_style(const std::string& path) { return parse_style(read_text_file(path, "style file"), path); }
 
 std::string styles_dir() {
     if (const char* e = std::getenv("PLANMAP_STYLES"); e && *e) return e;

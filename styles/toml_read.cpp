@@ -141,12 +141,12 @@ toml::table parse_toml_text(const std::string& text, const std::string& file) {
     }
 }
 
-toml::table parse_toml_file(const std::string& path) {
+std::string read_text_file(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw file_error(path, 0, "cannot open file");
+    if (!in) throw file_error(path, 0, "cannot open " + what);
     std::ostringstream ss;
     ss << in.rdbuf();
-    return parse_toml_text(ss.str(), path);
+    return ss.str();
 }
 
 }  // namespace planmap::styles

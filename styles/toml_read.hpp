@@ -50,7 +50,8 @@ private:
 };
 
 // Parses a TOML document; a syntax error becomes file_error with the line.
-toml::table parse_toml_file(const std::string& path);
 toml::table parse_toml_text(const std::string& text, const std::string& file);
+// The whole file; file_error "cannot open <what>" when it cannot be read.
+std::string read_text_file(const std::string& path, const std::string& what);
 
 }  // namespace planmap::styles
