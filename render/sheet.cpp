@@ -233,7 +233,11 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
             bool pointish = gt == GEOS_POINT || gt == GEOS_MULTIPOINT;
             double marker_d = 0;
             std::vector<std::pair<double, double>> anchors;
-            if (rule->marker || (rule->label && (pointish || rule->label->placement == styles::Placement::point))) {
+            std::string txt = rule->label ? layers::value_to_string(L.data.value(i, rule->label->field)) : std::string();
+            bool polygonal = gt == GEOS_POLYGON || gt == GEOS_MULTIPOLYGON;
+            bool block_label = !txt.empty() && (pointish || rule->label->placement == styles::Placement::point ||
+                                                (rule->label->placement == styles::Placement::interior && !polygonal));
+            if (rule->marker || block_label) {
                 if (pointish) {
                     for_each_part(g, [&](const GEOSGeometry* part) {
                         auto p = page_coords(GEOSGeom_getCoordSeq_r(ctx, part), view_);
@@ -256,10 +260,8 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
                 if (marker_d > 0)
                     for (auto [x, y] : anchors) draw_marker(cr_, x, y, marker_d, m);
             }
-            if (!rule->label) continue;
-            const auto& ls = *rule->label;
-            std::string txt = layers::value_to_string(L.data.value(i, ls.field));
             if (txt.empty()) continue;
+            const auto& ls = *rule->label;
             LabelRequest req;
             req.text = txt;
             req.sym = &ls;
@@ -280,7 +282,7 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
                     if (len > best_len) best_len = len, best = std::move(p);
                 });
                 req.pts = std::move(best);
-            } else if (ls.placement == styles::Placement::interior && (gt == GEOS_POLYGON || gt == GEOS_MULTIPOLYGON)) {
+            } else if (ls.placement == styles::Placement::interior && polygonal) {
                 req.polygon = to_page(g, view_);
                 auto pos = geo::point_on_surface(req.polygon.get());
                 double x = 0, y = 0;
