@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -89,25 +93,46 @@ void compress_band(const unsigned char* data, int stride, int width, int rows, b
 
 }  // namespace
 
-void write_png_bands(const std::vector<cairo_surface_t*>& recordings, int width, int height, double dpi, const std::string& path) {
+void write_png_bands(cairo_surface_t* recording, const std::function<SurfacePtr()>& another_recording, int workers, int width, int height,
+                     double dpi, const std::string& path) {
     const int band_rows = std::max(32, std::min(256, height / 8 + 1));
     int nbands = (height + band_rows - 1) / band_rows;
     std::vector<Band> bands(static_cast<std::size_t>(nbands));
-    // Worker w replays only recordings[w] (Cairo cannot replay one recording from several threads)
-    // and takes every n-th band: rasterise, then compress.
-    const int workers = static_cast<int>(std::min<std::size_t>(recordings.size(), static_cast<std::size_t>(nbands)));
-    auto work = [&](int w) {
-        for (int b = w; b < nbands; b += workers) {
+    // Cairo cannot replay one recording from several threads: the calling thread starts on the
+    // recording it has while each further worker first draws its own copy of the sheet; all take
+    // the next band (rasterise, then compress) until none is left.
+    workers = std::max(1, std::min(workers, nbands));
+    std::atomic<int> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&](cairo_surface_t* rec) {
+        for (int b = next++; b < nbands; b = next++) {
             int y0 = b * band_rows, y1 = std::min(height, y0 + band_rows);
-            SurfacePtr img = rasterise_band(recordings[static_cast<std::size_t>(w)], width, y0, y1);
+            SurfacePtr img = rasterise_band(rec, width, y0, y1);
             compress_band(cairo_image_surface_get_data(img.get()), cairo_image_surface_get_stride(img.get()), width, y1 - y0,
                           b + 1 == nbands, bands[static_cast<std::size_t>(b)]);
         }
     };
     std::vector<std::thread> threads;
-    for (int w = 1; w < workers; ++w) threads.emplace_back(work, w);
-    work(0);
+    for (int w = 1; w < workers; ++w)
+        threads.emplace_back([&] {
+            try {
+                SurfacePtr own = another_recording();
+                work(own.get());
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                failure = std::current_exception();
+            }
+        });
+    try {
+        work(recording);
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        failure = std::current_exception();
+        next = nbands;
+    }
     for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
     uLong adler = 1;
     for (const auto& b : bands) adler = adler32_combine(adler, b.adler, static_cast<z_off_t>(b.raw_len));
 

@@ -777,25 +777,21 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     };
     auto t0 = std::chrono::steady_clock::now();
     paint(surface.get(), rep);
-    // PNG: one more recording per extra core, so that bands are rasterised in parallel (drawing
-    // is deterministic, so every recording is the same sheet).
-    std::vector<SurfacePtr> extra;
-    if (rep.format == "png") {
-        unsigned cores = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
-        double pixels = static_cast<double>(rep.width_px) * rep.height_px;
-        for (unsigned i = 1; i < cores && pixels > 4e6; ++i) {
-            cairo_rectangle_t extents{0, 0, static_cast<double>(rep.width_px), static_cast<double>(rep.height_px)};
-            extra.emplace_back(cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents));
-            RenderReport scratch;
-            paint(extra.back().get(), scratch);
-        }
-    }
     auto t1 = std::chrono::steady_clock::now();
     rep.draw_s = std::chrono::duration<double>(t1 - t0).count();
     if (rep.format == "png") {
-        std::vector<cairo_surface_t*> recordings{surface.get()};
-        for (auto& e : extra) recordings.push_back(e.get());
-        write_png_bands(recordings, rep.width_px, rep.height_px, options.dpi, tmp.path);
+        // One worker per core (up to 4) for large sheets; drawing is deterministic, so every
+        // worker's recording is the same sheet.
+        double pixels = static_cast<double>(rep.width_px) * rep.height_px;
+        int workers = pixels > 4e6 ? static_cast<int>(std::min(4u, std::max(1u, std::thread::hardware_concurrency()))) : 1;
+        auto another = [&] {
+            cairo_rectangle_t extents{0, 0, static_cast<double>(rep.width_px), static_cast<double>(rep.height_px)};
+            SurfacePtr rec(cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents));
+            RenderReport scratch;
+            paint(rec.get(), scratch);
+            return rec;
+        };
+        write_png_bands(surface.get(), another, workers, rep.width_px, rep.height_px, options.dpi, tmp.path);
     } else {
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)

@@ -244,6 +244,30 @@ TEST(Sheets, PngHasPaperSizeAtDpiAndIsNotBlank) {
     EXPECT_NE(r.out.find("legend: [规划范围 district]"), std::string::npos) << r.out;
 }
 
+TEST(Sheets, LargePngFromParallelBandsIsWholeAndRepeatable) {
+    // Above 4 Mpx the PNG is rasterised in bands by several workers and joined into one stream.
+    test::TempDir tmp;
+    auto map = fixture_map();
+    render::SheetOptions o;
+    o.dpi = 230;
+    auto a = render::render_sheet(map, (tmp / "a.png").string(), o);
+    render::render_sheet(map, (tmp / "b.png").string(), o);
+    ASSERT_GT(static_cast<double>(a.width_px) * a.height_px, 4e6);
+    auto s = load_png(tmp / "a.png");
+    ASSERT_EQ(cairo_surface_status(s.get()), CAIRO_STATUS_SUCCESS);
+    EXPECT_EQ(cairo_image_surface_get_width(s.get()), a.width_px);
+    EXPECT_EQ(cairo_image_surface_get_height(s.get()), a.height_px);
+    EXPECT_EQ(test::read_file(tmp / "a.png"), test::read_file(tmp / "b.png"));
+    EXPECT_GT(ink(tmp / "a.png").first, 0.1);
+    // The bottom band holds the title block and the scale bar: not blank.
+    int w = cairo_image_surface_get_width(s.get()), h = cairo_image_surface_get_height(s.get()), st = cairo_image_surface_get_stride(s.get());
+    const unsigned char* d = cairo_image_surface_get_data(s.get());
+    std::size_t dark = 0;
+    for (int y = h - 300; y < h; ++y)
+        for (int x = 0; x < w; ++x) dark += d[y * st + x * 4] < 128;
+    EXPECT_GT(dark, 1000u);
+}
+
 TEST(Sheets, PlanGeoPackageAndAtlas) {
     test::TempDir tmp;
     // A plan GeoPackage: one layer per kind, as the plan layers are written.
