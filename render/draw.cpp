@@ -30,7 +30,8 @@ Path page_coords(const GEOSCoordSequence* seq, const View& v) {
 }
 
 namespace {
-void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool close) {
+// orient: 0 as stored, +1 / -1 the ring's signed area (in page space) made positive / negative.
+void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool close, int orient = 0) {
     auto ctx = geo::geos_context();
     unsigned int n = 0;
     GEOSCoordSeq_getSize_r(ctx, seq, &n);
@@ -38,6 +39,13 @@ void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool clos
     thread_local std::vector<double> buf;
     buf.resize(static_cast<std::size_t>(n) * 2);
     GEOSCoordSeq_copyToBuffer_r(ctx, seq, buf.data(), 0, 0);
+    if (orient != 0) {
+        double a = 0;
+        for (unsigned int i = 0; i + 1 < n; ++i) a += buf[2 * i] * buf[2 * i + 3] - buf[2 * i + 2] * buf[2 * i + 1];
+        // World y runs up, page y down: the page area has the opposite sign.
+        if ((-a > 0 ? 1 : -1) != orient)
+            for (unsigned int i = 0, j = n - 1; i < j; ++i, --j) std::swap(buf[2 * i], buf[2 * j]), std::swap(buf[2 * i + 1], buf[2 * j + 1]);
+    }
     if (v.snap_mm <= 0) {
         cairo_move_to(cr, v.px(buf[0]), v.py(buf[1]));
         for (unsigned int i = 1; i < n; ++i) cairo_line_to(cr, v.px(buf[2 * i]), v.py(buf[2 * i + 1]));
@@ -58,14 +66,14 @@ void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool clos
 }
 }  // namespace
 
-void add_path(cairo_t* cr, const GEOSGeometry* g, const View& v, bool polygons_only) {
+void add_path(cairo_t* cr, const GEOSGeometry* g, const View& v, bool polygons_only, bool oriented) {
     auto ctx = geo::geos_context();
     for_each_part(g, [&](const GEOSGeometry* p) {
         int type = GEOSGeomTypeId_r(ctx, p);
         if (type == GEOS_POLYGON) {
-            add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, GEOSGetExteriorRing_r(ctx, p)), v, true);
+            add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, GEOSGetExteriorRing_r(ctx, p)), v, true, oriented ? 1 : 0);
             int holes = GEOSGetNumInteriorRings_r(ctx, p);
-            for (int i = 0; i < holes; ++i) add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, GEOSGetInteriorRingN_r(ctx, p, i)), v, true);
+            for (int i = 0; i < holes; ++i) add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, GEOSGetInteriorRingN_r(ctx, p, i)), v, true, oriented ? -1 : 0);
         } else if (!polygons_only && (type == GEOS_LINESTRING || type == GEOS_LINEARRING)) {
             add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, p), v, false);
         }
@@ -89,8 +97,8 @@ void apply_line_style(cairo_t* cr, const styles::LineSymbolizer& l) {
     cairo_set_dash(cr, l.dash_mm.empty() ? nullptr : l.dash_mm.data(), static_cast<int>(l.dash_mm.size()), 0);
 }
 
-void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f) {
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f, cairo_fill_rule_t rule) {
+    cairo_set_fill_rule(cr, rule);
     if (f.color.a > 0 && f.opacity > 0) {
         set_source(cr, f.color, f.opacity);
         cairo_fill_preserve(cr);

@@ -29,13 +29,15 @@ void for_each_part(const GEOSGeometry* g, const std::function<void(const GEOSGeo
 Path page_coords(const GEOSCoordSequence* seq, const View& v);
 // Adds g's outline to the current Cairo path (rings closed, lines open unless polygons_only;
 // points ignored).
-void add_path(cairo_t* cr, const GEOSGeometry* g, const View& v, bool polygons_only = false);
+// With `oriented`, polygon shells run one way and holes the other, so that many polygons in one
+// path fill correctly with the nonzero winding rule.
+void add_path(cairo_t* cr, const GEOSGeometry* g, const View& v, bool polygons_only = false, bool oriented = false);
 // g transformed to page mm.
 geo::GeomPtr to_page(const GEOSGeometry* g, const View& v);
 
 void apply_line_style(cairo_t* cr, const styles::LineSymbolizer& l);
 // Fills the current path (kept) with a fill symbolizer's colour and hatch.
-void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f);
+void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f, cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
 // The tapered arrow along a polyline in page mm.
 void draw_arrow(cairo_t* cr, const Path& line, const styles::ArrowSymbolizer& a);
 // A marker centred at (x, y) with diameter d (mm).

@@ -186,21 +186,36 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
         rep_.features_drawn += todo.size();
         // Pass 1: fills; 2: lines; 3: arrows; 4: markers (and label requests).
         // A fill and a plain outline share one path (a neighbour's fill covering half of a shared
-        // edge is made good by the neighbour's own outline).
+        // edge is made good by the neighbour's own outline, drawn in the same stroke).
         auto one_pass = [&](const styles::Rule* r, const GEOSGeometry* g) {
             int t = GEOSGeomTypeId_r(ctx, g);
             return r->fill && r->line && r->line->offset_mm == 0 && (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON);
         };
-        for (auto& [i, rule] : todo) {
-            if (!rule->fill) continue;
-            cairo_new_path(cr_);
-            add_path(cr_, feats[i].geometry.get(), view_, true);
-            fill_current_path(cr_, *rule->fill);
-            if (one_pass(rule, feats[i].geometry.get())) {
-                apply_line_style(cr_, *rule->line);
-                cairo_stroke(cr_);
+        // Features are drawn rule by rule in the style's order (feature order within a rule), so
+        // the polygons of one rule are one path: one fill (nonzero winding over rings oriented
+        // shells one way, holes the other) and, for plain outlines, one stroke.
+        std::set<const styles::Rule*> stroked_with_fill;
+        std::stable_sort(todo.begin(), todo.end(), [&](const auto& a, const auto& b) { return a.second < b.second; });
+        for (std::size_t k = 0; k < todo.size();) {
+            const styles::Rule* rule = todo[k].second;
+            std::size_t e = k;
+            while (e < todo.size() && todo[e].second == rule) ++e;
+            if (rule->fill) {
+                cairo_new_path(cr_);
+                bool all_one_pass = true;
+                for (std::size_t j = k; j < e; ++j) {
+                    add_path(cr_, feats[todo[j].first].geometry.get(), view_, true, true);
+                    all_one_pass = all_one_pass && one_pass(rule, feats[todo[j].first].geometry.get());
+                }
+                fill_current_path(cr_, *rule->fill, CAIRO_FILL_RULE_WINDING);
+                if (all_one_pass) {
+                    apply_line_style(cr_, *rule->line);
+                    cairo_stroke(cr_);
+                    stroked_with_fill.insert(rule);
+                }
+                cairo_new_path(cr_);
             }
-            cairo_new_path(cr_);
+            k = e;
         }
         for (auto& [i, rule] : todo) {
             auto stroke = [&](const styles::LineSymbolizer& ls) {
@@ -218,7 +233,7 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
                 apply_line_style(cr_, ls);
                 cairo_stroke(cr_);
             };
-            if (rule->line && !one_pass(rule, feats[i].geometry.get())) stroke(*rule->line);
+            if (rule->line && !stroked_with_fill.count(rule)) stroke(*rule->line);
             for (const auto& ls : rule->extra_lines) stroke(ls);
         }
         for (auto& [i, rule] : todo) {

@@ -7,6 +7,7 @@
 #include "geo/error.hpp"
 #include "render/map_spec.hpp"
 #include "render/sheet_number.hpp"
+#include "geo/geos.hpp"
 #include "render/text.hpp"
 
 using namespace planmap;
@@ -109,4 +110,34 @@ TEST(ChineseText, NoClosingPunctuationAtLineStart) {
         }
     }
     EXPECT_GT(checked, 50);
+}
+
+#include "render/draw.hpp"
+
+TEST(Drawing, OrientedRingsKeepHolesWhenPolygonsShareOnePath) {
+    // Two polygons in one path with the nonzero rule: a hole stays empty even when its ring runs
+    // the same way as its shell in the data, and overlapping shells stay filled.
+    render::SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 100));
+    render::CairoPtr cr(cairo_create(s.get()));
+    cairo_set_source_rgb(cr.get(), 1, 1, 1);
+    cairo_paint(cr.get());
+    render::View v;  // world = page mm = pixels here; y flipped around 100
+    v.fw = v.fh = 100, v.wx0 = 0, v.wy1 = 100, v.mm_per_unit = 1;
+    auto holed = geo::from_wkt("POLYGON((10 10, 60 10, 60 60, 10 60, 10 10), (20 20, 50 20, 50 50, 20 50, 20 20))");
+    auto other = geo::from_wkt("POLYGON((40 40, 40 90, 90 90, 90 40, 40 40))");
+    render::add_path(cr.get(), holed.get(), v, true, true);
+    render::add_path(cr.get(), other.get(), v, true, true);
+    styles::FillSymbolizer f;
+    f.color = {0, 0, 0, 1};
+    render::fill_current_path(cr.get(), f, CAIRO_FILL_RULE_WINDING);
+    cairo_surface_flush(s.get());
+    auto px = [&](int x, int y_world) {
+        const unsigned char* d = cairo_image_surface_get_data(s.get());
+        return d[(100 - y_world) * cairo_image_surface_get_stride(s.get()) + x * 4];
+    };
+    EXPECT_EQ(px(15, 15), 0);    // shell
+    EXPECT_EQ(px(30, 30), 255);  // hole
+    EXPECT_EQ(px(45, 45), 0);    // hole covered by the other polygon
+    EXPECT_EQ(px(80, 80), 0);    // other polygon
+    EXPECT_EQ(px(5, 95), 255);   // outside
 }
