@@ -63,7 +63,9 @@ SurfacePtr rasterise_band(cairo_surface_t* recording, int width, int y0, int y1)
 // (or the final block for the last band). Reads only the pixel buffer, so it runs on any thread.
 void compress_band(const unsigned char* data, int stride, int width, int rows, bool last, Band& band) {
     z_stream zs{};
-    deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    // Z_RLE: after the Sub filter, flat map colours are runs of zeros; far faster than full LZ77
+    // search and about as small for maps.
+    deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_RLE);
     std::vector<unsigned char> row(static_cast<std::size_t>(width) * 3 + 1);
     band.deflated.resize(deflateBound(&zs, static_cast<uLong>(row.size()) * static_cast<uLong>(rows)) + 64);
     zs.next_out = band.deflated.data();
