@@ -32,5 +32,7 @@ void add_lifecircle(CLI::App& app, Context& ctx);
 void add_synth(CLI::App& app, Context& ctx);
 void add_network(CLI::App& app, Context& ctx);
 void add_isochrone(CLI::App& app, Context& ctx);
+void add_render(CLI::App& app, Context& ctx);
+void add_atlas(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli
