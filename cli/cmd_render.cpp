@@ -6,6 +6,8 @@
 #include "cli/cli.hpp"
 #include "cli/render_report.hpp"
 #include "geo/error.hpp"
+#include "layers/io.hpp"
+#include "layers/plan.hpp"
 #include "render/plan_sheet.hpp"
 #include "render/sheet.hpp"
 
@@ -21,7 +23,8 @@ void add_render(CLI::App& app, Context& ctx) {
     cmd->add_option("MAP", opts->map, "map file (TOML, see docs/maps.md)");
     cmd->add_option("-o,--output", opts->out, "output sheet: .pdf (vector), .png or .svg")->required();
     cmd->add_option("--dpi", opts->dpi, "PNG resolution in dots per inch (default 150)");
-    cmd->add_option("--plan", opts->plan, "render a plan-structure sheet from a GeoPackage of plan layers instead of a map file");
+    cmd->add_option("--plan", opts->plan,
+                    "render a plan-structure sheet from a plan file (.toml, built first) or a GeoPackage of plan layers");
     cmd->add_option("--title", opts->title, "sheet title with --plan (default: file name + 规划结构图)");
     cmd->add_option("--style", opts->style, "style with --plan (default: plan_structure; a shipped name or a .toml path)");
     cmd->add_option("--paper", opts->paper, "paper with --plan: A0…A4 (default A3 landscape)");
@@ -29,10 +32,35 @@ void add_render(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx, opts] {
             if (opts->map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
             render::MapSpec spec;
+            // A plan file is built first into a temporary GeoPackage (removed afterwards).
+            std::optional<layers::TempDir> built;
+            std::optional<layers::Plan> plan;
             if (!opts->plan.empty()) {
-                if (std::filesystem::path(opts->plan).extension() != ".gpkg")
-                    throw usage_error("render --plan: expects a GeoPackage of plan layers (.gpkg), got " + opts->plan);
-                spec = render::plan_map_spec(opts->plan, opts->title, opts->style);
+                std::string gpkg = opts->plan, title = opts->title;
+                auto ext = std::filesystem::path(opts->plan).extension();
+                if (ext == ".toml") {
+                    plan = layers::parse_plan(opts->plan);
+                    auto build = layers::build_plan(*plan);
+                    if (build.errors())
+                        throw error(opts->plan + ": " + std::to_string(build.errors()) +
+                                    " check(s) failed; run 'planmap build' for the report");
+                    built.emplace(std::filesystem::temp_directory_path());
+                    gpkg = (built->path() / (plan->id.empty() ? std::string("plan") : plan->id)).string() + ".gpkg";
+                    std::vector<const layers::Layer*> ls;
+                    for (const auto& l : build.layers) ls.push_back(&l);
+                    layers::write(ls, gpkg);
+                    if (title.empty()) title = (plan->name_zh.empty() ? plan->id : plan->name_zh) + " 规划结构图";
+                } else if (ext != ".gpkg") {
+                    throw usage_error("render --plan: expects a plan file (.toml) or a GeoPackage of plan layers (.gpkg), got " +
+                                      opts->plan);
+                }
+                spec = render::plan_map_spec(gpkg, title, opts->style);
+                if (plan) {  // what the plan file says of itself goes on the sheet
+                    spec.period = plan->period;
+                    spec.subtitle = plan->name_en;
+                    spec.title_block.project = plan->name_zh;
+                    spec.title_block.drawing_no = plan->id;
+                }
                 if (!opts->paper.empty()) {
                     spec.paper.size = opts->paper;
                     spec.paper = render::resolve_paper(spec.paper);

@@ -392,35 +392,6 @@ std::vector<std::string> shorten_field_names(const std::vector<std::string>& nam
 
 namespace {
 
-// A temporary folder beside the output, removed on destruction unless released.
-class TempDir {
-public:
-    explicit TempDir(const fs::path& parent) {
-        std::random_device rd;
-        for (int attempt = 0; attempt < 16; ++attempt) {
-            fs::path p = parent / (".planmap-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
-            std::error_code ec;
-            if (fs::create_directory(p, ec)) {
-                path_ = p;
-                return;
-            }
-            if (ec && ec != std::errc::file_exists)
-                throw io_error("cannot write in '" + parent.string() + "': " + ec.message());
-        }
-        throw io_error("cannot create a temporary folder in '" + parent.string() + "'");
-    }
-    ~TempDir() {
-        std::error_code ec;
-        if (!path_.empty()) fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
 OGRFieldType ogr_type(FieldType t) {
     switch (t) {
         case FieldType::integer: return OFTInteger64;
@@ -497,6 +468,25 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
 }
 
 }  // namespace
+
+TempDir::TempDir(const fs::path& parent) {
+    std::random_device rd;
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        fs::path p = parent / (".planmap-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
+        std::error_code ec;
+        if (fs::create_directory(p, ec)) {
+            path_ = p;
+            return;
+        }
+        if (ec && ec != std::errc::file_exists) throw io_error("cannot write in '" + parent.string() + "': " + ec.message());
+    }
+    throw io_error("cannot create a temporary folder in '" + parent.string() + "'");
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+}
 
 WriteReport write(const std::vector<const Layer*>& layers, const std::string& path, const WriteOptions& opt) {
     ensure_gdal();

@@ -1,6 +1,7 @@
 // Reading and writing layers through GDAL/OGR.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -53,6 +54,19 @@ WriteReport write(const Dataset& ds, const std::string& path, const WriteOptions
 WriteReport write(const Layer& layer, const std::string& path, const WriteOptions& options = {});
 
 std::string driver_for_path(const std::string& path);
+
+// A fresh folder ".planmap-tmp-…" inside `parent`, removed with everything in it on destruction.
+class TempDir {
+public:
+    explicit TempDir(const std::filesystem::path& parent);
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 // Shortens field names to DBF's 10 bytes (UTF-8 character boundaries), without collisions.
 std::vector<std::string> shorten_field_names(const std::vector<std::string>& names, std::size_t max_bytes = 10);

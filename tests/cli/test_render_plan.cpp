@@ -1,0 +1,48 @@
+// planmap render --plan PLAN.toml: the plan is built and drawn in one command.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "tests/support.hpp"
+
+using namespace planmap;
+namespace fs = std::filesystem;
+
+namespace {
+std::string pdftotext(const fs::path& pdf) {
+    std::string cmd = "pdftotext -layout '" + pdf.string() + "' - 2>/dev/null";
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    std::string text;
+    char buf[4096];
+    while (p && fgets(buf, sizeof buf, p.get())) text += buf;
+    return text;
+}
+}  // namespace
+
+TEST(RenderPlan, PlanFileIsBuiltAndDrawn) {
+    if (!fs::exists(test::project_root() / "data" / "boundaries" / "331000.geojson"))
+        GTEST_SKIP() << "data/boundaries not filled (run scripts/setup.sh)";
+    if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) GTEST_SKIP() << "pdftotext missing";
+    test::TempDir out;
+    auto r = test::run({"render", "--plan", (test::project_root() / "plans" / "luqiao.toml").string(), "-o",
+                        (out / "luqiao.pdf").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(test::list_files(out.path()), std::vector<std::string>{"luqiao.pdf"});  // no build leftovers
+    std::string text = pdftotext(out / "luqiao.pdf");
+    for (const char* s : {"规划结构图", "西部高品质城市片区", "中部产城融合片区", "东部滨海休闲片区", "图例", "2021"})
+        EXPECT_NE(text.find(s), std::string::npos) << s;
+}
+
+TEST(RenderPlan, BrokenPlanWritesNoSheet) {
+    test::TempDir in, out;
+    {
+        std::ofstream f(in / "p.toml");
+        f << "[plan]\nid = \"t\"\nname_zh = \"测试\"\n\n[[element]]\nid = \"a\nkind = \"node\"\n";
+    }
+    auto r = test::run({"render", "--plan", (in / "p.toml").string(), "-o", (out / "s.pdf").string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("p.toml:"), std::string::npos) << r.err;
+    EXPECT_TRUE(test::list_files(out.path()).empty());
+}
