@@ -217,7 +217,9 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
             }
             k = e;
         }
-        for (auto& [i, rule] : todo) {
+        for (auto& item : todo) {
+            const auto i = item.first;
+            const auto* rule = item.second;
             auto stroke = [&](const styles::LineSymbolizer& ls) {
                 cairo_new_path(cr_);
                 if (ls.offset_mm != 0) {
@@ -236,7 +238,9 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
             if (rule->line && !stroked_with_fill.count(rule)) stroke(*rule->line);
             for (const auto& ls : rule->extra_lines) stroke(ls);
         }
-        for (auto& [i, rule] : todo) {
+        for (auto& item : todo) {
+            const auto i = item.first;
+            const auto* rule = item.second;
             if (!rule->arrow) continue;
             for_each_part(feats[i].geometry.get(), [&](const GEOSGeometry* part) {
                 if (GEOSGeomTypeId_r(ctx, part) == GEOS_LINESTRING) draw_arrow(cr_, page_coords(GEOSGeom_getCoordSeq_r(ctx, part), view_), *rule->arrow);
