@@ -150,6 +150,15 @@ TEST(NetworkCoverage, UsageErrors) {
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("nosuchlayer"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(tmp / "out" / "coverage.gpkg"));
+    // An edge list without its node table has no geometry to grow service areas along.
+    std::ofstream(tmp / "edges.csv") << "u,v,length_m\n1,2,100\n";
+    args = coverage_args(city, (tmp / "out").string());
+    for (auto& a : network_args(city)) args.push_back(a);
+    args[args.size() - 3] = (tmp / "edges.csv").string();
+    r = test::run(args);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("no geometry"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(tmp / "out" / "coverage.gpkg"));
 }
 
 TEST(NetworkLifeCircle, WalkingDistancesAcrossTheRiver) {
