@@ -15,13 +15,81 @@
 #include "cli/cli.hpp"
 #include "cli/coverage_output.hpp"
 #include "geo/coverage.hpp"
+#include "cli/network_mode.hpp"
 #include "geo/error.hpp"
+#include "geo/network_coverage.hpp"
 #include "geo/service_areas.hpp"
 
 namespace planmap::cli {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(decimals);
+    s << v;
+    return s.str();
+}
+
+// The network part of the summary: the network, what could not be attached, and the gap between
+// the straight-line figures on the same inputs and the network figures.
+void add_network_figures(json& j, const CoverageRun& run, const NetworkModeOptions& o, const LoadedNetwork& n,
+                         const geo::NetworkGrowth& g, std::pair<double, double> straight) {
+    j["network"] = describe_network(o, n);
+    j["network"]["width_m"] = o.width;
+    j["network"]["reach_length_m"] = g.reach_length_m;
+    j["unattached_facilities"] = g.unattached_facilities;
+    for (auto& rule : j["service_areas"]) rule["walking_min"] = rule["radius_m"].get<double>() / o.speed;
+    const auto [sl_area, sl_pop] = straight;
+    json sl = {{"covered_area_m2", sl_area}, {"coverage_ratio", ratio(sl_area, run.residential_area_m2)}};
+    json gap = {{"covered_area_m2", sl_area - run.covered_area_m2},
+                {"coverage_ratio", ratio(sl_area, run.residential_area_m2) - ratio(run.covered_area_m2, run.residential_area_m2)}};
+    if (run.population_field.empty() || !(run.total_population > 0)) {
+        sl["covered_population"] = nullptr;
+        sl["population_coverage_ratio"] = nullptr;
+        gap["covered_population"] = nullptr;
+        gap["population_coverage_ratio"] = nullptr;
+    } else {
+        sl["covered_population"] = sl_pop;
+        sl["population_coverage_ratio"] = ratio(sl_pop, run.total_population);
+        gap["covered_population"] = sl_pop - run.covered_population;
+        gap["population_coverage_ratio"] = ratio(sl_pop, run.total_population) - ratio(run.covered_population, run.total_population);
+    }
+    j["straight_line"] = sl;
+    j["gap"] = gap;
+}
+
+void print_network_figures(std::ostream& out, const json& j) {
+    const auto& n = j["network"];
+    out << "  network:          " << n["kind"].get<std::string>() << ", " << n["edges"].get<std::size_t>() << " edges, "
+        << fixed(n["length_m"].get<double>() / 1000, 1) << " km";
+    if (n["blocked_edges"].get<std::size_t>()) out << ", " << n["blocked_edges"].get<std::size_t>() << " edge(s) cut by barriers";
+    out << "; service areas reach " << fixed(n["width_m"].get<double>(), 1) << " m either side of the reachable streets\n";
+    const auto& un = j["unattached_facilities"];
+    if (!un.empty()) {
+        out << "  unattached:       " << un.size() << " facilit" << (un.size() == 1 ? "y" : "ies") << " (no street within "
+            << fixed(n["max_snap_m"].get<double>(), 1) << " m):";
+        for (std::size_t k = 0; k < un.size() && k < 20; ++k) out << " " << un[k].get<std::int64_t>();
+        if (un.size() > 20) out << " …";
+        out << "\n";
+    }
+    out << "  straight-line:    coverage ratio " << fixed(100 * j["straight_line"]["coverage_ratio"].get<double>(), 4)
+        << " % on the same inputs; gap (straight-line − network) " << fixed(100 * j["gap"]["coverage_ratio"].get<double>(), 4)
+        << " points";
+    if (j["gap"]["population_coverage_ratio"].is_number())
+        out << ", population " << fixed(100 * j["gap"]["population_coverage_ratio"].get<double>(), 4) << " points";
+    out << "\n";
+    const auto& t = j["timings_s"];
+    out << "  network timings:  load " << fixed(t["network_load"].get<double>(), 3) << " s, snap "
+        << fixed(t["network_snap"].get<double>(), 3) << " s, search " << fixed(t["network_search"].get<double>(), 3)
+        << " s, polygons " << fixed(t["network_polygons"].get<double>(), 3) << " s\n";
+}
+
+}  // namespace
 
 void add_coverage(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
@@ -31,6 +99,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
         double radius_m = 0;
         int quad_segs = 16;
         bool no_repair = false, spatial_index = false;
+        NetworkModeOptions net;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("--facilities", opts->facilities, "facilities (parks, schools …): SRC[:layer], points or polygons")
@@ -55,11 +124,13 @@ void add_coverage(CLI::App& app, Context& ctx) {
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index,
                   "build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)");
+    opts->net.add_to(*cmd, true);
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             if (opts->radius_m == 0 && opts->profile.empty()) throw usage_error("coverage needs --radius M or --profile P");
             if (opts->profile.empty() && !(opts->radius_m > 0)) throw usage_error("--radius must be positive (metres)");
+            opts->net.check();
             Stopwatch total, step;
             std::optional<geo::Profile> prof;
             if (!opts->profile.empty()) prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
@@ -68,7 +139,15 @@ void add_coverage(CLI::App& app, Context& ctx) {
 
             std::vector<std::string> warnings;
             CoverageRun run;
-            run.residential = read_metric_layer(opts->residential, "--residential", !opts->no_repair, std::nullopt, warnings);
+            // Network mode measures everything in the network's metric CRS.
+            std::optional<LoadedNetwork> network;
+            if (opts->net.network_mode()) {
+                network = load_analysis_network(opts->net);
+                run.timings["network_load"] = network->load_s;
+                step.lap();
+            }
+            run.residential = read_metric_layer(opts->residential, "--residential", !opts->no_repair,
+                                                network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings);
             run.crs = *run.residential.crs();
             layers::Layer facilities = read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings);
             std::optional<layers::Layer> zones;
@@ -98,10 +177,30 @@ void add_coverage(CLI::App& app, Context& ctx) {
             choice.profile = prof ? &*prof : nullptr;
             choice.quad_segs = opts->quad_segs;
             Stopwatch parts;
-            run.service = geo::straight_line_service_areas(refs, choice);
+            std::optional<geo::NetworkGrowth> growth;
+            if (network) {
+                run.service = geo::size_service_units(refs, choice);
+                geo::NetworkGrowOptions go;
+                go.attach = opts->net.attach();
+                go.width_m = opts->net.width;
+                go.quad_segs = opts->quad_segs;
+                go.blocked = &network->blocked;
+                growth = geo::grow_along_network(network->opened.net, run.service, go);
+                run.timings["network_snap"] = growth->snap_s;
+                run.timings["network_search"] = growth->search_s;
+                run.timings["network_polygons"] = growth->polygons_s;
+            } else {
+                run.service = geo::straight_line_service_areas(refs, choice);
+            }
             run.timings["compute_service_areas"] = parts.lap();
             run.compute(zones ? &*zones : nullptr, opts->zone_field);
             run.timings["compute_parcels"] = parts.lap();
+            // The straight-line figures on the same inputs, to show how much they over-claim.
+            std::optional<std::pair<double, double>> straight;
+            if (network) {
+                straight = run.covered_with(geo::straight_line_service_areas(refs, choice));
+                run.timings["straight_line_reference"] = parts.lap();
+            }
             run.timings["compute"] = step.lap();
             if (!(run.residential_area_m2 > 0))
                 throw error("residential layer '" + run.residential.name() + "' of '" + opts->residential + "' has no area (" +
@@ -115,9 +214,13 @@ void add_coverage(CLI::App& app, Context& ctx) {
             json j = run.summary(prof ? &*prof : nullptr, opts->radius_m, opts->quad_segs);
             j["residential"]["source"] = opts->residential;
             j["facilities_source"] = opts->facilities;
+            j["mode"] = opts->net.mode;
+            if (network) add_network_figures(j, run, opts->net, *network, *growth, *straight);
             j["warnings"] = warnings;
             if (publish_summary(ctx, j, opts->json, warnings)) return;
-            if (!ctx.quiet) run.print(ctx.out, j, ctx.verbose);
+            if (ctx.quiet) return;
+            run.print(ctx.out, j, ctx.verbose);
+            if (network) print_network_figures(ctx.out, j);
         };
     });
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
+#include "cli/network_mode.hpp"
 #include "cli/network_source.hpp"
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
@@ -172,17 +173,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             std::size_t blocked_count = 0;
             if (!o->barriers.empty()) {
                 if (!crs) throw usage_error("--barrier needs a network with geometry");
-                std::vector<layers::Layer> barrier_layers;
-                std::vector<const GEOSGeometry*> geoms;
-                for (const auto& b : o->barriers) {
-                    auto layer = layers::read_layer(layers::SourceSpec::parse(b));
-                    if (!layer.crs()) throw crs_error("barrier layer '" + layer.name() + "' of '" + b + "' has no CRS");
-                    layer.reproject(*crs);
-                    barrier_layers.push_back(std::move(layer));
-                }
-                for (const auto& l : barrier_layers)
-                    for (const auto& f : l.features()) geoms.push_back(f.geometry.get());
-                blocked = geo::EdgeLocator(net).crossing(geoms);
+                blocked = barrier_mask(o->barriers, net, *crs);
                 blocked_count = static_cast<std::size_t>(std::count(blocked.begin(), blocked.end(), 1));
             }
 

@@ -12,7 +12,9 @@
 #include "cli/cli.hpp"
 #include "cli/coverage_output.hpp"
 #include "geo/error.hpp"
+#include "cli/network_mode.hpp"
 #include "geo/lifecircle.hpp"
+#include "geo/network_coverage.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::cli {
@@ -37,10 +39,11 @@ struct Tally {
 
 void add_lifecircle(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("lifecircle",
-                                   "life-circle audit (GB 50180 5/10/15-minute levels), straight-line distances, per parcel");
+                                   "life-circle audit (GB 50180 5/10/15-minute levels), straight-line or walking distances, per parcel");
     struct Opts {
         std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json;
         bool no_repair = false, spatial_index = false;
+        NetworkModeOptions net;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("--facilities", opts->facilities, "facilities with a type attribute: SRC[:layer], points or polygons")
@@ -54,15 +57,22 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     cmd->add_option("--json", opts->json, "write the compliance table as JSON to this file ('-': standard output)");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index, "build the GeoPackage R-tree index in the output (off by default)");
+    opts->net.add_to(*cmd, false);
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
+            opts->net.check();
             Stopwatch total, step;
             auto prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
             if (prof.levels.empty() || prof.facilities.empty())
                 throw usage_error("profile " + prof.name + " has no life-circle [[level]] and [[facility]] rows");
             std::vector<std::string> warnings;
-            auto res = read_metric_layer(opts->residential, "--residential", !opts->no_repair, std::nullopt, warnings);
+            // Network mode measures everything in the network's metric CRS.
+            std::optional<LoadedNetwork> network;
+            if (opts->net.network_mode()) network = load_analysis_network(opts->net);
+            double t_load = step.lap();
+            auto res = read_metric_layer(opts->residential, "--residential", !opts->no_repair,
+                                         network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings);
             auto crs = *res.crs();
             auto fac = read_metric_layer(opts->facilities, "--facilities", false, crs, warnings);
             std::string type_field = opts->type_field.empty() ? prof.type_field : opts->type_field;
@@ -80,7 +90,15 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             for (std::size_t i = 0; i < fac.size(); ++i)
                 refs.push_back({fac.features()[i].fid, fac.features()[i].geometry.get(),
                                 layers::value_to_string(fac.value(i, type_field))});
-            auto audit = geo::audit_life_circles(parcels, refs, prof);
+            geo::LifeCircleAudit audit;
+            if (network) {
+                geo::NetworkAuditOptions no;
+                no.attach = opts->net.attach();
+                no.blocked = &network->blocked;
+                audit = geo::audit_life_circles_network(network->opened.net, parcels, refs, prof, no);
+            } else {
+                audit = geo::audit_life_circles(parcels, refs, prof);
+            }
             std::vector<double> area(parcels.size(), 0.0), pop(parcels.size(), 0.0);
             Tally all;
             for (std::size_t p = 0; p < parcels.size(); ++p) {
@@ -136,7 +154,14 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             j["profile"] = prof.name;
             j["profile_file"] = prof.file;
             j["crs"] = crs.label();
-            j["mode"] = "straight-line";
+            j["mode"] = opts->net.mode;
+            if (network) {
+                j["network"] = describe_network(opts->net, *network);
+                json up = json::array();
+                for (auto p : audit.unattached_parcels) up.push_back(res.features()[p].fid);
+                j["unattached_parcels"] = up;
+                j["unattached_facilities"] = audit.unattached_facilities;
+            }
             j["parcels"] = all.parcels;
             j["residential_area_m2"] = all.area_m2;
             j["population"] = pop_field.empty() ? json(nullptr) : json(all.population);
@@ -188,6 +213,9 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             }
             j["levels"] = jl;
             j["types"] = jt;
+            if (network)
+                for (const char* key : {"levels", "types"})
+                    for (auto& r : j[key]) r["walking_min"] = r["radius_m"].get<double>() / opts->net.speed;
 
             fs::create_directories(opts->outdir);
             std::string name = res.name();
@@ -198,10 +226,29 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             res.set_name(name);
             write_text_atomic((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
             j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}, {"total", total.seconds()}};
+            if (network) {
+                j["timings_s"]["network_load"] = t_load;
+                j["timings_s"]["network_snap"] = audit.snap_s;
+                j["timings_s"]["network_search"] = audit.search_s;
+            }
             j["warnings"] = warnings;
             if (publish_summary(ctx, j, opts->json, warnings) || ctx.quiet) return;
-            ctx.out << "life circles (" << prof.name << ", straight-line, " << crs.label() << "): " << all.parcels
-                    << " parcel(s)\n";
+            ctx.out << "life circles (" << prof.name << ", " << (network ? "walking distance along the network" : "straight-line")
+                    << ", " << crs.label() << "): " << all.parcels << " parcel(s)\n";
+            if (network) {
+                ctx.out << "  network: " << network->opened.kind << ", " << network->opened.net.edge_count() << " edges";
+                if (network->blocked_edges) ctx.out << ", " << network->blocked_edges << " edge(s) cut by barriers";
+                ctx.out << "\n";
+                for (const char* what : {"unattached_parcels", "unattached_facilities"}) {
+                    const auto& ids = j[what];
+                    if (ids.empty()) continue;
+                    ctx.out << "  " << ids.size() << (std::string(what) == "unattached_parcels" ? " parcel(s)" : " facilit(ies)")
+                            << " not attached (no street within " << opts->net.max_snap << " m):";
+                    for (std::size_t k = 0; k < ids.size() && k < 20; ++k) ctx.out << " " << ids[k].get<std::int64_t>();
+                    if (ids.size() > 20) ctx.out << " …";
+                    ctx.out << "\n";
+                }
+            }
             for (const auto& r : jl)
                 ctx.out << "  " << r["level"].get<std::string>() << " (" << r["title"].get<std::string>() << ", "
                         << r["radius_m"].get<double>() << " m, with every lower level): " << pct(r["parcel_share"])

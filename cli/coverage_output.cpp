@@ -110,6 +110,19 @@ void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zo
     if (zones.back().parcels == 0) zones.pop_back();
 }
 
+std::pair<double, double> CoverageRun::covered_with(const geo::ServiceAreas& other) const {
+    std::vector<const GEOSGeometry*> parcels, areas;
+    for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
+    for (const auto& a : other.areas) areas.push_back(a.get());
+    geo::CoverageOptions options;
+    options.keep_geometries = false;
+    options.cores = other.cores;
+    auto r = geo::compute_coverage(parcels, areas, options);
+    double pop = 0;
+    for (std::size_t i = 0; i < parcels.size(); ++i) pop += population[i] * r.parcels[i].covered_share();
+    return {r.covered_area_m2, pop};
+}
+
 void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index) {
     Stopwatch sw;
     // The dissolved service areas, for the map only (the figures never use a global union).

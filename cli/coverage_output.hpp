@@ -37,6 +37,9 @@ struct CoverageRun {
     double residential_area_m2 = 0, covered_area_m2 = 0, total_population = 0, covered_population = 0;
     std::map<std::string, double> timings;
 
+    // Covered area and population of the parcels against other service areas (no geometries kept,
+    // nothing stored): the straight-line reference figures of a network run. Call after compute.
+    std::pair<double, double> covered_with(const geo::ServiceAreas& other) const;
     // Runs the engine on residential × service areas and sums the figures (per zone when given).
     void compute(const layers::Layer* zone_layer, const std::string& zone_field);
     // OUTDIR/coverage.gpkg and OUTDIR/coverage_zones.csv; records the dissolve time in timings.

@@ -10,17 +10,16 @@
 
 namespace planmap::geo {
 
-LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parcels,
-                                   const std::vector<FacilityRef>& facilities, const Profile& profile) {
+std::vector<std::vector<std::size_t>> facilities_by_type(const std::vector<FacilityRef>& facilities, const Profile& profile,
+                                                         LifeCircleAudit& out) {
     if (profile.levels.empty() || profile.facilities.empty())
         throw usage_error("profile " + profile.name + " has no life-circle [[level]] and [[facility]] rows");
-    const std::size_t nt = profile.facilities.size(), np = parcels.size();
+    const std::size_t nt = profile.facilities.size();
     std::map<std::string, std::size_t> type_index;
     for (std::size_t t = 0; t < nt; ++t) type_index.emplace(profile.facilities[t].type, t);
-
-    LifeCircleAudit out;
-    std::vector<std::vector<const GEOSGeometry*>> by_type(nt);
-    for (const auto& f : facilities) {
+    std::vector<std::vector<std::size_t>> by_type(nt);
+    for (std::size_t i = 0; i < facilities.size(); ++i) {
+        const auto& f = facilities[i];
         if (auto why = facility_geometry_problem(f.geometry); !why.empty()) {
             out.ignored.push_back({f.id, why});
             ++out.facilities_invalid;
@@ -31,8 +30,33 @@ LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parce
             out.ignored.push_back({f.id, "type '" + f.type + "' is not a facility type of profile " + profile.name});
             continue;
         }
-        by_type[it->second].push_back(f.geometry);
+        by_type[it->second].push_back(i);
     }
+    return by_type;
+}
+
+void apply_levels(LifeCircleAudit& out, const Profile& profile, const std::vector<const GEOSGeometry*>& parcels) {
+    const std::size_t nt = profile.facilities.size(), np = parcels.size();
+    out.level_met.assign(profile.levels.size(), std::vector<char>(np, 0));
+    for (std::size_t p = 0; p < np; ++p) {
+        if (!parcels[p] || is_empty(parcels[p])) continue;
+        bool ok = true;
+        for (std::size_t l = 0; l < profile.levels.size(); ++l) {
+            for (std::size_t t = 0; t < nt; ++t)
+                if (profile.facilities[t].level == profile.levels[l].name && out.distance_m[t][p] < 0) ok = false;
+            out.level_met[l][p] = ok;
+        }
+    }
+}
+
+LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parcels,
+                                   const std::vector<FacilityRef>& facilities, const Profile& profile) {
+    LifeCircleAudit out;
+    auto by_type_index = facilities_by_type(facilities, profile, out);
+    const std::size_t nt = profile.facilities.size(), np = parcels.size();
+    std::vector<std::vector<const GEOSGeometry*>> by_type(nt);
+    for (std::size_t t = 0; t < nt; ++t)
+        for (auto i : by_type_index[t]) by_type[t].push_back(facilities[i].geometry);
     std::vector<SpatialIndex> index;
     for (std::size_t t = 0; t < nt; ++t) {
         std::vector<Envelope> env;
@@ -63,17 +87,7 @@ LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parce
         }
     });
 
-    // Non-nesting: level l needs every type of levels 0..l.
-    out.level_met.assign(profile.levels.size(), std::vector<char>(np, 0));
-    for (std::size_t p = 0; p < np; ++p) {
-        if (!parcels[p] || is_empty(parcels[p])) continue;
-        bool ok = true;
-        for (std::size_t l = 0; l < profile.levels.size(); ++l) {
-            for (std::size_t t = 0; t < nt; ++t)
-                if (profile.facilities[t].level == profile.levels[l].name && out.distance_m[t][p] < 0) ok = false;
-            out.level_met[l][p] = ok;
-        }
-    }
+    apply_levels(out, profile, parcels);
     return out;
 }
 

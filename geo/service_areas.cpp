@@ -31,7 +31,7 @@ std::string facility_geometry_problem(const GEOSGeometry* g) {
     return {};
 }
 
-ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
+ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
     if (!choice.radius_m && !choice.profile) throw usage_error("give a radius or a profile");
     if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error("the radius must be positive");
     ServiceAreas out;
@@ -75,8 +75,6 @@ ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilit
     }
     for (auto i : points) cands.push_back({{i}, facilities[i].geometry, nullptr, 0.0});
 
-    std::vector<const GEOSGeometry*> to_buffer;
-    std::vector<double> radii;
     for (auto& c : cands) {
         const auto& first = facilities[c.members.front()];
         double radius = 0;
@@ -111,13 +109,19 @@ ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilit
         u.rule = rule;
         out.facilities_counted += c.members.size();
         out.units.push_back(std::move(u));
-        to_buffer.push_back(c.geometry);
-        radii.push_back(radius);
+        out.sources.push_back(c.geometry);
     }
-    out.areas = buffer_service_areas(to_buffer, radii, choice.quad_segs);
-    out.cores = buffer_cores(to_buffer, radii, choice.quad_segs);
     for (auto& c : cands)
-        if (c.owned) out.dissolved.push_back(std::move(c.owned));
+        if (c.owned) out.dissolved.push_back(std::move(c.owned));  // moving keeps the pointers in sources
+    return out;
+}
+
+ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
+    ServiceAreas out = size_service_units(facilities, choice);
+    std::vector<double> radii;
+    for (const auto& u : out.units) radii.push_back(u.radius_m);
+    out.areas = buffer_service_areas(out.sources, radii, choice.quad_segs);
+    out.cores = buffer_cores(out.sources, radii, choice.quad_segs);
     return out;
 }
 

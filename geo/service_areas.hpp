@@ -39,6 +39,8 @@ struct ServiceAreas {
     std::vector<ServiceAreaCore> cores;  // one per unit: what each buffer was made from
     std::vector<GeomPtr> dissolved;      // owns the dissolved parks the cores point to
     std::vector<ServiceUnit> units;
+    // One per unit: what the service area grows from (the facility, or the dissolved park).
+    std::vector<const GEOSGeometry*> sources;
     std::vector<IgnoredFacility> ignored;
     std::size_t facilities_counted = 0;
     std::size_t facilities_invalid = 0;    // null, empty, non-polygonal/point or invalid geometry
@@ -54,6 +56,11 @@ struct RadiusChoice {
 // Empty when a facility's geometry can be used (a valid, non-empty point or polygon); otherwise
 // why not ("empty geometry", "invalid geometry: Self-intersection[…]", …).
 std::string facility_geometry_problem(const GEOSGeometry* g);
+
+// Which facilities count and with which radius (parks dissolved first when the profile says so),
+// without making the areas: units, sources, ignored and the counts are filled, areas and cores
+// are left empty for the mode that grows them (straight lines or a walking network).
+ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);
 
 // Facilities must be in the metric CRS the service areas are wanted in.
 ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);
