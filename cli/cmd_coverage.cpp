@@ -14,6 +14,9 @@
 #include "cli/analysis_input.hpp"
 #include "cli/cli.hpp"
 #include "cli/coverage_output.hpp"
+#include "cli/coverage_postgis.hpp"
+#include "cli/html_report.hpp"
+#include "layers/postgis.hpp"
 #include "geo/coverage.hpp"
 #include "geo/error.hpp"
 #include "geo/service_areas.hpp"
@@ -27,7 +30,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "coverage", "service-radius coverage of residential land (公园绿地服务半径覆盖率), exact, per parcel and zone");
     struct Opts {
-        std::string facilities, residential, profile, population_field, zones, zone_field, type_field, outdir, json;
+        std::string facilities, residential, profile, population_field, zones, zone_field, type_field, outdir, json, html, engine = "embedded", db;
         double radius_m = 0;
         int quad_segs = 16;
         bool no_repair = false, spatial_index = false;
@@ -52,6 +55,14 @@ void add_coverage(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(1, 1000));
     cmd->add_option("-o,--output", opts->outdir, "output folder: coverage.gpkg and coverage_zones.csv")->required();
     cmd->add_option("--json", opts->json, "write the summary as JSON to this file ('-': standard output)");
+    cmd->add_option("--html", opts->html,
+                    "also write a self-contained HTML report (map, zone tables and charts, profile, checks) to this file");
+    cmd->add_option("--engine", opts->engine,
+                    "where the figures are computed: embedded (default, in-process) or postgis (as SQL in the --db database)")
+        ->check(CLI::IsMember({"embedded", "postgis"}));
+    cmd->add_option("--db", opts->db,
+                    "PostGIS database for --engine postgis: a PG:… connection string (default: the --residential "
+                    "connection when it is PG:…); the inputs are loaded into a scratch schema, dropped afterwards");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index,
                   "build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)");
@@ -68,11 +79,11 @@ void add_coverage(CLI::App& app, Context& ctx) {
 
             std::vector<std::string> warnings;
             CoverageRun run;
-            run.residential = read_metric_layer(opts->residential, "--residential", !opts->no_repair, std::nullopt, warnings);
+            run.residential = read_metric_layer(opts->residential, "--residential", !opts->no_repair, std::nullopt, warnings, &ctx);
             run.crs = *run.residential.crs();
-            layers::Layer facilities = read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings);
+            layers::Layer facilities = read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings, &ctx);
             std::optional<layers::Layer> zones;
-            if (!opts->zones.empty()) zones = read_metric_layer(opts->zones, "--zones", true, run.crs, warnings);
+            if (!opts->zones.empty()) zones = read_metric_layer(opts->zones, "--zones", true, run.crs, warnings, &ctx);
 
             std::string type_field = !opts->type_field.empty() ? opts->type_field : (prof ? prof->type_field : "");
             if (!type_field.empty() && facilities.field_index(type_field) < 0)
@@ -97,11 +108,22 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (!prof) choice.radius_m = opts->radius_m;
             choice.profile = prof ? &*prof : nullptr;
             choice.quad_segs = opts->quad_segs;
-            Stopwatch parts;
-            run.service = geo::straight_line_service_areas(refs, choice);
-            run.timings["compute_service_areas"] = parts.lap();
-            run.compute(zones ? &*zones : nullptr, opts->zone_field);
-            run.timings["compute_parcels"] = parts.lap();
+            if (opts->engine == "postgis") {
+                std::string db = !opts->db.empty() ? opts->db
+                                 : layers::is_postgis(opts->residential) ? opts->residential
+                                                                        : std::string();
+                if (db.empty()) throw usage_error("--engine postgis needs --db PG:… (or a PG:… --residential source)");
+                if (!layers::is_postgis(db)) throw usage_error("--db '" + db + "' is not a PG:… connection string");
+                run.engine = "postgis";
+                compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice,
+                                         {db, type_field, opts->zone_field, false});
+            } else {
+                Stopwatch parts;
+                run.service = geo::straight_line_service_areas(refs, choice);
+                run.timings["compute_service_areas"] = parts.lap();
+                run.compute(zones ? &*zones : nullptr, opts->zone_field);
+                run.timings["compute_parcels"] = parts.lap();
+            }
             run.timings["compute"] = step.lap();
             if (!(run.residential_area_m2 > 0))
                 throw error("residential layer '" + run.residential.name() + "' of '" + opts->residential + "' has no area (" +
@@ -116,6 +138,20 @@ void add_coverage(CLI::App& app, Context& ctx) {
             j["residential"]["source"] = opts->residential;
             j["facilities_source"] = opts->facilities;
             j["warnings"] = warnings;
+            if (!opts->html.empty()) {
+                Stopwatch sw;
+                ReportInput in{"coverage", j, prof ? &*prof : nullptr, (fs::path(opts->outdir) / "coverage.gpkg").string(), {}};
+                in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                                 {prof ? "--profile" : "--radius", prof ? opts->profile : std::to_string(opts->radius_m) + " m"},
+                                 {"--population-field", run.population_field.empty() ? "(none)" : run.population_field},
+                                 {"--zones", opts->zones.empty() ? "(none)" : opts->zones + " (field " + opts->zone_field + ")"},
+                                 {"--quad-segs", std::to_string(opts->quad_segs)},
+                                 {"--engine", run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(opts->db.empty() ? opts->residential : opts->db) : "")},
+                                 {"CRS", j["crs"].get<std::string>()},
+                                 {"--output", opts->outdir}};
+                write_html_report(opts->html, in);
+                j["timings_s"]["report"] = sw.seconds();
+            }
             if (publish_summary(ctx, j, opts->json, warnings)) return;
             if (!ctx.quiet) run.print(ctx.out, j, ctx.verbose);
         };

@@ -11,6 +11,7 @@
 #include "cli/analysis_input.hpp"
 #include "cli/cli.hpp"
 #include "cli/coverage_output.hpp"
+#include "cli/html_report.hpp"
 #include "geo/error.hpp"
 #include "geo/lifecircle.hpp"
 #include "layers/io.hpp"
@@ -39,7 +40,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("lifecircle",
                                    "life-circle audit (GB 50180 5/10/15-minute levels), straight-line distances, per parcel");
     struct Opts {
-        std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json;
+        std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json, html;
         bool no_repair = false, spatial_index = false;
     };
     auto opts = std::make_shared<Opts>();
@@ -52,6 +53,8 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                     "parcel attribute with the population (default: 'population' when present)");
     cmd->add_option("-o,--output", opts->outdir, "output folder: lifecircle.gpkg and lifecircle_compliance.csv")->required();
     cmd->add_option("--json", opts->json, "write the compliance table as JSON to this file ('-': standard output)");
+    cmd->add_option("--html", opts->html,
+                    "also write a self-contained HTML report (map, level and type tables and charts, profile) to this file");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index, "build the GeoPackage R-tree index in the output (off by default)");
 
@@ -62,9 +65,9 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             if (prof.levels.empty() || prof.facilities.empty())
                 throw usage_error("profile " + prof.name + " has no life-circle [[level]] and [[facility]] rows");
             std::vector<std::string> warnings;
-            auto res = read_metric_layer(opts->residential, "--residential", !opts->no_repair, std::nullopt, warnings);
+            auto res = read_metric_layer(opts->residential, "--residential", !opts->no_repair, std::nullopt, warnings, &ctx);
             auto crs = *res.crs();
-            auto fac = read_metric_layer(opts->facilities, "--facilities", false, crs, warnings);
+            auto fac = read_metric_layer(opts->facilities, "--facilities", false, crs, warnings, &ctx);
             std::string type_field = opts->type_field.empty() ? prof.type_field : opts->type_field;
             if (fac.field_index(type_field) < 0)
                 throw usage_error("facility layer '" + fac.name() + "' has no field '" + type_field + "'");
@@ -197,8 +200,19 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             layers::write(res, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), wo);
             res.set_name(name);
             write_text_atomic((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
-            j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}, {"total", total.seconds()}};
+            j["thresholds"] = threshold_checks(&prof, j);
+            j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}};
             j["warnings"] = warnings;
+            if (!opts->html.empty()) {
+                ReportInput in{"lifecircle", j, &prof, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), {}};
+                in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                                 {"--profile", opts->profile}, {"--type-field", type_field},
+                                 {"--population-field", pop_field.empty() ? "(none)" : pop_field},
+                                 {"CRS", crs.label()}, {"--output", opts->outdir}};
+                write_html_report(opts->html, in);
+                j["timings_s"]["report"] = step.lap();
+            }
+            j["timings_s"]["total"] = total.seconds();
             if (publish_summary(ctx, j, opts->json, warnings) || ctx.quiet) return;
             ctx.out << "life circles (" << prof.name << ", straight-line, " << crs.label() << "): " << all.parcels
                     << " parcel(s)\n";

@@ -36,6 +36,7 @@ struct CoverageRun {
     std::vector<ZoneFigures> zones;
     double residential_area_m2 = 0, covered_area_m2 = 0, total_population = 0, covered_population = 0;
     std::map<std::string, double> timings;
+    std::string engine = "embedded";  // or "postgis": where the figures were computed
 
     // Runs the engine on residential × service areas and sums the figures (per zone when given).
     void compute(const layers::Layer* zone_layer, const std::string& zone_field);

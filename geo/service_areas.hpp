@@ -55,6 +55,10 @@ struct RadiusChoice {
 // why not ("empty geometry", "invalid geometry: Self-intersection[…]", …).
 std::string facility_geometry_problem(const GEOSGeometry* g);
 
+// Why a facility (or a dissolved group of `members` patches) of this area and type gets no radius
+// from the profile, in the words of the facilities report.
+std::string unmatched_reason(const Profile& profile, double area_m2, const std::string& type, std::size_t members);
+
 // Facilities must be in the metric CRS the service areas are wanted in.
 ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);
 

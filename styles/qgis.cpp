@@ -1,0 +1,248 @@
+#include "styles/qgis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "layers/plan.hpp"
+
+namespace planmap::styles {
+
+namespace {
+
+Color rgb(const char* hex, double alpha = 1.0) {
+    Color c = parse_color(hex).value_or(Color{});
+    c.a = alpha;
+    return c;
+}
+
+Symbol fill(const char* fill_hex, double fill_alpha, const char* stroke_hex, double width = 0.26) {
+    return {rgb(fill_hex, fill_alpha), rgb(stroke_hex), width, 2.0};
+}
+
+// A qualitative palette for plan kinds: stable by kind, so a kind keeps its colour everywhere.
+const std::vector<const char*>& palette() {
+    static const std::vector<const char*> p = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                                               "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295"};
+    return p;
+}
+
+std::string xml(const std::string& s) {
+    std::string o;
+    for (char c : s) switch (c) {
+            case '&': o += "&amp;"; break;
+            case '<': o += "&lt;"; break;
+            case '>': o += "&gt;"; break;
+            case '"': o += "&quot;"; break;
+            case '\'': o += "&apos;"; break;
+            default: o += c;
+        }
+    return o;
+}
+
+std::string qgis_color(const Color& c) {
+    auto b = [](double v) { return std::to_string(static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255))); };
+    return b(c.r) + "," + b(c.g) + "," + b(c.b) + "," + b(c.a);
+}
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+void qml_option(std::ostringstream& o, const std::string& name, const std::string& value) {
+    o << "          <Option type=\"QString\" name=\"" << name << "\" value=\"" << xml(value) << "\"/>\n";
+}
+
+void qml_symbol(std::ostringstream& o, const Symbol& s, const std::string& kind, const std::string& name) {
+    std::string type = kind == "point" ? "marker" : kind == "line" ? "line" : "fill";
+    o << "      <symbol type=\"" << type << "\" name=\"" << name
+      << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n";
+    if (kind == "point") {
+        o << "        <layer class=\"SimpleMarker\" enabled=\"1\" pass=\"0\" locked=\"0\">\n        <Option type=\"Map\">\n";
+        qml_option(o, "color", qgis_color(s.fill.a > 0 ? s.fill : s.stroke));
+        qml_option(o, "outline_color", qgis_color(s.stroke));
+        qml_option(o, "outline_width", num(s.stroke_width_mm));
+        qml_option(o, "outline_width_unit", "MM");
+        qml_option(o, "name", "circle");
+        qml_option(o, "size", num(s.size_mm));
+        qml_option(o, "size_unit", "MM");
+    } else if (kind == "line") {
+        o << "        <layer class=\"SimpleLine\" enabled=\"1\" pass=\"0\" locked=\"0\">\n        <Option type=\"Map\">\n";
+        qml_option(o, "line_color", qgis_color(s.stroke));
+        qml_option(o, "line_width", num(s.stroke_width_mm));
+        qml_option(o, "line_width_unit", "MM");
+        qml_option(o, "line_style", "solid");
+    } else {
+        o << "        <layer class=\"SimpleFill\" enabled=\"1\" pass=\"0\" locked=\"0\">\n        <Option type=\"Map\">\n";
+        qml_option(o, "color", qgis_color(s.fill));
+        qml_option(o, "style", s.fill.a > 0 ? "solid" : "no");
+        qml_option(o, "outline_color", qgis_color(s.stroke));
+        qml_option(o, "outline_style", "solid");
+        qml_option(o, "outline_width", num(s.stroke_width_mm));
+        qml_option(o, "outline_width_unit", "MM");
+    }
+    o << "        </Option>\n        </layer>\n      </symbol>\n";
+}
+
+void sld_symbolizer(std::ostringstream& o, const Symbol& s, const std::string& kind) {
+    auto stroke = [&] {
+        o << "            <se:Stroke>\n              <se:SvgParameter name=\"stroke\">" << s.stroke.hex().substr(0, 7)
+          << "</se:SvgParameter>\n              <se:SvgParameter name=\"stroke-opacity\">" << num(s.stroke.a)
+          << "</se:SvgParameter>\n              <se:SvgParameter name=\"stroke-width\">" << num(s.stroke_width_mm * 3.78)
+          << "</se:SvgParameter>\n            </se:Stroke>\n";
+    };
+    auto fill = [&](const Color& c) {
+        o << "            <se:Fill>\n              <se:SvgParameter name=\"fill\">" << c.hex().substr(0, 7)
+          << "</se:SvgParameter>\n              <se:SvgParameter name=\"fill-opacity\">" << num(c.a)
+          << "</se:SvgParameter>\n            </se:Fill>\n";
+    };
+    if (kind == "point") {
+        o << "          <se:PointSymbolizer>\n            <se:Graphic>\n            <se:Mark>\n              "
+             "<se:WellKnownName>circle</se:WellKnownName>\n";
+        fill(s.fill.a > 0 ? s.fill : s.stroke);
+        stroke();
+        o << "            </se:Mark>\n            <se:Size>" << num(s.size_mm * 3.78)
+          << "</se:Size>\n            </se:Graphic>\n          </se:PointSymbolizer>\n";
+    } else if (kind == "line") {
+        o << "          <se:LineSymbolizer>\n";
+        stroke();
+        o << "          </se:LineSymbolizer>\n";
+    } else {
+        o << "          <se:PolygonSymbolizer>\n";
+        if (s.fill.a > 0) fill(s.fill);
+        stroke();
+        o << "          </se:PolygonSymbolizer>\n";
+    }
+}
+
+}  // namespace
+
+std::string symbol_kind(const std::string& t) {
+    if (t.find("Point") != std::string::npos) return "point";
+    if (t.find("LineString") != std::string::npos) return "line";
+    return "polygon";
+}
+
+std::string field_alias(const layers::Field& f) {
+    if (!f.alias.empty()) return f.alias;
+    static const std::map<std::string, std::string> zh = {
+        {"id", "编号"},           {"kind", "类型"},           {"name", "名称"},          {"name_zh", "中文名称"},
+        {"name_en", "英文名称"},  {"parent", "上级要素"},     {"precision", "精度"},     {"source_ref", "资料出处"},
+        {"inferred", "推断"},     {"area_m2", "面积(平方米)"}, {"parcel_fid", "地块编号"}, {"covered_m2", "覆盖面积"},
+        {"uncovered_m2", "未覆盖面积"}, {"covered_share", "覆盖比例"}, {"population", "人口"}, {"zone", "分区"},
+        {"type", "设施类型"},     {"land_use", "用地性质"},   {"block", "街区"},         {"adcode", "行政区划代码"},
+        {"level_met", "达标生活圈"}, {"missing", "缺少设施"}, {"covered_population", "覆盖人口"}};
+    auto it = zh.find(f.name);
+    return it == zh.end() ? std::string() : it->second;
+}
+
+std::optional<LayerStyle> layer_style(const layers::Layer& l) {
+    const std::string& n = l.name();
+    std::string kind = symbol_kind(l.geometry_type());
+    if (n == "service_areas") return LayerStyle{"planmap coverage", "service area 服务范围", "", fill("#9fd8a7", 0.35, "#3f8f5a", 0.4), {}};
+    if (n == "covered") return LayerStyle{"planmap coverage", "covered 已覆盖", "", fill("#3f8f5a", 0.85, "#2d6b42", 0.1), {}};
+    if (n == "uncovered") return LayerStyle{"planmap coverage", "uncovered 未覆盖", "", fill("#e8743b", 0.85, "#a9471a", 0.1), {}};
+    if (n == "parcels" && l.field_index("level_met") >= 0) {
+        LayerStyle st{"planmap life circles", "parcels 地块", "level_met", fill("#cccccc", 0.8, "#666666", 0.15), {}};
+        st.categories = {{"15min", "15-minute 十五分钟生活圈", fill("#1a7f4b", 0.85, "#0f5130", 0.15)},
+                         {"10min", "10-minute 十分钟生活圈", fill("#66b36b", 0.85, "#2e6b33", 0.15)},
+                         {"5min", "5-minute 五分钟生活圈", fill("#bfe3a0", 0.85, "#6a8f4a", 0.15)},
+                         {"none", "none 未达标", fill("#e8743b", 0.85, "#a9471a", 0.15)}};
+        return st;
+    }
+    if (n == "parcels") return LayerStyle{"planmap coverage", "parcels 居住地块", "", fill("#ffffff", 0.0, "#555555", 0.2), {}};
+    if (l.field_index("kind") >= 0) {
+        // Plan structures: one category per kind, in the order of the plan format.
+        LayerStyle st{"planmap plan", "plan 规划结构", "kind", fill("#bbbbbb", 0.4, "#555555"), {}};
+        const auto& kinds = layers::plan_kinds();
+        for (std::size_t k = 0; k < kinds.size(); ++k) {
+            const char* c = palette()[k % palette().size()];
+            Symbol s = kind == "polygon" ? fill(c, 0.35, c, 0.5) : kind == "line" ? fill(c, 0.0, c, 0.8) : fill(c, 1.0, "#333333", 0.2);
+            st.categories.push_back({kinds[k], kinds[k], s});
+        }
+        return st;
+    }
+    // Anything else: one neutral symbol for its geometry.
+    if (l.geometry_type() == "None") return std::nullopt;
+    Symbol s = kind == "polygon" ? fill("#8da0cb", 0.4, "#4a5a80") : kind == "line" ? fill("#4a5a80", 0.0, "#4a5a80", 0.5)
+                                                                                   : fill("#4a5a80", 1.0, "#222222", 0.2);
+    return LayerStyle{"planmap default", l.name(), "", s, {}};
+}
+
+std::vector<std::string> map_order(const std::string& kind) {
+    if (kind == "coverage") return {"service_areas", "covered", "uncovered", "parcels"};
+    return {"parcels"};
+}
+
+std::string to_qml(const LayerStyle& st, const layers::Layer& l) {
+    std::string kind = symbol_kind(l.geometry_type());
+    std::ostringstream o;
+    o << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+         "<qgis version=\"3.28.0\" styleCategories=\"Symbology|Fields\">\n";
+    if (st.field.empty()) {
+        o << "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <symbols>\n";
+        qml_symbol(o, st.symbol, kind, "0");
+        o << "    </symbols>\n  </renderer-v2>\n";
+    } else {
+        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << xml(st.field)
+          << "\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <categories>\n";
+        for (std::size_t c = 0; c < st.categories.size(); ++c)
+            o << "      <category value=\"" << xml(st.categories[c].value) << "\" symbol=\"" << c << "\" label=\""
+              << xml(st.categories[c].label) << "\" render=\"true\"/>\n";
+        o << "      <category value=\"\" symbol=\"" << st.categories.size() << "\" label=\"other\" render=\"true\"/>\n";
+        o << "    </categories>\n    <symbols>\n";
+        for (std::size_t c = 0; c < st.categories.size(); ++c) qml_symbol(o, st.categories[c].symbol, kind, std::to_string(c));
+        qml_symbol(o, st.symbol, kind, std::to_string(st.categories.size()));
+        o << "    </symbols>\n    <source-symbol>\n";
+        qml_symbol(o, st.symbol, kind, "0");
+        o << "    </source-symbol>\n  </renderer-v2>\n";
+    }
+    o << "  <aliases>\n";
+    int index = 0;
+    for (const auto& f : l.fields()) {
+        o << "    <alias field=\"" << xml(f.name) << "\" index=\"" << index++ << "\" name=\"" << xml(field_alias(f)) << "\"/>\n";
+    }
+    o << "  </aliases>\n  <layerGeometryType>" << (kind == "point" ? 0 : kind == "line" ? 1 : 2) << "</layerGeometryType>\n</qgis>\n";
+    return o.str();
+}
+
+std::string to_sld(const LayerStyle& st, const layers::Layer& l) {
+    std::string kind = symbol_kind(l.geometry_type());
+    std::ostringstream o;
+    o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\" xmlns:ogc=\"http://www.opengis.net/ogc\" "
+         "xmlns:se=\"http://www.opengis.net/se\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+         "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" version=\"1.1.0\" "
+         "xsi:schemaLocation=\"http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd\">\n"
+         "  <NamedLayer>\n    <se:Name>"
+      << xml(l.name()) << "</se:Name>\n    <UserStyle>\n      <se:Name>" << xml(st.name)
+      << "</se:Name>\n      <se:FeatureTypeStyle>\n";
+    auto rule = [&](const std::string& name, const Symbol& s, const std::string* value) {
+        o << "        <se:Rule>\n          <se:Name>" << xml(name) << "</se:Name>\n";
+        if (value)
+            o << "          <ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\n            <ogc:PropertyIsEqualTo>\n"
+                 "              <ogc:PropertyName>"
+              << xml(st.field) << "</ogc:PropertyName>\n              <ogc:Literal>" << xml(*value)
+              << "</ogc:Literal>\n            </ogc:PropertyIsEqualTo>\n          </ogc:Filter>\n";
+        else if (!st.field.empty())
+            o << "          <se:ElseFilter/>\n";
+        sld_symbolizer(o, s, kind);
+        o << "        </se:Rule>\n";
+    };
+    for (const auto& c : st.categories) rule(c.label, c.symbol, &c.value);
+    rule(st.field.empty() ? st.title : "other", st.symbol, nullptr);
+    o << "      </se:FeatureTypeStyle>\n    </UserStyle>\n  </NamedLayer>\n</StyledLayerDescriptor>\n";
+    return o.str();
+}
+
+std::optional<layers::QgisStyle> qgis_style(const layers::Layer& layer) {
+    auto st = layer_style(layer);
+    if (!st) return std::nullopt;
+    return layers::QgisStyle{st->name, to_qml(*st, layer), to_sld(*st, layer), st->title};
+}
+
+}  // namespace planmap::styles
