@@ -43,6 +43,13 @@ std::string data_dir() {
     return PLANMAP_DATA_DIR;
 }
 
+void require_output_folder(const std::string& path, const std::string& what) {
+    fs::path parent = fs::absolute(path).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec))
+        throw io_error("cannot write " + what + " '" + path + "': folder '" + parent.string() + "' does not exist");
+}
+
 void write_text_atomic(const std::string& path, const std::string& text) {
     fs::path target(path);
     fs::path tmp = target;

@@ -27,6 +27,10 @@ layers::Layer read_metric_layer(const std::string& source, const std::string& wh
 // The folder holding shipped data files (profiles/ …): $PLANMAP_DATA_DIR, else the source tree.
 std::string data_dir();
 
+// Throws io_error when the folder `path` would be written in does not exist (checked before any
+// work, so that a run never stops half-way with partial outputs).
+void require_output_folder(const std::string& path, const std::string& what);
+
 // Writes text to `path` through a temporary file renamed into place.
 void write_text_atomic(const std::string& path, const std::string& text);
 

@@ -71,6 +71,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx, opts] {
             if (opts->radius_m == 0 && opts->profile.empty()) throw usage_error("coverage needs --radius M or --profile P");
             if (opts->profile.empty() && !(opts->radius_m > 0)) throw usage_error("--radius must be positive (metres)");
+            if (!opts->html.empty()) require_output_folder(opts->html, "--html");
             Stopwatch total, step;
             std::optional<geo::Profile> prof;
             if (!opts->profile.empty()) prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());

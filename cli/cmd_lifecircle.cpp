@@ -60,6 +60,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
+            if (!opts->html.empty()) require_output_folder(opts->html, "--html");
             Stopwatch total, step;
             auto prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
             if (prof.levels.empty() || prof.facilities.empty())

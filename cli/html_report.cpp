@@ -158,7 +158,19 @@ std::string svg_map(const std::string& gpkg, const std::string& kind) {
 // Horizontal bars, one per row, 0–100 %, with an optional threshold line.
 std::string bar_chart(const std::string& id, const std::vector<std::pair<std::string, double>>& bars,
                       std::optional<double> threshold, const std::string& threshold_label) {
-    const double label_w = 170, bar_w = 560, row_h = 24, top = 18;
+    // Labels measured roughly: CJK characters are as wide as the font size, others about half of it.
+    double widest = 0;
+    for (const auto& [label, v] : bars) {
+        double w = 0;
+        for (std::size_t i = 0; i < label.size();) {
+            auto c = static_cast<unsigned char>(label[i]);
+            std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            w += len >= 3 ? 12.5 : 7;
+            i += len;
+        }
+        widest = std::max(widest, w);
+    }
+    const double label_w = std::clamp(widest + 16, 120.0, 360.0), bar_w = 560, row_h = 24, top = 18;
     double height = top + row_h * static_cast<double>(bars.size()) + 24;
     std::ostringstream o;
     o << "<svg class=\"chart\" id=\"" << id << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << fmt(label_w + bar_w + 80, 0)
