@@ -17,17 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    return o;
-}
+std::string esc(const std::string& s) { return styles::xml_escape(s); }
 
 std::string fmt(double v, int decimals) {
     char buf[64];

@@ -29,19 +29,6 @@ const std::vector<const char*>& palette() {
     return p;
 }
 
-std::string xml(const std::string& s) {
-    std::string o;
-    for (char c : s) switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            case '\'': o += "&apos;"; break;
-            default: o += c;
-        }
-    return o;
-}
-
 std::string qgis_color(const Color& c) {
     auto b = [](double v) { return std::to_string(static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255))); };
     return b(c.r) + "," + b(c.g) + "," + b(c.b) + "," + b(c.a);
@@ -54,7 +41,7 @@ std::string num(double v) {
 }
 
 void qml_option(std::ostringstream& o, const std::string& name, const std::string& value) {
-    o << "          <Option type=\"QString\" name=\"" << name << "\" value=\"" << xml(value) << "\"/>\n";
+    o << "          <Option type=\"QString\" name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
 }
 
 void qml_symbol(std::ostringstream& o, const Symbol& s, const std::string& kind, const std::string& name) {
@@ -120,6 +107,19 @@ void sld_symbolizer(std::ostringstream& o, const Symbol& s, const std::string& k
 }
 
 }  // namespace
+
+std::string xml_escape(const std::string& s) {
+    std::string o;
+    for (char c : s) switch (c) {
+            case '&': o += "&amp;"; break;
+            case '<': o += "&lt;"; break;
+            case '>': o += "&gt;"; break;
+            case '"': o += "&quot;"; break;
+            case '\'': o += "&apos;"; break;
+            default: o += c;
+        }
+    return o;
+}
 
 std::string symbol_kind(const std::string& t) {
     if (t.find("Point") != std::string::npos) return "point";
@@ -188,11 +188,11 @@ std::string to_qml(const LayerStyle& st, const layers::Layer& l) {
         qml_symbol(o, st.symbol, kind, "0");
         o << "    </symbols>\n  </renderer-v2>\n";
     } else {
-        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << xml(st.field)
+        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << xml_escape(st.field)
           << "\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <categories>\n";
         for (std::size_t c = 0; c < st.categories.size(); ++c)
-            o << "      <category value=\"" << xml(st.categories[c].value) << "\" symbol=\"" << c << "\" label=\""
-              << xml(st.categories[c].label) << "\" render=\"true\"/>\n";
+            o << "      <category value=\"" << xml_escape(st.categories[c].value) << "\" symbol=\"" << c << "\" label=\""
+              << xml_escape(st.categories[c].label) << "\" render=\"true\"/>\n";
         o << "      <category value=\"\" symbol=\"" << st.categories.size() << "\" label=\"other\" render=\"true\"/>\n";
         o << "    </categories>\n    <symbols>\n";
         for (std::size_t c = 0; c < st.categories.size(); ++c) qml_symbol(o, st.categories[c].symbol, kind, std::to_string(c));
@@ -204,7 +204,7 @@ std::string to_qml(const LayerStyle& st, const layers::Layer& l) {
     o << "  <aliases>\n";
     int index = 0;
     for (const auto& f : l.fields()) {
-        o << "    <alias field=\"" << xml(f.name) << "\" index=\"" << index++ << "\" name=\"" << xml(field_alias(f)) << "\"/>\n";
+        o << "    <alias field=\"" << xml_escape(f.name) << "\" index=\"" << index++ << "\" name=\"" << xml_escape(field_alias(f)) << "\"/>\n";
     }
     o << "  </aliases>\n  <layerGeometryType>" << (kind == "point" ? 0 : kind == "line" ? 1 : 2) << "</layerGeometryType>\n</qgis>\n";
     return o.str();
@@ -219,14 +219,14 @@ std::string to_sld(const LayerStyle& st, const layers::Layer& l) {
          "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" version=\"1.1.0\" "
          "xsi:schemaLocation=\"http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd\">\n"
          "  <NamedLayer>\n    <se:Name>"
-      << xml(l.name()) << "</se:Name>\n    <UserStyle>\n      <se:Name>" << xml(st.name)
+      << xml_escape(l.name()) << "</se:Name>\n    <UserStyle>\n      <se:Name>" << xml_escape(st.name)
       << "</se:Name>\n      <se:FeatureTypeStyle>\n";
     auto rule = [&](const std::string& name, const Symbol& s, const std::string* value) {
-        o << "        <se:Rule>\n          <se:Name>" << xml(name) << "</se:Name>\n";
+        o << "        <se:Rule>\n          <se:Name>" << xml_escape(name) << "</se:Name>\n";
         if (value)
             o << "          <ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\n            <ogc:PropertyIsEqualTo>\n"
                  "              <ogc:PropertyName>"
-              << xml(st.field) << "</ogc:PropertyName>\n              <ogc:Literal>" << xml(*value)
+              << xml_escape(st.field) << "</ogc:PropertyName>\n              <ogc:Literal>" << xml_escape(*value)
               << "</ogc:Literal>\n            </ogc:PropertyIsEqualTo>\n          </ogc:Filter>\n";
         else if (!st.field.empty())
             o << "          <se:ElseFilter/>\n";

@@ -44,6 +44,9 @@ std::vector<std::string> map_order(const std::string& kind);
 // Chinese display names for the fields planmap writes (the field's own alias first).
 std::string field_alias(const layers::Field& field);
 
+// Text escaped for XML and HTML (& < > " ').
+std::string xml_escape(const std::string& text);
+
 // "polygon", "line" or "point" for a layer geometry type name.
 std::string symbol_kind(const std::string& geometry_type);
 

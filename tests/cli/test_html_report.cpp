@@ -32,16 +32,7 @@ std::size_t table_rows(const std::string& html, const std::string& id) {
     return count(html.substr(start, end - start), "<tr>");
 }
 
-std::pair<int, std::string> capture(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return {-1, ""};
-    std::array<char, 65536> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> capture(const std::string& cmd) { return test::shell(cmd, false); }
 
 const char* kChromium = "/usr/bin/chromium";
 
@@ -49,7 +40,7 @@ std::string chromium(const test::TempDir& tmp, const std::string& args) {
     return std::string("timeout 120 ") + kChromium +
            " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
            "--disable-component-update --disable-sync --user-data-dir=" + (tmp / "profile").string() + " " + args +
-           " 2>/dev/null";
+           " 2>/dev/null";  // its D-Bus complaints are noise here
 }
 
 struct ReportRun {

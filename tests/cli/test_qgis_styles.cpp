@@ -19,16 +19,7 @@ using namespace planmap;
 
 namespace {
 
-std::pair<int, std::string> capture(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return {-1, ""};
-    std::array<char, 65536> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> capture(const std::string& cmd) { return test::shell(cmd, true); }
 
 struct XmlDeleter {
     void operator()(CPLXMLNode* n) const { CPLDestroyXMLNode(n); }
