@@ -24,6 +24,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_coverage(app, ctx);
     add_lifecircle(app, ctx);
     add_synth(app, ctx);
+    add_network(app, ctx);
+    add_isochrone(app, ctx);
+    add_render(app, ctx);
+    add_atlas(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {

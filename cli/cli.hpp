@@ -30,5 +30,9 @@ void add_build(CLI::App& app, Context& ctx);
 void add_coverage(CLI::App& app, Context& ctx);
 void add_lifecircle(CLI::App& app, Context& ctx);
 void add_synth(CLI::App& app, Context& ctx);
+void add_network(CLI::App& app, Context& ctx);
+void add_isochrone(CLI::App& app, Context& ctx);
+void add_render(CLI::App& app, Context& ctx);
+void add_atlas(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli

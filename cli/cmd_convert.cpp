@@ -23,12 +23,9 @@ void add_convert(CLI::App& app, Context& ctx) {
     opts->source.add_to(*cmd);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
-            auto spec = layers::SourceSpec::parse(opts->src);
-            auto ro = opts->source.read_options(ctx.err, ctx.quiet, "reading " + spec.path);
-            if (spec.layer) ro.layer = spec.layer;
             std::optional<geo::Crs> target;
             if (!opts->t_crs.empty() && opts->t_crs != "auto") target = geo::Crs::parse(opts->t_crs);
-            layers::Dataset ds = layers::read(spec.path, ro);
+            layers::Dataset ds = opts->source.read(opts->src, ctx.err, ctx.quiet);
             std::size_t features = 0;
             for (auto& l : ds.layers) {
                 features += l.size();

@@ -51,9 +51,7 @@ void add_info(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             auto spec = layers::SourceSpec::parse(opts->src);
-            auto ro = opts->source.read_options(ctx.err, ctx.quiet, "reading " + spec.path);
-            if (spec.layer) ro.layer = spec.layer;
-            layers::Dataset ds = layers::read(spec.path, ro);
+            layers::Dataset ds = opts->source.read(opts->src, ctx.err, ctx.quiet);
             if (opts->json) {
                 nlohmann::json j;
                 j["source"] = spec.path;

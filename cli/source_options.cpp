@@ -28,4 +28,11 @@ layers::ReadOptions SourceOptions::read_options(std::ostream& err, bool quiet, c
     return o;
 }
 
+layers::Dataset SourceOptions::read(const std::string& src, std::ostream& err, bool quiet) const {
+    auto spec = layers::SourceSpec::parse(src);
+    auto ro = read_options(err, quiet, "reading " + spec.path);
+    if (spec.layer) ro.layer = spec.layer;
+    return layers::read(spec.path, ro);
+}
+
 }  // namespace planmap::cli

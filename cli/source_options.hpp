@@ -20,6 +20,8 @@ struct SourceOptions {
     layers::ReadOptions read_options() const;
     // The same, with a progress bar on err while features are read (when err is a terminal).
     layers::ReadOptions read_options(std::ostream& err, bool quiet, const std::string& label) const;
+    // Reads the source named on the command line ("path" or "path:layer").
+    layers::Dataset read(const std::string& src, std::ostream& err, bool quiet) const;
 };
 
 }  // namespace planmap::cli

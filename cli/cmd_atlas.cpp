@@ -1,0 +1,69 @@
+// planmap atlas MAP --index SRC --field F -o DIR: one sheet per index feature.
+#include <filesystem>
+#include <ostream>
+#include <set>
+
+#include "cli/cli.hpp"
+#include "cli/render_report.hpp"
+#include "geo/error.hpp"
+#include "layers/io.hpp"
+#include "render/sheet.hpp"
+
+namespace planmap::cli {
+
+namespace {
+// A file name from a field value: path separators and control characters replaced.
+std::string safe_name(const std::string& v) {
+    std::string out;
+    for (char c : v) out += (c == '/' || c == '\\' || c == ':' || static_cast<unsigned char>(c) < 32) ? '_' : c;
+    return out;
+}
+}  // namespace
+
+void add_atlas(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("atlas", "render one sheet per feature of an index layer (e.g. per district)");
+    struct Opts {
+        std::string map, index, field, dir, format = "pdf", s_crs;
+        double dpi = 150;
+    };
+    auto opts = std::make_shared<Opts>();
+    cmd->add_option("MAP", opts->map, "map file (TOML, see docs/maps.md)")->required();
+    cmd->add_option("--index", opts->index, "index layer: SRC or SRC:layer; each feature's extent becomes a sheet")->required();
+    cmd->add_option("--field", opts->field, "index field naming the sheets (title suffix and file name)")->required();
+    cmd->add_option("-o,--output", opts->dir, "output folder (created if missing)")->required();
+    cmd->add_option("--format", opts->format, "pdf (default), png or svg")->check(CLI::IsMember({"pdf", "png", "svg"}));
+    cmd->add_option("--dpi", opts->dpi, "PNG resolution in dots per inch (default 150)");
+    cmd->add_option("--s-crs", opts->s_crs, "CRS of the index layer, overriding the file's (e.g. GCJ02)");
+    cmd->callback([&ctx, opts] {
+        ctx.action = [&ctx, opts] {
+            auto spec = render::load_map(opts->map);
+            auto data = render::load_map_data(spec);
+            layers::ReadOptions ro;
+            if (!opts->s_crs.empty()) ro.source_crs = geo::Crs::parse(opts->s_crs);
+            auto index = layers::read_layer(layers::SourceSpec::parse(opts->index), ro);
+            if (index.field_index(opts->field) < 0) throw usage_error("index " + opts->index + " has no field '" + opts->field + "'");
+            if (!index.crs()) throw crs_error("index " + opts->index + " has no CRS; give --s-crs");
+            if (!index.crs()->same_as(data.crs)) index.reproject(data.crs);
+            std::filesystem::create_directories(opts->dir);
+            std::set<std::string> names;
+            std::size_t sheets = 0;
+            for (std::size_t i = 0; i < index.size(); ++i) {
+                const auto& f = index.features()[i];
+                if (!f.geometry || geo::is_empty(f.geometry.get())) continue;
+                std::string value = layers::value_to_string(index.value(i, opts->field));
+                std::string name = safe_name(value.empty() ? "feature_" + std::to_string(f.fid) : value);
+                if (!names.insert(name).second) name += "_" + std::to_string(f.fid);
+                render::SheetOptions so;
+                so.dpi = opts->dpi;
+                so.focus = geo::envelope(f.geometry.get());
+                so.title_suffix = value.empty() ? "" : " — " + value;
+                auto rep = render::render_sheet(data, (std::filesystem::path(opts->dir) / (name + "." + opts->format)).string(), so);
+                if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
+                ++sheets;
+            }
+            if (!ctx.quiet) ctx.out << "atlas: " << sheets << " sheet(s) in " << opts->dir << "\n";
+        };
+    });
+}
+
+}  // namespace planmap::cli

@@ -1,0 +1,58 @@
+// planmap network build SRC -o NET | planmap network export NET --csv E.csv
+#include <ostream>
+
+#include "cli/cli.hpp"
+#include "cli/network_source.hpp"
+#include "geo/error.hpp"
+#include "geo/network.hpp"
+
+namespace planmap::cli {
+
+void add_network(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("network", "build, cache and export walking networks");
+    cmd->require_subcommand(1);
+
+    struct BuildOpts {
+        std::string src, out;
+        NetworkSourceOptions source;
+    };
+    auto b = std::make_shared<BuildOpts>();
+    auto* build = cmd->add_subcommand("build", "build a walking network (OSM PBF, line layer or edge-list CSV) and cache it");
+    build->add_option("SRC", b->src, "OSM file (.osm.pbf/.osm), a line layer (SRC[:layer]), or an edge-list CSV")->required();
+    build->add_option("-o,--output", b->out, "network file to write (binary, e.g. NAME.pmnet)")->required();
+    b->source.add_to(*build);
+    build->callback([&ctx, b] {
+        ctx.action = [&ctx, b] {
+            auto n = open_network(b->src, b->source);
+            geo::save_network(n.net, b->out);
+            if (ctx.quiet) return;
+            print_network_summary(ctx.out, n);
+            ctx.out << "wrote " << b->out << "\n";
+        };
+    });
+
+    struct ExportOpts {
+        std::string src, csv, nodes_csv;
+        NetworkSourceOptions source;
+    };
+    auto e = std::make_shared<ExportOpts>();
+    auto* exp = cmd->add_subcommand("export", "export a network as an edge list (u,v,length_m) and a node table (node,lon,lat)");
+    exp->add_option("NET", e->src, "network file (or any network source build accepts)")->required();
+    exp->add_option("--csv", e->csv, "edge list to write: u,v,length_m (undirected)")->required();
+    exp->add_option("--nodes-csv", e->nodes_csv, "node table to write: node,lon,lat (default: E.nodes.csv beside --csv)");
+    e->source.add_to(*exp);
+    exp->callback([&ctx, e] {
+        ctx.action = [&ctx, e] {
+            auto n = open_network(e->src, e->source);
+            std::string nodes = e->nodes_csv.empty() ? geo::node_table_path(e->csv) : e->nodes_csv;
+            geo::write_edge_list(n.net, e->csv, nodes);
+            if (ctx.quiet) return;
+            print_network_summary(ctx.out, n);
+            ctx.out << "wrote " << n.net.edge_count() << " edges to " << e->csv;
+            if (n.net.has_geometry()) ctx.out << " and " << n.net.node_count() << " nodes to " << nodes;
+            ctx.out << "\n";
+        };
+    });
+}
+
+}  // namespace planmap::cli

@@ -1,0 +1,101 @@
+// Multi-source bounded Dijkstra on a Network: distances to every node within a limit, and the
+// reachable parts of edges cut at the exact point where the limit runs out.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "geo/network.hpp"
+
+namespace planmap::geo {
+
+// Where a search starts: a node (edge == none), or the stretch [from_m, to_m] of an edge
+// measured from its u end (a point when from_m == to_m), reached after start_m metres.
+struct Seed {
+    std::uint32_t node = Network::none;
+    std::uint32_t edge = Network::none;
+    double from_m = 0, to_m = 0;
+    double start_m = 0;
+    static Seed at_node(std::uint32_t n, double start_m = 0) { return {n, Network::none, 0, 0, start_m}; }
+    static Seed on_edge(std::uint32_t e, double from_m, double to_m, double start_m = 0) {
+        return {Network::none, e, from_m, to_m, start_m};
+    }
+};
+
+// A stretch of an edge, in metres from its u end.
+struct EdgePart {
+    std::uint32_t edge = 0;
+    double from_m = 0, to_m = 0;
+};
+
+// Edges a search must not use (barriers); empty means none.
+using EdgeMask = std::vector<std::uint8_t>;
+
+// One search workspace per thread: arrays sized to the network are reused between runs, so a
+// run costs only what it reaches.
+class NetworkSearch {
+public:
+    // parallel: allow the two-thread search below (a gain only when both cores are free; on a
+    // busy machine the second thread waits for a core, so the default is one thread).
+    explicit NetworkSearch(const Network& net, bool parallel = false);
+    ~NetworkSearch();
+    NetworkSearch(NetworkSearch&&) noexcept;
+
+    // Runs the search from all seeds at once (each node gets its distance to the nearest seed).
+    // With `parallel`, many seeds on a large network are split in two groups of neighbouring seeds
+    // searched on two threads, and the distances merged (the minimum of the two: exact).
+    void run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked = nullptr);
+
+    double limit_m() const noexcept { return limit_; }
+    // Distance of node n, +infinity when beyond the limit or not reached.
+    double distance(std::uint32_t n) const noexcept {
+        return dist_[n] <= limit_ ? dist_[n] : std::numeric_limits<double>::infinity();
+    }
+    // Nodes within the limit, each once (roughly nearest first: in order of distance buckets).
+    const std::vector<std::uint32_t>& reached() const noexcept { return reached_; }
+    // The reachable parts of edges (whole or cut at the exact point), one or two per edge.
+    std::vector<EdgePart> reachable_parts() const;
+    static double total_length(const std::vector<EdgePart>& parts);
+
+private:
+    void relax(std::uint32_t n, double d);
+    void run_serial(std::span<const Seed> seeds);
+    void begin(double limit_m, const EdgeMask* blocked);
+
+    bool listed(std::uint32_t n) const noexcept { return (listed_[n >> 6] >> (n & 63)) & 1u; }
+    void list(std::uint32_t n) {
+        listed_[n >> 6] |= std::uint64_t(1) << (n & 63);
+        reached_.push_back(n);
+    }
+
+    // The queue: buckets of width delta_ metres (delta-stepping, Meyer and Sanders 2003). A bucket
+    // is emptied repeatedly until no node in it improves, so the distances are exact (label
+    // correcting), while nodes are taken in batches instead of one by one from a heap: no
+    // comparisons, and the accesses of a batch do not wait on each other (a heap-based search is
+    // bound by memory latency: each step waits for the previous one's cache misses). An entry
+    // carries the distance it was queued with; entries the node has since improved on are skipped.
+    struct QueueItem {
+        double dist;
+        std::uint32_t node;
+    };
+    const Network& net_;
+    detail::big_vector<double> dist_;    // +infinity when untouched; reset through reached_
+    std::vector<std::uint64_t> listed_;  // bit set: the node is in reached_ (every touched node is)
+    std::vector<std::vector<QueueItem>> buckets_;
+    std::vector<QueueItem> batch_;
+    double delta_ = 10;
+    double inv_delta_ = 0.1;
+    std::vector<std::uint32_t> reached_;
+    std::vector<Seed> edge_seeds_;
+    const EdgeMask* blocked_ = nullptr;
+    bool parallel_ = false;
+    std::unique_ptr<NetworkSearch> helper_;  // the second thread's workspace
+    mutable std::vector<std::uint32_t> edge_stamp_;  // edges done by reachable_parts()
+    mutable std::uint32_t edge_run_ = 0;
+    double limit_ = 0;
+};
+
+}  // namespace planmap::geo

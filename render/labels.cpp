@@ -1,0 +1,339 @@
+#include "render/labels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace planmap::render {
+
+namespace bg = boost::geometry;
+
+bool CollisionIndex::free(const Box& b) const {
+    BBox q(Pt(b.x0, b.y0), Pt(b.x1, b.y1));
+    for (auto it = tree_.qbegin(bg::index::intersects(q)); it != tree_.qend(); ++it) {
+        Box o{bg::get<bg::min_corner, 0>(*it), bg::get<bg::min_corner, 1>(*it), bg::get<bg::max_corner, 0>(*it),
+              bg::get<bg::max_corner, 1>(*it)};
+        if (o.intersects(b)) return false;  // strict: touching edges do not collide
+    }
+    return true;
+}
+
+void CollisionIndex::insert(const Box& b) { tree_.insert(BBox(Pt(b.x0, b.y0), Pt(b.x1, b.y1))); }
+
+namespace {
+
+TextSpec text_spec(const styles::LabelSymbolizer& s) {
+    TextSpec t;
+    t.family = s.family;
+    t.size_pt = s.size_pt;
+    t.bold = s.bold;
+    t.wrap_mm = s.max_width_mm;
+    t.align = PANGO_ALIGN_CENTER;
+    return t;
+}
+
+// Splits UTF-8 text into code points (enough for Chinese and Latin place names).
+std::vector<std::string> code_points(const std::string& s) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+        out.push_back(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+struct Polyline {
+    std::vector<std::pair<double, double>> p;
+    std::vector<double> cum;  // cumulative length
+    explicit Polyline(std::vector<std::pair<double, double>> pts) : p(std::move(pts)) {
+        cum.assign(p.size(), 0);
+        for (std::size_t i = 1; i < p.size(); ++i) cum[i] = cum[i - 1] + std::hypot(p[i].first - p[i - 1].first, p[i].second - p[i - 1].second);
+    }
+    double length() const { return cum.empty() ? 0 : cum.back(); }
+    std::pair<double, double> at(double d) const {
+        if (d <= 0) return p.front();
+        if (d >= length()) return p.back();
+        auto it = std::upper_bound(cum.begin(), cum.end(), d);
+        std::size_t i = static_cast<std::size_t>(it - cum.begin());
+        double seg = cum[i] - cum[i - 1];
+        double t = seg > 0 ? (d - cum[i - 1]) / seg : 0;
+        return {p[i - 1].first + t * (p[i].first - p[i - 1].first), p[i - 1].second + t * (p[i].second - p[i - 1].second)};
+    }
+};
+
+Box glyph_box(double cx, double cy, double w, double h, double angle) {
+    double c = std::fabs(std::cos(angle)), s = std::fabs(std::sin(angle));
+    double hw = (w * c + h * s) / 2, hh = (w * s + h * c) / 2;
+    return {cx - hw, cy - hh, cx + hw, cy + hh};
+}
+
+bool box_inside_polygon(const Box& b, const GEOSPreparedGeometry* prep) {
+    auto r = geo::make_polygon({{b.x0, b.y0}, {b.x1, b.y0}, {b.x1, b.y1}, {b.x0, b.y1}, {b.x0, b.y0}});
+    return GEOSPreparedCovers_r(geo::geos_context(), prep, r.get()) == 1;
+}
+
+bool place_line(PangoContext* ctx, const LabelRequest& req, const Box& frame, CollisionIndex& index, PlacedLabel& out) {
+    const auto& sym = *req.sym;
+    auto chars = code_points(req.text);
+    if (chars.empty() || req.pts.size() < 2) return false;
+    TextSpec ts = text_spec(sym);
+    ts.wrap_mm = 0;
+    std::vector<double> adv;
+    double h = 0;
+    for (const auto& ch : chars) {
+        auto l = make_layout(ctx, ch, ts);
+        Size s = layout_size(l.get());
+        adv.push_back(s.w);
+        h = std::max(h, s.h);
+    }
+    auto pts = req.pts;
+    double dx = pts.back().first - pts.front().first, dy = pts.back().second - pts.front().second;
+    bool vertical = sym.vertical && std::fabs(dx) < 0.5 * std::fabs(dy);
+    if (vertical ? dy < 0 : dx < 0) std::reverse(pts.begin(), pts.end());
+    Polyline line(pts);
+    double total = vertical ? h * 0.95 * static_cast<double>(chars.size()) : std::accumulate(adv.begin(), adv.end(), 0.0);
+    double len = line.length();
+    if (len < total * 1.05) return false;
+    for (double share : {0.5, 0.35, 0.65, 0.2, 0.8}) {
+        double start = len * share - total / 2;
+        if (start < 0 || start + total > len) continue;
+        std::vector<PlacedGlyph> glyphs;
+        std::vector<Box> boxes;
+        bool ok = true;
+        double d = start;
+        double prev_angle = 0;
+        for (std::size_t i = 0; i < chars.size() && ok; ++i) {
+            double a = vertical ? h * 0.95 : adv[i];
+            auto p0 = line.at(d), p1 = line.at(d + a);
+            auto c = line.at(d + a / 2);
+            double angle = vertical ? 0 : std::atan2(p1.second - p0.second, p1.first - p0.first);
+            if (!vertical && i > 0) {
+                double diff = std::fabs(std::remainder(angle - prev_angle, 2 * M_PI));
+                if (diff > M_PI / 5) ok = false;  // too sharp a bend for readable text
+            }
+            prev_angle = angle;
+            Box b = vertical ? Box{c.first - h / 2, c.second - a / 2, c.first + h / 2, c.second + a / 2}
+                             : glyph_box(c.first, c.second, adv[i], h * 0.9, angle);
+            if (!b.within(frame) || !index.free(b)) ok = false;
+            glyphs.push_back({chars[i], c.first, c.second, angle});
+            boxes.push_back(b);
+            d += a;
+        }
+        if (!ok) continue;
+        for (const auto& b : boxes) index.insert(b);
+        out.glyphs = std::move(glyphs);
+        out.boxes = std::move(boxes);
+        return true;
+    }
+    return false;
+}
+
+bool place_block(PangoContext* ctx, const LabelRequest& req, const Box& frame, CollisionIndex& index, PlacedLabel& out) {
+    const auto& sym = *req.sym;
+    LayoutPtr layout = make_layout(ctx, req.text, text_spec(sym));
+    Size s = layout_size(layout.get());
+    std::vector<std::pair<double, double>> centres;  // candidate centres of the label box
+    geo::PreparedPtr prep;
+    if (sym.placement == styles::Placement::interior && req.polygon) {
+        prep = geo::prepare(req.polygon.get());
+        auto e = geo::envelope(req.polygon.get());
+        if (!e.empty && s.w > (e.maxx - e.minx) * 0.9) {
+            // Too wide for the polygon on one line: wrap to the polygon's width.
+            TextSpec ts = text_spec(sym);
+            ts.wrap_mm = (e.maxx - e.minx) * 0.85;
+            if (sym.max_width_mm > 0) ts.wrap_mm = std::min(ts.wrap_mm, sym.max_width_mm);
+            layout = make_layout(ctx, req.text, ts);
+            s = layout_size(layout.get());
+        }
+        if (e.empty || e.maxx - e.minx < s.w || e.maxy - e.miny < s.h) return false;
+        auto anchor = req.pts.front();
+        centres.push_back(anchor);
+        const int n = 6;
+        std::vector<std::pair<double, double>> grid;
+        for (int i = 0; i <= n; ++i)
+            for (int j = 0; j <= n; ++j)
+                grid.emplace_back(e.minx + s.w / 2 + (e.maxx - e.minx - s.w) * i / n, e.miny + s.h / 2 + (e.maxy - e.miny - s.h) * j / n);
+        std::sort(grid.begin(), grid.end(), [&](const auto& a, const auto& b) {
+            return std::hypot(a.first - anchor.first, a.second - anchor.second) < std::hypot(b.first - anchor.first, b.second - anchor.second);
+        });
+        centres.insert(centres.end(), grid.begin(), grid.end());
+    } else {
+        auto p = req.pts.front();
+        double off = std::max(sym.offset_mm, req.marker_radius_mm > 0 ? req.marker_radius_mm + 0.8 : 0.0);
+        if (off <= 0) centres.push_back(p);
+        double gx = off + s.w / 2, gy = off + s.h / 2;
+        for (auto [ux, uy] : {std::pair{1.0, 0.0}, {-1.0, 0.0}, {0.0, -1.0}, {0.0, 1.0}, {1.0, -1.0}, {1.0, 1.0}, {-1.0, -1.0}, {-1.0, 1.0}}) {
+            if (off <= 0 && ux == 0 && uy == 0) continue;
+            centres.emplace_back(p.first + ux * gx, p.second + uy * (ux == 0 ? gy : s.h / 2 + off * 0.5));
+        }
+    }
+    for (auto [cx, cy] : centres) {
+        Box b{cx - s.w / 2, cy - s.h / 2, cx + s.w / 2, cy + s.h / 2};
+        if (!b.within(frame) || !index.free(b)) continue;
+        if (prep && !box_inside_polygon(b, prep.get())) continue;
+        index.insert(b);
+        out.layout = std::move(layout);
+        out.x = b.x0;
+        out.y = b.y0;
+        out.boxes.push_back(b);
+        return true;
+    }
+    return false;
+}
+
+// Douglas-Peucker simplification of a polyline (endpoints kept).
+std::vector<std::pair<double, double>> simplify(const std::vector<std::pair<double, double>>& p, double tol) {
+    if (p.size() < 3) return p;
+    std::vector<char> keep(p.size(), 0);
+    keep.front() = keep.back() = 1;
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{0, p.size() - 1}};
+    while (!stack.empty()) {
+        auto [i, j] = stack.back();
+        stack.pop_back();
+        double dx = p[j].first - p[i].first, dy = p[j].second - p[i].second, len = std::hypot(dx, dy);
+        double best = -1;
+        std::size_t at = i;
+        for (std::size_t k = i + 1; k < j; ++k) {
+            double d = len > 0 ? std::fabs(dy * (p[k].first - p[i].first) - dx * (p[k].second - p[i].second)) / len
+                               : std::hypot(p[k].first - p[i].first, p[k].second - p[i].second);
+            if (d > best) best = d, at = k;
+        }
+        if (best > tol) {
+            keep[at] = 1;
+            stack.push_back({i, at});
+            stack.push_back({at, j});
+        }
+    }
+    std::vector<std::pair<double, double>> out;
+    for (std::size_t k = 0; k < p.size(); ++k)
+        if (keep[k]) out.push_back(p[k]);
+    return out;
+}
+
+}  // namespace
+
+LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests, const Box& frame, CollisionIndex& obstacles) {
+    std::vector<std::size_t> order(requests.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return requests[a].sym->priority > requests[b].sym->priority; });
+    LabelResult res;
+    for (std::size_t i : order) {
+        auto& req = requests[i];
+        if (req.text.empty() || req.pts.empty()) {
+            ++res.skipped;
+            continue;
+        }
+        PlacedLabel pl;
+        pl.request = &req;
+        bool ok = req.sym->placement == styles::Placement::line && req.pts.size() >= 2 ? place_line(ctx, req, frame, obstacles, pl)
+                                                                                      : place_block(ctx, req, frame, obstacles, pl);
+        if (ok) res.placed.push_back(std::move(pl));
+        else ++res.skipped;
+    }
+    return res;
+}
+
+void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
+    // Halos first, all of one colour and width as one path stroked once (far less work for the
+    // PDF writer than a stroke per label), then the text on top.
+    struct Item {
+        const PlacedLabel* label;
+        std::vector<LayoutPtr> glyph_layouts;
+    };
+    std::vector<Item> items;
+    items.reserve(result.placed.size());
+    for (const auto& pl : result.placed) {
+        Item it{&pl, {}};
+        if (!pl.layout) {
+            TextSpec ts = text_spec(*pl.request->sym);
+            ts.wrap_mm = 0;
+            for (const auto& g : pl.glyphs) it.glyph_layouts.push_back(make_layout(ctx, g.text, ts));
+        }
+        items.push_back(std::move(it));
+    }
+    // Visits each piece of text of a label with the transformation set up (top-left at 0, 0).
+    auto for_each_piece = [&](const Item& it, auto&& fn) {
+        const PlacedLabel& pl = *it.label;
+        if (pl.layout) {
+            cairo_save(cr);
+            cairo_translate(cr, pl.x, pl.y);
+            fn(pl.layout.get());
+            cairo_restore(cr);
+            return;
+        }
+        for (std::size_t i = 0; i < pl.glyphs.size(); ++i) {
+            const auto& g = pl.glyphs[i];
+            PangoLayout* l = it.glyph_layouts[i].get();
+            Size s = layout_size(l);
+            cairo_save(cr);
+            cairo_translate(cr, g.cx, g.cy);
+            cairo_rotate(cr, g.angle);
+            cairo_translate(cr, -s.w / 2, -s.h / 2);
+            fn(l);
+            cairo_restore(cr);
+        }
+    };
+    std::vector<bool> done(items.size(), false);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& sym = *items[i].label->request->sym;
+        if (done[i] || sym.halo_mm <= 0 || sym.halo_color.a <= 0) continue;
+        cairo_new_path(cr);
+        for (std::size_t j = i; j < items.size(); ++j) {
+            const auto& o = *items[j].label->request->sym;
+            if (done[j] || o.halo_mm != sym.halo_mm || !(o.halo_color == sym.halo_color)) continue;
+            done[j] = true;
+            for_each_piece(items[j], [&](PangoLayout* l) {
+                cairo_move_to(cr, 0, 0);
+                pango_cairo_layout_path(cr, l);
+            });
+        }
+        // A halo needs no type-design precision: the outlines are flattened and simplified
+        // (Douglas-Peucker, 0.04 mm), which cuts the path data (and the PDF writer's work) several-fold.
+        {
+            double tol = 0.03, ty = 0;
+            cairo_user_to_device_distance(cr, &tol, &ty);
+            cairo_save(cr);
+            cairo_set_tolerance(cr, std::max(0.05, std::fabs(tol)));
+            cairo_path_t* flat = cairo_copy_path_flat(cr);
+            cairo_restore(cr);
+            cairo_new_path(cr);
+            std::vector<std::pair<double, double>> contour;
+            auto flush = [&](bool close) {
+                if (contour.size() >= 2) {
+                    auto kept = simplify(contour, 0.04);
+                    cairo_move_to(cr, kept[0].first, kept[0].second);
+                    for (std::size_t k = 1; k < kept.size(); ++k) cairo_line_to(cr, kept[k].first, kept[k].second);
+                    if (close) cairo_close_path(cr);
+                }
+                contour.clear();
+            };
+            for (int k = 0; k < flat->num_data; k += flat->data[k].header.length) {
+                const cairo_path_data_t& d = flat->data[k];
+                if (d.header.type == CAIRO_PATH_CLOSE_PATH) {
+                    flush(true);
+                    continue;
+                }
+                if (d.header.type == CAIRO_PATH_MOVE_TO) flush(false);
+                contour.emplace_back(flat->data[k + 1].point.x, flat->data[k + 1].point.y);
+            }
+            flush(false);
+            cairo_path_destroy(flat);
+        }
+        set_source(cr, sym.halo_color);
+        cairo_set_line_width(cr, sym.halo_mm * 2);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        cairo_stroke(cr);
+    }
+    for (const auto& it : items) {
+        set_source(cr, it.label->request->sym->color);
+        for_each_piece(it, [&](PangoLayout* l) {
+            cairo_move_to(cr, 0, 0);
+            pango_cairo_show_layout(cr, l);
+        });
+    }
+}
+
+}  // namespace planmap::render

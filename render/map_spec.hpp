@@ -1,0 +1,62 @@
+// A map file (TOML, see docs/maps.md): the paper, the map frame (fixed scale or fitted to a
+// layer), the layers with their styles, and the sheet furniture (title, legend, scale, north arrow
+// and wind rose, inset, grid, title block). Errors are file_error with file:line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace planmap::render {
+
+struct PaperSpec {
+    std::string size = "A3";     // A0…A4
+    bool landscape = true;
+    int lengthen = 0;            // A0 lengthened by n/8 of its long side (A0 only)
+    double margin_mm = 10;
+    double width_mm = 0, height_mm = 0;  // resolved
+};
+// Resolves width/height from size, orientation and lengthening; throws usage_error when unknown.
+PaperSpec resolve_paper(PaperSpec p);
+
+struct LayerSpec {
+    std::string name;                  // shown in reports; defaults to the source layer name
+    std::string source;                // path (relative to the map file) or connection string
+    std::optional<std::string> layer;  // source layer (default: the first)
+    std::string s_crs;                 // override the source CRS (e.g. GCJ02)
+    std::string style;                 // shipped style name or path
+    bool legend = true;
+    int line = 0;                      // where it is in the map file
+};
+
+struct TitleBlockSpec {
+    std::string institute, project, drawing_no, date;
+    std::string design, check, review, approve;  // 设计 / 校对 / 审核 / 审定
+};
+
+struct MapSpec {
+    std::string file;  // the map file ("" when built in memory)
+    std::string dir;   // base folder for relative paths
+    std::string title, subtitle, period;
+    PaperSpec paper;
+    std::optional<double> scale;       // 1:N fixed; otherwise fitted
+    std::string fit_layer;             // layer name the frame fits (default: all layers)
+    double fit_margin = 0.05;          // share of the frame left around a fitted extent
+    std::string crs = "auto";          // drawing CRS: "auto" (geo::analysis_crs_for) or any CRS text
+    std::vector<LayerSpec> layers;
+    bool north_arrow = true;
+    std::vector<double> wind;          // 16 frequencies from N clockwise (annual); empty: no rose
+    std::vector<double> wind_summer;   // optional summer frequencies (dashed)
+    bool inset = false;
+    LayerSpec inset_layer;             // locator map content
+    bool grid = false;
+    double grid_spacing_m = 0;         // 0: chosen from the scale
+    std::string legend_title = "图例";
+    bool sheet_number = true;          // GB/T 13989 number of the map centre
+    TitleBlockSpec title_block;
+};
+
+MapSpec load_map(const std::string& path);
+MapSpec parse_map(const std::string& text, const std::string& file);
+
+}  // namespace planmap::render

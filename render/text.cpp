@@ -1,0 +1,91 @@
+#include "render/text.hpp"
+
+#include <string_view>
+
+namespace planmap::render {
+
+PangoContextPtr make_text_context(cairo_t* cr) {
+    PangoContextPtr ctx(pango_cairo_create_context(cr));
+    cairo_font_options_t* fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx.get(), fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ctx.get(), FALSE);
+    return ctx;
+}
+
+std::string protect_line_starts(const std::string& text) {
+    // Closing punctuation that must not begin a line (GB/T 15834 and the JIS X 4051 rules).
+    static const std::string_view closers[] = {"，", "。", "、", "；", "：", "？", "！", "）", "》", "」", "』", "】",
+                                               "〕", "〉", "”", "’", "…", "—", "·", "%", "％", ",", ".", ";", ":", "?", "!", ")"};
+    static const std::string joiner = "\u2060";
+    std::string out;
+    out.reserve(text.size() + 16);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        bool hit = false;
+        if (i > 0) {
+            for (auto c : closers) {
+                if (text.compare(i, c.size(), c) == 0) {
+                    // Only needed after a character (not after a space or newline).
+                    char prev = text[i - 1];
+                    if (prev != ' ' && prev != '\n') out += joiner;
+                    out.append(c);
+                    i += c.size();
+                    hit = true;
+                    break;
+                }
+            }
+        }
+        if (!hit) out += text[i++];
+    }
+    return out;
+}
+
+LayoutPtr make_layout(PangoContext* ctx, const std::string& text, const TextSpec& spec) {
+    LayoutPtr layout(pango_layout_new(ctx));
+    FontDescriptionPtr fd(pango_font_description_new());
+    pango_font_description_set_family(fd.get(), spec.family.c_str());
+    pango_font_description_set_weight(fd.get(), spec.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(fd.get(), pt_to_mm(spec.size_pt) * PANGO_SCALE);
+    pango_layout_set_font_description(layout.get(), fd.get());
+    if (spec.wrap_mm > 0) {
+        pango_layout_set_width(layout.get(), static_cast<int>(spec.wrap_mm * PANGO_SCALE));
+        pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+        std::string t = protect_line_starts(text);
+        pango_layout_set_text(layout.get(), t.c_str(), static_cast<int>(t.size()));
+    } else {
+        pango_layout_set_text(layout.get(), text.c_str(), static_cast<int>(text.size()));
+    }
+    pango_layout_set_alignment(layout.get(), spec.align);
+    return layout;
+}
+
+Size layout_size(PangoLayout* layout) {
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, nullptr, &logical);
+    return {logical.width / double(PANGO_SCALE), logical.height / double(PANGO_SCALE)};
+}
+
+void set_source(cairo_t* cr, const styles::Color& c, double opacity) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a * opacity); }
+
+void draw_layout(cairo_t* cr, PangoLayout* layout, double x, double y, const styles::Color& color, const styles::Color* halo,
+                 double halo_mm) {
+    cairo_save(cr);
+    cairo_move_to(cr, x, y);
+    if (halo && halo_mm > 0 && halo->a > 0) {
+        pango_cairo_layout_path(cr, layout);
+        set_source(cr, *halo);
+        cairo_set_line_width(cr, halo_mm * 2);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_move_to(cr, x, y);
+    }
+    set_source(cr, color);
+    pango_cairo_show_layout(cr, layout);
+    cairo_restore(cr);
+}
+
+}  // namespace planmap::render

@@ -1,0 +1,496 @@
+// The walking network: graph building, bounded multi-source search against brute force, partial
+// edges, snapping and unattached sources, barriers, file round trips and bad files, the OSM build,
+// and a peer check against networkx.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "geo/crs.hpp"
+#include "geo/error.hpp"
+#include "geo/network.hpp"
+#include "geo/network_build.hpp"
+#include "geo/network_search.hpp"
+#include "geo/network_service.hpp"
+#include "tests/support.hpp"
+
+using namespace planmap;
+using geo::Network;
+using geo::NetworkSearch;
+using geo::Seed;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A path a-b-c-d along the x axis (100 m edges) plus a spur b-e going north 50 m.
+// Shifted by (ox, oy) in UTM 32N, e.g. to Monaco's (370000, 4845000).
+Network small_network(double ox = 0, double oy = 0) {
+    Network::Parts p;
+    p.node_ids = {0, 1, 2, 3, 4};
+    p.node_xy = {{ox, oy}, {ox + 100, oy}, {ox + 200, oy}, {ox + 300, oy}, {ox + 100, oy + 50}};
+    p.edges = {{0, 1, 100}, {1, 2, 100}, {2, 3, 100}, {1, 4, 50}};
+    p.crs = "EPSG:32632";
+    return Network(std::move(p));
+}
+
+// A random multigraph with self-loops and parallel edges, and its all-pairs distances.
+struct RandomGraph {
+    Network net;
+    std::vector<std::vector<double>> dist;
+};
+RandomGraph random_graph(unsigned seed, int n, int m) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> node(0, n - 1);
+    std::uniform_real_distribution<double> len(0.5, 120.0);
+    Network::Parts p;
+    for (int i = 0; i < n; ++i) p.node_ids.push_back(1000 + 7 * i);  // sparse external ids
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<std::vector<double>> d(n, std::vector<double>(n, inf));
+    for (int i = 0; i < n; ++i) d[i][i] = 0;
+    for (int k = 0; k < m; ++k) {
+        int u = node(rng), v = node(rng);
+        double l = std::round(len(rng) * 1000) / 1000;
+        p.edges.push_back({static_cast<std::uint32_t>(u), static_cast<std::uint32_t>(v), l});
+        d[u][v] = std::min(d[u][v], l);
+        d[v][u] = std::min(d[v][u], l);
+    }
+    for (int k = 0; k < n; ++k)
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) d[i][j] = std::min(d[i][j], d[i][k] + d[k][j]);
+    return {Network(std::move(p)), d};
+}
+
+void write_text(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+}  // namespace
+
+TEST(NetworkGraph, CsrAndIds) {
+    auto net = small_network();
+    EXPECT_EQ(net.node_count(), 5u);
+    EXPECT_EQ(net.edge_count(), 4u);
+    EXPECT_EQ(net.arcs(1).size(), 3u);
+    EXPECT_EQ(net.find_node(3), 3u);
+    EXPECT_FALSE(net.find_node(7).has_value());
+    EXPECT_DOUBLE_EQ(net.total_length_m(), 350);
+    Network::Parts bad;
+    bad.node_ids = {0};
+    bad.edges = {{0, 1, 5}};
+    EXPECT_THROW(Network(std::move(bad)), geometry_error);
+}
+
+TEST(NetworkSearch, MultiSourceEqualsBruteForce) {
+    for (unsigned seed = 1; seed <= 5; ++seed) {
+        auto g = random_graph(seed, 40, 70);
+        NetworkSearch search(g.net);
+        std::vector<std::uint32_t> sources = {seed % 40, (seed * 7) % 40, (seed * 13 + 5) % 40};
+        std::vector<Seed> seeds;
+        for (auto s : sources) seeds.push_back(Seed::at_node(s));
+        for (double limit : {0.0, 60.0, 150.0, 1e9}) {
+            search.run(seeds, limit);
+            for (std::uint32_t v = 0; v < 40; ++v) {
+                double best = std::numeric_limits<double>::infinity();
+                for (auto s : sources) best = std::min(best, g.dist[s][v]);
+                double expect = best <= limit ? best : std::numeric_limits<double>::infinity();
+                if (std::isinf(expect)) EXPECT_TRUE(std::isinf(search.distance(v))) << "seed " << seed << " node " << v;
+                else EXPECT_NEAR(search.distance(v), expect, 1e-9) << "seed " << seed << " node " << v << " limit " << limit;
+            }
+            // reached() lists exactly the nodes within the limit, each once.
+            std::vector<std::uint32_t> listed(search.reached());
+            std::sort(listed.begin(), listed.end());
+            EXPECT_TRUE(std::adjacent_find(listed.begin(), listed.end()) == listed.end());
+            std::size_t within = 0;
+            for (std::uint32_t v = 0; v < 40; ++v) within += std::isfinite(search.distance(v)) ? 1 : 0;
+            EXPECT_EQ(listed.size(), within);
+        }
+    }
+}
+
+TEST(NetworkSearch, PartialEdgesEndAtTheExactCutPoint) {
+    auto net = small_network();
+    NetworkSearch search(net);
+    std::vector<Seed> seeds = {Seed::at_node(0)};
+    search.run(seeds, 150);
+    auto parts = search.reachable_parts();
+    std::map<std::uint32_t, std::pair<double, double>> by_edge;
+    for (const auto& p : parts) by_edge[p.edge] = {p.from_m, p.to_m};
+    ASSERT_EQ(by_edge.size(), 3u);
+    EXPECT_DOUBLE_EQ(by_edge[0].second, 100);
+    EXPECT_DOUBLE_EQ(by_edge[1].first, 0);
+    EXPECT_DOUBLE_EQ(by_edge[1].second, 50);  // cut 50 m into b-c
+    EXPECT_DOUBLE_EQ(by_edge[3].second, 50);  // the whole spur
+    EXPECT_DOUBLE_EQ(NetworkSearch::total_length(parts), 200);
+    // Geometry of the cut: the part of b-c ends at x = 150.
+    auto pts = net.edge_substring(1, 0, 50);
+    ASSERT_EQ(pts.size(), 2u);
+    EXPECT_DOUBLE_EQ(pts.back().x, 150);
+}
+
+TEST(NetworkSearch, SeedInsideAnEdge) {
+    auto net = small_network();
+    NetworkSearch search(net);
+    // 30 m along b-c with 20 m to walk: only the stretch 10..50 of that edge, no node.
+    std::vector<Seed> seeds = {Seed::on_edge(1, 30, 30)};
+    search.run(seeds, 20);
+    EXPECT_TRUE(search.reached().empty());
+    auto parts = search.reachable_parts();
+    ASSERT_EQ(parts.size(), 1u);
+    EXPECT_DOUBLE_EQ(parts[0].from_m, 10);
+    EXPECT_DOUBLE_EQ(parts[0].to_m, 50);
+    // With 120 m: node b at 30 m, node c at 70 m.
+    search.run(seeds, 120);
+    EXPECT_DOUBLE_EQ(search.distance(1), 30);
+    EXPECT_DOUBLE_EQ(search.distance(2), 70);
+    EXPECT_DOUBLE_EQ(search.distance(4), 80);
+    EXPECT_DOUBLE_EQ(search.distance(0), 130 <= 120 ? 130 : std::numeric_limits<double>::infinity());
+    EXPECT_NEAR(NetworkSearch::total_length(search.reachable_parts()), 90 + 100 + 50 + 50, 1e-9);
+}
+
+TEST(NetworkService, SnappingAndUnattachedSources) {
+    auto net = small_network();
+    geo::EdgeLocator locator(net);
+    auto hit = locator.nearest({150, 10}, 500);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->edge, 1u);
+    EXPECT_DOUBLE_EQ(hit->offset_m, 50);
+    EXPECT_DOUBLE_EQ(hit->distance, 10);
+    // Farther than the maximum snap distance: unattached, and reported as such.
+    auto p_near = geo::make_point(150, 10), p_far = geo::make_point(150, 900);
+    geo::AttachOptions ao;
+    ao.max_snap_m = 100;
+    auto att = geo::attach_all(net, {p_near.get(), p_far.get()}, ao);
+    ASSERT_EQ(att.size(), 2u);
+    EXPECT_TRUE(att[0].attached);
+    EXPECT_FALSE(att[1].attached);
+    geo::ServiceAreaOptions so;
+    so.distance_m = 60;
+    so.buffer_m = 5;
+    auto areas = geo::service_areas(net, att, so);
+    ASSERT_EQ(areas.unattached.size(), 1u);
+    EXPECT_EQ(areas.unattached[0], 1u);
+    EXPECT_NEAR(areas.reach_length_m, 120 + 10, 1e-9);  // 60 m each way along b-c, 10 m up the spur
+    EXPECT_NEAR(areas.facilities[0].reach_length_m, areas.reach_length_m, 1e-9);
+    EXPECT_GT(areas.area_m2, 130 * 10 * 0.95);
+    EXPECT_LT(areas.area_m2, 130 * 10 + 4 * 25 * M_PI);
+    // A polygon touching b-c enters along the stretch inside it.
+    auto poly = geo::make_polygon({{120, -5}, {160, -5}, {160, 5}, {120, 5}, {120, -5}});
+    ao.entry_m = 0;
+    auto pa = geo::attach_all(net, {poly.get()}, ao);
+    ASSERT_TRUE(pa[0].attached);
+    ASSERT_EQ(pa[0].seeds.size(), 1u);
+    EXPECT_NEAR(pa[0].seeds[0].from_m, 20, 1e-9);
+    EXPECT_NEAR(pa[0].seeds[0].to_m, 60, 1e-9);
+}
+
+TEST(NetworkService, BarriersRemoveCrossedEdges) {
+    auto net = small_network();
+    geo::EdgeLocator locator(net);
+    auto wall = geo::make_linestring({{250, -20}, {250, 20}});
+    auto blocked = locator.crossing({wall.get()});
+    EXPECT_EQ(std::count(blocked.begin(), blocked.end(), 1), 1);
+    EXPECT_EQ(blocked[2], 1);
+    NetworkSearch search(net);
+    std::vector<Seed> seeds = {Seed::at_node(0)};
+    search.run(seeds, 1000, &blocked);
+    EXPECT_TRUE(std::isinf(search.distance(3)));
+    EXPECT_DOUBLE_EQ(search.distance(2), 200);
+    EXPECT_DOUBLE_EQ(NetworkSearch::total_length(search.reachable_parts()), 250);
+    // A source next to the blocked edge snaps to a usable one instead.
+    geo::EdgeLocator usable(net, &blocked);
+    auto hit = usable.nearest({280, 5}, 500);
+    ASSERT_TRUE(hit);
+    EXPECT_NE(hit->edge, 2u);
+}
+
+TEST(NetworkFiles, BinaryAndCsvRoundTrip) {
+    test::TempDir dir;
+    auto g = random_graph(11, 30, 60);
+    geo::save_network(g.net, (dir / "g.pmnet").string());
+    auto back = geo::load_network((dir / "g.pmnet").string());
+    ASSERT_EQ(back.edge_count(), g.net.edge_count());
+    EXPECT_EQ(back.node_id(3), g.net.node_id(3));
+    geo::write_edge_list(g.net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    EXPECT_FALSE(fs::exists(dir / "e.nodes.csv"));  // no geometry, no node table
+    auto csv = geo::read_edge_list((dir / "e.csv").string());
+    NetworkSearch a(g.net), b(back), c(csv);
+    std::vector<Seed> s1 = {Seed::at_node(0)}, s3 = {Seed::at_node(*csv.find_node(g.net.node_id(0)))};
+    a.run(s1, 1e9);
+    b.run(s1, 1e9);
+    c.run(s3, 1e9);
+    for (std::uint32_t v = 0; v < g.net.node_count(); ++v) {
+        EXPECT_EQ(a.distance(v), b.distance(v));
+        auto cv = csv.find_node(g.net.node_id(v));
+        if (cv) EXPECT_EQ(a.distance(v), c.distance(*cv)) << "node " << g.net.node_id(v);
+        else EXPECT_TRUE(std::isinf(a.distance(v)));  // a node no edge touches is not in the CSV
+    }
+    // With geometry: the node table comes back, projected to the same metric CRS.
+    auto net = small_network(370000, 4845000);
+    geo::write_edge_list(net, (dir / "s.csv").string(), geo::node_table_path((dir / "s.csv").string()));
+    auto s = geo::read_edge_list((dir / "s.csv").string(), (dir / "s.nodes.csv").string());
+    ASSERT_TRUE(s.has_geometry());
+    EXPECT_EQ(s.crs(), "EPSG:32632");
+    EXPECT_NEAR(s.node_xy(*s.find_node(3)).x - s.node_xy(*s.find_node(0)).x, 300, 1e-3);
+}
+
+TEST(NetworkFiles, BadFilesGiveClearErrors) {
+    test::TempDir dir;
+    auto net = small_network();
+    std::string good = (dir / "g.pmnet").string();
+    geo::save_network(net, good);
+    auto expect_error = [](const std::string& path, const std::string& words) {
+        try {
+            geo::load_network(path);
+            ADD_FAILURE() << "no error for " << path;
+        } catch (const file_error& e) {
+            std::string msg = e.what();
+            EXPECT_NE(msg.find(path), std::string::npos) << msg;
+            EXPECT_NE(msg.find(words), std::string::npos) << msg;
+        }
+    };
+    write_text(dir / "junk.pmnet", "this is not a network");
+    expect_error((dir / "junk.pmnet").string(), "does not start with PLANMAPNET");
+    std::string bytes = test::read_file(good);
+    write_text(dir / "short.pmnet", bytes.substr(0, bytes.size() / 2));
+    expect_error((dir / "short.pmnet").string(), "truncated");
+    std::string v2 = bytes;
+    v2[10] = 9;  // the version right after the magic
+    write_text(dir / "v9.pmnet", v2);
+    expect_error((dir / "v9.pmnet").string(), "format version 9");
+    std::string bad_node = bytes;
+    // The first edge's u (after the header, the CRS and five node ids) points past the nodes.
+    std::size_t u_pos = 10 + 4 * 3 + 8 * 4 + net.crs().size() + 5 * 8;
+    std::uint32_t big = 77;
+    std::memcpy(bad_node.data() + u_pos, &big, 4);
+    write_text(dir / "badnode.pmnet", bad_node);
+    expect_error((dir / "badnode.pmnet").string(), "refers to a node that does not exist");
+    // Through the CLI: exit 1, one line naming the file, no output written.
+    auto r = test::run({"isochrone", "--network", (dir / "junk.pmnet").string(), "--from-nodes", "1", "--distance", "100",
+                        "--distances", (dir / "d.csv").string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("junk.pmnet"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "d.csv"));
+    // Edge-list CSV errors name the file and line.
+    write_text(dir / "e.csv", "u,v,length_m\n1,2,10\n2,3,ten\n");
+    try {
+        geo::read_edge_list((dir / "e.csv").string());
+        ADD_FAILURE() << "no error";
+    } catch (const file_error& e) {
+        EXPECT_NE(std::string(e.what()).find("e.csv:3"), std::string::npos) << e.what();
+    }
+}
+
+TEST(NetworkBuild, LinesAreNodedAndSnapped) {
+    // A cross (+) and a line ending 0.4 m short of the cross's east end.
+    auto h = geo::make_linestring({{0, 0}, {200, 0}});
+    auto v = geo::make_linestring({{100, -100}, {100, 100}});
+    auto gap = geo::make_linestring({{200.4, 0}, {300, 0}});
+    auto plain = geo::build_network_from_lines({h.get(), v.get(), gap.get()}, "EPSG:32632", 0);
+    EXPECT_EQ(plain.node_count(), 7u);  // 4 ends of the cross, its centre, 2 ends of the gap line
+    EXPECT_EQ(plain.edge_count(), 5u);
+    geo::NetworkBuildReport rep;
+    auto snapped = geo::build_network_from_lines({h.get(), v.get(), gap.get()}, "EPSG:32632", 1.0, &rep);
+    EXPECT_EQ(snapped.node_count(), 6u);
+    EXPECT_EQ(rep.snapped_lines, 1u);
+    NetworkSearch search(snapped);
+    geo::EdgeLocator loc(snapped);
+    auto west = loc.nearest({0, 0}, 1);
+    ASSERT_TRUE(west);
+    std::vector<Seed> seeds = {Seed::on_edge(west->edge, west->offset_m, west->offset_m)};
+    search.run(seeds, 1000);
+    double far_east = std::numeric_limits<double>::infinity();
+    for (std::uint32_t n = 0; n < snapped.node_count(); ++n)
+        if (snapped.node_xy(n).x > 299) far_east = search.distance(n);
+    EXPECT_NEAR(far_east, 300, 0.5);
+}
+
+TEST(NetworkBuild, UndershootAtATJunctionIsJoined) {
+    // A side street stopping 0.5 m short of the main street.
+    auto main_street = geo::make_linestring({{0, 0}, {200, 0}});
+    auto side = geo::make_linestring({{100, 0.5}, {100, 100}});
+    auto far_end = [](const Network& net) {
+        NetworkSearch search(net);
+        std::vector<Seed> seeds = {Seed::at_node(0)};
+        for (std::uint32_t n = 0; n < net.node_count(); ++n)
+            if (net.node_xy(n).x == 0 && net.node_xy(n).y == 0) seeds = {Seed::at_node(n)};
+        search.run(seeds, 1000);
+        for (std::uint32_t n = 0; n < net.node_count(); ++n)
+            if (net.node_xy(n).y == 100) return search.distance(n);
+        return -1.0;
+    };
+    auto loose = geo::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 0);
+    EXPECT_TRUE(std::isinf(far_end(loose)));
+    geo::NetworkBuildReport rep;
+    auto joined = geo::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 1.0, &rep);
+    EXPECT_EQ(rep.snapped_lines, 1u);
+    EXPECT_EQ(joined.node_count(), 5u);  // the split point on the main street is a node
+    EXPECT_EQ(joined.edge_count(), 4u);  // two halves, the connector, the side street
+    EXPECT_NEAR(far_end(joined), 100 + 0.5 + 99.5, 1e-9);
+}
+
+TEST(NetworkBuild, WalkableTags) {
+    auto rule = [](std::map<std::string, std::string> tags) {
+        return geo::walk_exclusion([&](const char* k) -> const char* {
+            auto it = tags.find(k);
+            return it == tags.end() ? nullptr : it->second.c_str();
+        });
+    };
+    EXPECT_EQ(rule({{"highway", "footway"}}), nullptr);
+    EXPECT_EQ(rule({{"highway", "residential"}}), nullptr);
+    EXPECT_NE(rule({{"highway", "motorway"}}), nullptr);
+    EXPECT_EQ(rule({{"highway", "trunk"}, {"sidewalk", "both"}}), nullptr);
+    EXPECT_NE(rule({{"highway", "service"}, {"access", "private"}}), nullptr);
+    EXPECT_EQ(rule({{"highway", "service"}, {"access", "private"}, {"foot", "yes"}}), nullptr);
+    EXPECT_NE(rule({{"highway", "footway"}, {"foot", "no"}}), nullptr);
+    EXPECT_NE(rule({{"building", "yes"}}), nullptr);
+}
+
+TEST(NetworkBuild, MonacoFromOsm) {
+    PLANMAP_REQUIRE_SHARED(pbf, "osm/monaco.osm.pbf");
+    geo::NetworkBuildReport rep;
+    auto net = geo::build_network_from_osm(pbf.string(), &rep);
+    EXPECT_EQ(net.crs(), "EPSG:32632");  // UTM 32N
+    EXPECT_GT(net.node_count(), 1000u);
+    EXPECT_GT(net.edge_count(), net.node_count() / 2);
+    EXPECT_GT(net.total_length_m(), 50e3);
+    EXPECT_LT(net.total_length_m(), 2000e3);
+    EXPECT_GT(rep.ways_used, rep.ways_read / 2);
+    EXPECT_GT(rep.skipped.count("motorway/trunk without sidewalk") + rep.skipped.count("access=no/private"), 0u);
+    // Every edge is at least as long as the straight line between its nodes, and its polyline
+    // starts and ends at them.
+    for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
+        auto ed = net.edge(e);
+        auto a = net.node_xy(ed.u), b = net.node_xy(ed.v);
+        ASSERT_GE(ed.length_m + 1e-6, std::hypot(a.x - b.x, a.y - b.y));
+        ASSERT_EQ(net.edge_points(e).front().x, a.x);
+        ASSERT_EQ(net.edge_points(e).back().y, b.y);
+    }
+    // 1,200 m from the Place du Casino: a plausible share of the streets, a plausible polygon.
+    double x = 7.4277, y = 43.7396;
+    geo::Transformer(geo::Crs::wgs84(), geo::Crs::parse(net.crs())).transform_point(x, y);
+    auto pt = geo::make_point(x, y);
+    auto att = geo::attach_all(net, {pt.get()}, {});
+    ASSERT_TRUE(att[0].attached);
+    EXPECT_LT(att[0].snap_m, 60);
+    geo::ServiceAreaOptions so;
+    so.per_facility = false;
+    auto areas = geo::service_areas(net, att, so);
+    EXPECT_GT(areas.reach_length_m, 10e3);
+    EXPECT_LT(areas.reach_length_m, net.total_length_m());
+    EXPECT_GT(areas.area_m2, 0.5e6);
+    EXPECT_LT(areas.area_m2, M_PI * 1225 * 1225);  // never more than the straight-line circle
+}
+
+TEST(NetworkCli, IsochroneWritesLayersAndReportsUnattached) {
+    test::TempDir dir;
+    auto net = small_network(370000, 4845000);
+    geo::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    // Two lon/lat sources: one on the network, one far away (must be reported by id).
+    std::ifstream nodes(dir / "e.nodes.csv");
+    std::string header, first;
+    std::getline(nodes, header);
+    std::getline(nodes, first);  // node 0
+    auto c1 = first.find(',');
+    std::string lonlat = first.substr(c1 + 1);
+    auto r = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from", lonlat, "--from", "0,0", "--minutes", "2",
+                        "-o", (dir / "iso.gpkg").string(), "--json", (dir / "iso.json").string(), "--distances",
+                        (dir / "d.csv").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("80 m/min"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("unattached"), std::string::npos) << r.out;
+    auto j = test::read_file(dir / "iso.json");
+    for (const char* k : {"\"load\"", "\"snap\"", "\"search\"", "\"polygons\"", "\"write\"", "\"unattached\": [\n    \"2\""})
+        EXPECT_NE(j.find(k), std::string::npos) << k << "\n" << j;
+    auto d = test::read_file(dir / "d.csv");
+    EXPECT_NE(d.find("node,dist_m\n0,0\n1,100\n"), std::string::npos) << d;
+    EXPECT_TRUE(fs::exists(dir / "iso.gpkg"));
+    // --from-nodes with an unknown id: reported, not dropped.
+    auto r2 = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from-nodes", "3,99", "--distance", "100",
+                         "--distances", (dir / "d2.csv").string()});
+    ASSERT_EQ(r2.code, 0) << r2.err;
+    EXPECT_NE(r2.out.find("unattached (no usable edge within 500 m, or not a node): 99"), std::string::npos) << r2.out;
+    EXPECT_EQ(test::read_file(dir / "d2.csv"), "node,dist_m\n3,0\n2,100\n");
+    // Usage errors: exit 2.
+    EXPECT_EQ(test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from-nodes", "3"}).code, 2);
+}
+
+TEST(NetworkPeer, DistancesEqualNetworkx) {
+    PLANMAP_REQUIRE_SHARED(pbf, "osm/monaco.osm.pbf");
+    if (std::system("/usr/bin/python3 -c 'import networkx' 2>/dev/null") != 0) GTEST_SKIP() << "python3-networkx not installed";
+    test::TempDir dir;
+    auto b = test::run({"network", "build", pbf.string(), "-o", (dir / "m.pmnet").string(), "-q"});
+    ASSERT_EQ(b.code, 0) << b.err;
+    auto e = test::run({"network", "export", (dir / "m.pmnet").string(), "--csv", (dir / "m.csv").string(), "-q"});
+    ASSERT_EQ(e.code, 0) << e.err;
+    auto net = geo::load_network((dir / "m.pmnet").string());
+    std::mt19937 rng(5);
+    std::string ids;
+    for (int i = 0; i < 25; ++i) ids += std::to_string(net.node_id(rng() % net.node_count())) + "\n";
+    write_text(dir / "src.txt", ids);
+    auto r = test::run({"isochrone", "--network", (dir / "m.csv").string(), "--from-nodes-file", (dir / "src.txt").string(),
+                        "--distance", "1200", "--distances", (dir / "planmap.csv").string(), "-q"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::string peer = (test::project_root() / "bench" / "network_peer.py").string();
+    std::string cmd = "/usr/bin/python3 " + peer + " networkx " + (dir / "m.csv").string() + " " + (dir / "src.txt").string() +
+                      " 1200 " + (dir / "nx.csv").string();
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::string cmp = "/usr/bin/python3 " + peer + " compare " + (dir / "planmap.csv").string() + " " + (dir / "nx.csv").string() +
+                      " --tol 1e-6 --cutoff 1200 > " + (dir / "cmp.txt").string();
+    EXPECT_EQ(std::system(cmp.c_str()), 0) << test::read_file(dir / "cmp.txt");
+    EXPECT_NE(test::read_file(dir / "cmp.txt").find("agree"), std::string::npos);
+}
+
+TEST(NetworkSearch, TwoThreadsGiveTheSameDistances) {
+    // A 260 x 260 grid (over the two-thread threshold) with jittered lengths, 100 seeds.
+    const std::uint32_t side = 260;
+    Network::Parts p;
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> len(80, 120);
+    for (std::uint32_t i = 0; i < side * side; ++i) p.node_ids.push_back(i);
+    for (std::uint32_t y = 0; y < side; ++y)
+        for (std::uint32_t x = 0; x < side; ++x) {
+            if (x + 1 < side) p.edges.push_back({y * side + x, y * side + x + 1, len(rng)});
+            if (y + 1 < side) p.edges.push_back({y * side + x, (y + 1) * side + x, len(rng)});
+        }
+    Network net(std::move(p));
+    std::vector<Seed> seeds;
+    for (int i = 0; i < 100; ++i) seeds.push_back(Seed::at_node(rng() % net.node_count()));
+    seeds.push_back(Seed::on_edge(5, 10, 30));
+    NetworkSearch two(net, true), one(net, false);
+    for (int round = 0; round < 2; ++round) {  // twice: the second run must forget the first
+        two.run(seeds, 1200.0 - round * 500);
+        one.run(seeds, 1200.0 - round * 500);
+        ASSERT_EQ(two.reached().size(), one.reached().size());
+        for (std::uint32_t v = 0; v < net.node_count(); ++v) ASSERT_EQ(two.distance(v), one.distance(v)) << v;
+        EXPECT_NEAR(NetworkSearch::total_length(two.reachable_parts()), NetworkSearch::total_length(one.reachable_parts()), 1e-6);
+    }
+}
+
+TEST(NetworkCli, LineLayerNetworkAndBarrier) {
+    test::TempDir dir;
+    // Two streets crossing near Monaco (lon/lat) and a wall across the eastern arm.
+    write_text(dir / "streets.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[7.420,43.735],[7.430,43.735]]}},
+{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[7.425,43.731],[7.425,43.739]]}}]})");
+    write_text(dir / "wall.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[7.428,43.734],[7.428,43.736]]}}]})");
+    auto b = test::run({"network", "build", (dir / "streets.geojson").string(), "-o", (dir / "s.pmnet").string()});
+    ASSERT_EQ(b.code, 0) << b.err;
+    EXPECT_NE(b.out.find("5 nodes, 4 edges"), std::string::npos) << b.out;
+    auto r = test::run({"isochrone", "--network", (dir / "s.pmnet").string(), "--from", "7.425,43.735", "--distance", "2000",
+                        "--barrier", (dir / "wall.geojson").string(), "--json", (dir / "j.json").string(), "-o",
+                        (dir / "o.gpkg").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto j = test::read_file(dir / "j.json");
+    EXPECT_NE(j.find("\"blocked_edges\": 1"), std::string::npos) << j;
+    // Without the eastern arm (about 402 m): the other three arms, about 1,290 m in all.
+    auto pos = j.find("\"reach_length_m\": ");
+    ASSERT_NE(pos, std::string::npos);
+    double reach = std::stod(j.substr(pos + 18));
+    EXPECT_GT(reach, 1200);
+    EXPECT_LT(reach, 1400);
+}

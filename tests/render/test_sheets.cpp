@@ -1,0 +1,327 @@
+// Whole sheets: visual regression against reference PNGs, layout invariants (labels never overlap,
+// polygon labels inside, legend = classes drawn), PDF text/fonts/page size through poppler-utils,
+// PNG size, and clean failures. Refresh the references with PLANMAP_OVERWRITE_REFS=1.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "geo/geos.hpp"
+#include "layers/io.hpp"
+#include "render/cairo.hpp"
+#include "render/sheet.hpp"
+#include "tests/support.hpp"
+
+using namespace planmap;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path data_dir() { return test::project_root() / "tests" / "render" / "data"; }
+fs::path ref_dir() { return test::project_root() / "tests" / "render" / "ref"; }
+
+// Runs a shell command, returning its standard output ("" and ok=false when it fails).
+std::string shell(const std::string& cmd, bool* ok = nullptr) {
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) {
+        if (ok) *ok = false;
+        return out;
+    }
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    int rc = pclose(p);
+    if (ok) *ok = rc == 0;
+    return out;
+}
+
+bool have(const std::string& tool) { return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0; }
+
+render::SurfacePtr load_png(const fs::path& p) { return render::SurfacePtr(cairo_image_surface_create_from_png(p.c_str())); }
+
+struct Diff {
+    double share = 1;  // of pixels differing by more than the threshold in any channel
+    std::string why;
+};
+
+Diff compare_png(const fs::path& a, const fs::path& b, int threshold) {
+    auto sa = load_png(a), sb = load_png(b);
+    if (cairo_surface_status(sa.get()) || cairo_surface_status(sb.get())) return {1, "unreadable PNG"};
+    int w = cairo_image_surface_get_width(sa.get()), h = cairo_image_surface_get_height(sa.get());
+    if (w != cairo_image_surface_get_width(sb.get()) || h != cairo_image_surface_get_height(sb.get())) return {1, "sizes differ"};
+    cairo_surface_flush(sa.get());
+    cairo_surface_flush(sb.get());
+    const unsigned char* da = cairo_image_surface_get_data(sa.get());
+    const unsigned char* db = cairo_image_surface_get_data(sb.get());
+    int sta = cairo_image_surface_get_stride(sa.get()), stb = cairo_image_surface_get_stride(sb.get());
+    std::size_t differ = 0;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < 3; ++c)
+                if (std::abs(da[y * sta + x * 4 + c] - db[y * stb + x * 4 + c]) > threshold) {
+                    ++differ;
+                    break;
+                }
+    return {static_cast<double>(differ) / (static_cast<double>(w) * h), ""};
+}
+
+// Non-white share and number of distinct colours (coarse) of a PNG.
+std::pair<double, std::size_t> ink(const fs::path& p) {
+    auto s = load_png(p);
+    int w = cairo_image_surface_get_width(s.get()), h = cairo_image_surface_get_height(s.get()), st = cairo_image_surface_get_stride(s.get());
+    const unsigned char* d = cairo_image_surface_get_data(s.get());
+    std::size_t dark = 0;
+    std::set<int> colours;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const unsigned char* px = d + y * st + x * 4;
+            if (px[0] < 240 || px[1] < 240 || px[2] < 240) ++dark;
+            colours.insert((px[0] >> 4) | ((px[1] >> 4) << 4) | ((px[2] >> 4) << 8));
+        }
+    return {static_cast<double>(dark) / (static_cast<double>(w) * h), colours.size()};
+}
+
+render::LoadedMap fixture_map() { return render::load_map_data(render::load_map((data_dir() / "plan_a4.toml").string())); }
+
+}  // namespace
+
+TEST(Sheets, VisualRegressionPlanStructure) {
+    test::TempDir tmp;
+    auto map = fixture_map();
+    render::SheetOptions o;
+    o.dpi = 72;
+    auto out = tmp / "plan_a4.png";
+    render::render_sheet(map, out.string(), o);
+    fs::path ref = ref_dir() / "plan_a4.png";
+    const char* ow = std::getenv("PLANMAP_OVERWRITE_REFS");
+    if ((ow && std::string(ow) == "1") || !fs::exists(ref)) {
+        fs::create_directories(ref_dir());
+        fs::copy_file(out, ref, fs::copy_options::overwrite_existing);
+        if (!(ow && std::string(ow) == "1")) FAIL() << "no reference image; wrote " << ref << " (check it, then commit it)";
+        GTEST_SKIP() << "reference refreshed: " << ref;
+    }
+    // Per-channel threshold 40 (anti-aliasing noise), at most 0.5 % of pixels may differ.
+    Diff d = compare_png(out, ref, 40);
+    EXPECT_TRUE(d.why.empty()) << d.why;
+    EXPECT_LE(d.share, 0.005) << "differs from " << ref << " in " << d.share * 100 << " % of pixels; output kept at "
+                              << (fs::copy_file(out, fs::temp_directory_path() / "planmap_plan_a4_actual.png", fs::copy_options::overwrite_existing),
+                                  (fs::temp_directory_path() / "planmap_plan_a4_actual.png").string());
+}
+
+TEST(Sheets, VisualComparisonDetectsChange) {
+    // The comparison must fail for a visibly different sheet (a different style).
+    test::TempDir tmp;
+    auto map = fixture_map();
+    render::SheetOptions o;
+    o.dpi = 72;
+    render::render_sheet(map, (tmp / "a.png").string(), o);
+    map.layers[1].style.rules[2].fill->color = {0.1, 0.1, 0.9, 1};  // zones blue
+    render::render_sheet(map, (tmp / "b.png").string(), o);
+    EXPECT_GT(compare_png(tmp / "a.png", tmp / "b.png", 40).share, 0.01);
+}
+
+TEST(Sheets, LabelsNeverOverlapAndStayInsidePolygons) {
+    test::TempDir tmp;
+    auto map = fixture_map();
+    render::SheetOptions o;
+    o.collect_details = true;
+    auto rep = render::render_sheet(map, (tmp / "s.pdf").string(), o);
+    ASSERT_GT(rep.labels.size(), 10u);
+    EXPECT_EQ(rep.labels_placed, rep.labels.size());
+    std::size_t interior = 0;
+    for (std::size_t i = 0; i < rep.labels.size(); ++i) {
+        const auto& a = rep.labels[i];
+        for (std::size_t j = i + 1; j < rep.labels.size(); ++j) {
+            const auto& b = rep.labels[j];
+            for (std::size_t p = 0; p + 3 < a.box.size(); p += 4)
+                for (std::size_t q = 0; q + 3 < b.box.size(); q += 4) {
+                    bool overlap = a.box[p] < b.box[q + 2] && b.box[q] < a.box[p + 2] && a.box[p + 1] < b.box[q + 3] && b.box[q + 1] < a.box[p + 3];
+                    EXPECT_FALSE(overlap) << "'" << a.text << "' overlaps '" << b.text << "'";
+                }
+        }
+        if (a.interior) {
+            ++interior;
+            auto poly = geo::from_wkt(a.polygon_wkt);
+            auto box = geo::make_polygon({{a.box[0], a.box[1]}, {a.box[2], a.box[1]}, {a.box[2], a.box[3]}, {a.box[0], a.box[3]}, {a.box[0], a.box[1]}});
+            EXPECT_EQ(GEOSCovers_r(geo::geos_context(), poly.get(), box.get()), 1) << "'" << a.text << "' leaves its polygon";
+        }
+    }
+    EXPECT_GE(interior, 4u);  // three zones, the block, the district
+}
+
+TEST(Sheets, LabelsLeftOutRatherThanOverlapWhenCrowded) {
+    // The same sheet on a small frame at a large font: fewer labels fit, none overlap.
+    test::TempDir tmp;
+    auto map = fixture_map();
+    for (auto& L : map.layers)
+        for (auto& r : L.style.rules)
+            if (r.label) r.label->size_pt *= 3;
+    render::SheetOptions o;
+    o.collect_details = true;
+    auto rep = render::render_sheet(map, (tmp / "s.svg").string(), o);
+    EXPECT_GT(rep.labels_skipped, 0u);
+    for (std::size_t i = 0; i < rep.labels.size(); ++i)
+        for (std::size_t j = i + 1; j < rep.labels.size(); ++j)
+            for (std::size_t p = 0; p + 3 < rep.labels[i].box.size(); p += 4)
+                for (std::size_t q = 0; q + 3 < rep.labels[j].box.size(); q += 4) {
+                    const auto& a = rep.labels[i].box;
+                    const auto& b = rep.labels[j].box;
+                    EXPECT_FALSE(a[p] < b[q + 2] && b[q] < a[p + 2] && a[p + 1] < b[q + 3] && b[q + 1] < a[p + 3]);
+                }
+    EXPECT_NE(test::read_file(tmp / "s.svg").find("<svg"), std::string::npos);
+}
+
+TEST(Sheets, LegendEqualsClassesDrawn) {
+    test::TempDir tmp;
+    auto map = fixture_map();
+    auto rep = render::render_sheet(map, (tmp / "s.pdf").string());
+    // Independently: the titled rules some feature of each layer matches (the frame shows all).
+    std::vector<std::string> expected;
+    for (const auto& L : map.layers)
+        for (std::size_t r = 0; r < L.style.rules.size(); ++r)
+            for (std::size_t i = 0; i < L.data.size(); ++i)
+                if (L.style.match(L.data, i) == static_cast<int>(r) && !L.style.rules[r].title.empty() &&
+                    std::find(expected.begin(), expected.end(), L.style.rules[r].title) == expected.end()) {
+                    expected.push_back(L.style.rules[r].title);
+                    break;
+                }
+    std::sort(expected.begin(), expected.end());
+    auto legend = rep.legend;
+    std::sort(legend.begin(), legend.end());
+    EXPECT_EQ(legend, expected);
+    // Classes of the style that no feature has are not in the legend.
+    EXPECT_EQ(std::count(rep.legend.begin(), rep.legend.end(), "廊道 corridor"), 0);
+    EXPECT_EQ(rep.legend.size(), 8u);
+}
+
+TEST(Sheets, PdfTextFontsAndPageSize) {
+    if (!have("pdftotext") || !have("pdffonts") || !have("pdfinfo")) GTEST_SKIP() << "poppler-utils not installed";
+    test::TempDir tmp;
+    auto out = tmp / "sheet.pdf";
+    auto r = test::run({"render", (data_dir() / "plan_a4.toml").string(), "-o", out.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::string text = shell("pdftotext -layout '" + out.string() + "' -");
+    std::string raw = shell("pdftotext -raw '" + out.string() + "' -");
+    for (const char* s : {"示例区空间结构规划图", "图例", "规划范围 district", "片区 zone", "区块 block", "道路 road", "发展轴 axis",
+                          "中心 centre", "增长极 pole", "节点 node", "行政中心", "高铁新区", "商贸核心区", "1:250,000", "设计", "审定",
+                          "示例规划设计研究院", "2021—2035"})
+        EXPECT_TRUE(text.find(s) != std::string::npos || raw.find(s) != std::string::npos) << "PDF text lacks " << s;
+    std::string fonts = shell("pdffonts '" + out.string() + "'");
+    int rows = 0;
+    std::istringstream fl(fonts);
+    std::string line;
+    while (std::getline(fl, line)) {
+        if (line.rfind("name", 0) == 0 || line.rfind("----", 0) == 0 || line.empty()) continue;
+        ++rows;
+        EXPECT_TRUE(std::regex_search(line, std::regex(R"(\s+yes\s+yes\s+yes\s+)"))) << "font not embedded as a subset: " << line;
+        EXPECT_NE(line.find('+'), std::string::npos) << "no subset tag: " << line;
+    }
+    EXPECT_GE(rows, 2);
+    EXPECT_NE(fonts.find("NotoSansCJK"), std::string::npos);
+    std::string info = shell("pdfinfo '" + out.string() + "'");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Page size:\s+([0-9.]+) x ([0-9.]+) pts)"))) << info;
+    EXPECT_NEAR(std::stod(m[1]) * 25.4 / 72, 210, 1.0);
+    EXPECT_NEAR(std::stod(m[2]) * 25.4 / 72, 297, 1.0);
+}
+
+TEST(Sheets, PngHasPaperSizeAtDpiAndIsNotBlank) {
+    test::TempDir tmp;
+    auto out = tmp / "sheet.png";
+    auto r = test::run({"render", (data_dir() / "plan_a4.toml").string(), "-o", out.string(), "--dpi", "96"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto s = load_png(out);
+    EXPECT_EQ(cairo_image_surface_get_width(s.get()), std::lround(210 / 25.4 * 96));
+    EXPECT_EQ(cairo_image_surface_get_height(s.get()), std::lround(297 / 25.4 * 96));
+    auto [share, colours] = ink(out);
+    EXPECT_GT(share, 0.1);
+    EXPECT_GT(colours, 20u);
+    EXPECT_NE(r.out.find("legend: [规划范围 district]"), std::string::npos) << r.out;
+}
+
+TEST(Sheets, LargePngFromParallelBandsIsWholeAndRepeatable) {
+    // Above 4 Mpx the PNG is rasterised in bands by several workers and joined into one stream.
+    test::TempDir tmp;
+    auto map = fixture_map();
+    render::SheetOptions o;
+    o.dpi = 230;
+    auto a = render::render_sheet(map, (tmp / "a.png").string(), o);
+    render::render_sheet(map, (tmp / "b.png").string(), o);
+    ASSERT_GT(static_cast<double>(a.width_px) * a.height_px, 4e6);
+    auto s = load_png(tmp / "a.png");
+    ASSERT_EQ(cairo_surface_status(s.get()), CAIRO_STATUS_SUCCESS);
+    EXPECT_EQ(cairo_image_surface_get_width(s.get()), a.width_px);
+    EXPECT_EQ(cairo_image_surface_get_height(s.get()), a.height_px);
+    EXPECT_EQ(test::read_file(tmp / "a.png"), test::read_file(tmp / "b.png"));
+    EXPECT_GT(ink(tmp / "a.png").first, 0.1);
+    // The bottom band holds the title block and the scale bar: not blank.
+    int w = cairo_image_surface_get_width(s.get()), h = cairo_image_surface_get_height(s.get()), st = cairo_image_surface_get_stride(s.get());
+    const unsigned char* d = cairo_image_surface_get_data(s.get());
+    std::size_t dark = 0;
+    for (int y = h - 300; y < h; ++y)
+        for (int x = 0; x < w; ++x) dark += d[y * st + x * 4] < 128;
+    EXPECT_GT(dark, 1000u);
+}
+
+TEST(Sheets, PlanGeoPackageAndAtlas) {
+    test::TempDir tmp;
+    // A plan GeoPackage: one layer per kind, as the plan layers are written.
+    layers::Dataset ds;
+    for (const char* k : {"district", "zone", "axis", "centre", "node"}) {
+        auto l = layers::read_layer((data_dir() / ("plan_" + std::string(k) + ".geojson")).string());
+        l.set_name(k);
+        ds.layers.push_back(std::move(l));
+    }
+    auto gpkg = tmp / "plan.gpkg";
+    layers::write(ds, gpkg.string());
+    auto r = test::run({"render", "--plan", gpkg.string(), "-o", (tmp / "plan.pdf").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("发展轴 axis"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("规划范围 district"), std::string::npos) << r.out;
+    // Atlas: one sheet per index feature, named by the field.
+    auto dir = tmp / "atlas";
+    r = test::run({"atlas", (data_dir() / "plan_a4.toml").string(), "--index", (data_dir() / "atlas_index.geojson").string(), "--field", "sheet",
+                   "-o", dir.string(), "--format", "png", "--dpi", "50"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(test::list_files(dir), (std::vector<std::string>{"东片.png", "西片.png"}));
+    EXPECT_NE(r.out.find("atlas: 2 sheet(s)"), std::string::npos);
+}
+
+TEST(Sheets, BadStyleOrMapFailsCleanly) {
+    test::TempDir tmp;
+    // Copy the fixture with a broken style next to it.
+    for (const auto& e : fs::directory_iterator(data_dir())) fs::copy_file(e.path(), tmp / e.path().filename());
+    std::ofstream(tmp / "bad.toml") << "name = \"bad\"\n[[rule]]\nfill = { color = \"#zzzzzz\" }\n";
+    std::string map = test::read_file(tmp / "plan_a4.toml");
+    std::string with_bad_style = std::regex_replace(map, std::regex("style = \"plan_structure\""), "style = \"bad.toml\"", std::regex_constants::format_first_only);
+    std::ofstream(tmp / "m1.toml") << with_bad_style;
+    std::ofstream(tmp / "m2.toml") << std::regex_replace(map, std::regex("size = \"A4\""), "size = \"A9\"");
+    std::ofstream(tmp / "m3.toml") << std::regex_replace(map, std::regex("plan_zone.geojson"), "missing.geojson");
+    auto before = test::fingerprint(tmp.path());
+    auto out_dir = tmp / "out";
+    fs::create_directories(out_dir);
+    struct Case {
+        std::string map, names;
+    } cases[] = {{"m1.toml", "bad.toml:3:"}, {"m2.toml", "m2.toml:7:"}, {"m3.toml", "m3.toml:"}};
+    for (const auto& c : cases) {
+        for (const char* ext : {".pdf", ".png"}) {
+            auto r = test::run({"render", (tmp / c.map).string(), "-o", (out_dir / (std::string("sheet") + ext)).string()});
+            EXPECT_EQ(r.code, 1) << c.map << ": " << r.err;
+            EXPECT_NE(r.err.find(c.names), std::string::npos) << r.err;
+            EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+            EXPECT_TRUE(test::list_files(out_dir).empty()) << "output left behind for " << c.map;
+        }
+    }
+    auto r = test::run({"render", (tmp / "plan_a4.toml").string(), "-o", (out_dir / "sheet.jpg").string()});
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_TRUE(test::list_files(out_dir).empty());
+    r = test::run({"render", "-o", (out_dir / "sheet.pdf").string()});
+    EXPECT_EQ(r.code, 2) << r.err;
+    fs::remove_all(out_dir);
+    EXPECT_EQ(test::fingerprint(tmp.path()), before) << "inputs changed";
+}
