@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "layers/plan.hpp"
+#include "styles/style.hpp"
 
 namespace planmap::styles {
 
@@ -20,13 +20,6 @@ Color rgb(const char* hex, double alpha = 1.0) {
 
 Symbol fill(const char* fill_hex, double fill_alpha, const char* stroke_hex, double width = 0.26) {
     return {rgb(fill_hex, fill_alpha), rgb(stroke_hex), width, 2.0};
-}
-
-// A qualitative palette for plan kinds: stable by kind, so a kind keeps its colour everywhere.
-const std::vector<const char*>& palette() {
-    static const std::vector<const char*> p = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-                                               "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295"};
-    return p;
 }
 
 std::string qgis_color(const Color& c) {
@@ -140,41 +133,118 @@ std::string field_alias(const layers::Field& f) {
     return it == zh.end() ? std::string() : it->second;
 }
 
-std::optional<LayerStyle> layer_style(const layers::Layer& l) {
-    const std::string& n = l.name();
-    std::string kind = symbol_kind(l.geometry_type());
-    if (n == "service_areas") return LayerStyle{"planmap coverage", "service area 服务范围", "", fill("#9fd8a7", 0.35, "#3f8f5a", 0.4), {}};
-    if (n == "covered") return LayerStyle{"planmap coverage", "covered 已覆盖", "", fill("#3f8f5a", 0.85, "#2d6b42", 0.1), {}};
-    if (n == "uncovered") return LayerStyle{"planmap coverage", "uncovered 未覆盖", "", fill("#e8743b", 0.85, "#a9471a", 0.1), {}};
-    if (n == "parcels" && l.field_index("level_met") >= 0) {
-        LayerStyle st{"planmap life circles", "parcels 地块", "level_met", fill("#cccccc", 0.8, "#666666", 0.15), {}};
-        st.categories = {{"15min", "15-minute 十五分钟生活圈", fill("#1a7f4b", 0.85, "#0f5130", 0.15)},
-                         {"10min", "10-minute 十分钟生活圈", fill("#66b36b", 0.85, "#2e6b33", 0.15)},
-                         {"5min", "5-minute 五分钟生活圈", fill("#bfe3a0", 0.85, "#6a8f4a", 0.15)},
-                         {"none", "none 未达标", fill("#e8743b", 0.85, "#a9471a", 0.15)}};
-        return st;
+namespace {
+
+// A style rule as a QGIS symbol: fill (with its opacity), outline or line, marker.
+Symbol symbol_of(const Rule& r) {
+    Symbol s;
+    if (r.fill) {
+        s.fill = r.fill->color;
+        s.fill.a *= r.fill->opacity;
     }
-    if (n == "parcels") return LayerStyle{"planmap coverage", "parcels 居住地块", "", fill("#ffffff", 0.0, "#555555", 0.2), {}};
-    if (l.field_index("kind") >= 0) {
-        // Plan structures: one category per kind, in the order of the plan format.
-        LayerStyle st{"planmap plan", "plan 规划结构", "kind", fill("#bbbbbb", 0.4, "#555555"), {}};
-        const auto& kinds = layers::plan_kinds();
-        for (std::size_t k = 0; k < kinds.size(); ++k) {
-            const char* c = palette()[k % palette().size()];
-            Symbol s = kind == "polygon" ? fill(c, 0.35, c, 0.5) : kind == "line" ? fill(c, 0.0, c, 0.8) : fill(c, 1.0, "#333333", 0.2);
-            st.categories.push_back({kinds[k], kinds[k], s});
+    if (r.line) {
+        s.stroke = r.line->color;
+        s.stroke.a *= r.line->opacity;
+        s.stroke_width_mm = r.line->width_mm;
+    } else if (r.arrow) {
+        s.stroke = r.arrow->color;
+        s.stroke.a *= r.arrow->opacity;
+        s.stroke_width_mm = r.arrow->end_width_mm;
+    } else if (r.fill) {
+        s.stroke = Color{0, 0, 0, 0};
+        s.stroke_width_mm = 0;
+    }
+    if (r.marker) {
+        s.fill = r.marker->fill;
+        s.stroke = r.marker->stroke;
+        s.stroke_width_mm = r.marker->stroke_width_mm;
+        s.size_mm = r.marker->size_mm;
+    }
+    return s;
+}
+
+// The rules of `style` that can apply to `layer` ($layer conditions checked), as a QGIS style:
+// one rule without other conditions gives a single symbol; rules on one field with equality or
+// membership give categories; an `otherwise` rule gives the symbol for other values.
+std::optional<LayerStyle> from_style(const Style& style, const layers::Layer& layer) {
+    LayerStyle out;
+    out.name = "planmap " + style.name;
+    out.title = style.name;
+    bool single = false, fallback = false;
+    for (const auto& r : style.rules) {
+        std::vector<const Condition*> rest;
+        bool applies = true;
+        for (const auto& c : r.filter.conditions) {
+            if (c.field != "$layer") {
+                rest.push_back(&c);
+                continue;
+            }
+            bool named = std::find(c.values.begin(), c.values.end(), layer.name()) != c.values.end();
+            if ((c.op != Condition::Op::eq && c.op != Condition::Op::in) || !named) applies = false;
         }
-        return st;
+        if (!applies) continue;
+        if (r.filter.otherwise) {
+            out.symbol = symbol_of(r);
+            fallback = true;
+            continue;
+        }
+        if (rest.empty()) {  // the whole layer
+            if (!single && out.categories.empty()) {
+                out.symbol = symbol_of(r);
+                if (!r.title.empty()) out.title = r.title;
+                single = true;
+            }
+            continue;
+        }
+        const Condition& c = *rest.front();
+        if (rest.size() != 1 || (c.op != Condition::Op::eq && c.op != Condition::Op::in) || layer.field_index(c.field) < 0 ||
+            (!out.field.empty() && out.field != c.field))
+            continue;  // not expressible as categories of one field: QGIS gets the other rules
+        out.field = c.field;
+        for (const auto& v : c.values) out.categories.push_back({v, r.title.empty() ? v : r.title, symbol_of(r)});
+    }
+    if (!out.categories.empty()) {
+        if (!fallback) out.symbol = Symbol{{0.6, 0.6, 0.6, 0.5}, {0.3, 0.3, 0.3, 1}, 0.2, 2.0};
+        return out;
+    }
+    if (single) {
+        out.field.clear();
+        return out;
+    }
+    return std::nullopt;
+}
+
+// Which shipped style a layer planmap writes is drawn with.
+std::string style_name_for(const layers::Layer& l) {
+    const std::string& n = l.name();
+    if (l.field_index("level_met") >= 0) return "lifecircle";
+    if (n == "service_areas" || n == "covered" || n == "uncovered" || (n == "parcels" && l.field_index("covered_share") >= 0))
+        return "coverage";
+    if (l.field_index("kind") >= 0) return "plan_structure";
+    return {};
+}
+
+}  // namespace
+
+std::optional<LayerStyle> layer_style(const layers::Layer& l) {
+    if (l.geometry_type() == "None") return std::nullopt;
+    std::string kind = symbol_kind(l.geometry_type());
+    if (auto name = style_name_for(l); !name.empty()) {
+        try {
+            auto st = from_style(load_style(resolve_style(name, ".")), l);
+            if (st) return st;
+        } catch (const std::exception&) {
+            // The style files are not installed: the neutral symbol below still styles the layer.
+        }
     }
     // Anything else: one neutral symbol for its geometry.
-    if (l.geometry_type() == "None") return std::nullopt;
     Symbol s = kind == "polygon" ? fill("#8da0cb", 0.4, "#4a5a80") : kind == "line" ? fill("#4a5a80", 0.0, "#4a5a80", 0.5)
                                                                                    : fill("#4a5a80", 1.0, "#222222", 0.2);
     return LayerStyle{"planmap default", l.name(), "", s, {}};
 }
 
 std::vector<std::string> map_order(const std::string& kind) {
-    if (kind == "coverage") return {"service_areas", "covered", "uncovered", "parcels"};
+    if (kind == "coverage") return {"parcels", "service_areas", "covered", "uncovered"};  // as styles/data/coverage.toml
     return {"parcels"};
 }
 

@@ -144,10 +144,11 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
             std::uint32_t px = *reinterpret_cast<const std::uint32_t*>(data + y * stride + x * 4);
             colours.insert(px);
             int R = (px >> 16) & 255, G = (px >> 8) & 255, B = px & 255;
-            if (R == 0x3f && G == 0x8f && B == 0x5a) ++green;   // covered parcels and passing bars
-            if (R == 0xe8 && G == 0x74 && B == 0x3b) ++orange;  // uncovered parcels
+            if (G > R + 30 && G > B) ++green;        // covered parcels, passing bars
+            if (R > G + 50 && R > B + 50) ++orange;  // uncovered parcels, failing bars
         }
     cairo_surface_destroy(img);
     EXPECT_GT(colours.size(), 50u);
-    EXPECT_GT(green + orange, 1000u);
+    EXPECT_GT(green, 500u);
+    EXPECT_GT(orange, 500u);
 }

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "layers/gdal.hpp"
 #include "layers/io.hpp"
 #include "styles/qgis.hpp"
+#include "styles/style.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
@@ -105,9 +107,24 @@ TEST(QgisStyles, CoverageGeoPackageCarriesStylesSeenByOgrinfo) {
         EXPECT_NE(CPLGetXMLNode(sld.get(), "=StyledLayerDescriptor"), nullptr) << table;
     }
     // planmap's colours: covered green, uncovered orange; Chinese aliases on the parcels.
-    EXPECT_EQ(first_fill(renderer(parse(st["covered"].qml))), "63,143,90,217");
-    EXPECT_EQ(first_fill(renderer(parse(st["uncovered"].qml))), "232,116,59,217");
-    EXPECT_NE(st["covered"].sld.find("<se:SvgParameter name=\"fill\">#3F8F5A</se:SvgParameter>"), std::string::npos);
+    // The colours are those of the shipped coverage style (styles/data/coverage.toml).
+    auto coverage = styles::load_style(styles::resolve_style("coverage", "."));
+    auto fill_of = [&](const std::string& layer) {
+        for (const auto& r : coverage.rules)
+            for (const auto& c : r.filter.conditions)
+                if (c.field == "$layer" && c.values.front() == layer && r.fill) {
+                    auto b = [](double v) { return std::to_string(static_cast<int>(std::lround(v * 255))); };
+                    return std::make_pair(b(r.fill->color.r) + "," + b(r.fill->color.g) + "," + b(r.fill->color.b) + "," +
+                                              b(r.fill->color.a * r.fill->opacity),
+                                          r.fill->color.hex());
+                }
+        return std::make_pair(std::string("?"), std::string("?"));
+    };
+    EXPECT_EQ(first_fill(renderer(parse(st["covered"].qml))), fill_of("covered").first);
+    EXPECT_EQ(first_fill(renderer(parse(st["uncovered"].qml))), fill_of("uncovered").first);
+    EXPECT_NE(st["covered"].sld.find("<se:SvgParameter name=\"fill\">" + fill_of("covered").second + "</se:SvgParameter>"),
+              std::string::npos)
+        << st["covered"].sld;
     auto al = aliases(parse(st["parcels"].qml));
     EXPECT_EQ(al["covered_m2"], "覆盖面积");
     EXPECT_EQ(al["covered_share"], "覆盖比例");
