@@ -109,6 +109,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (!prof) choice.radius_m = opts->radius_m;
             choice.profile = prof ? &*prof : nullptr;
             choice.quad_segs = opts->quad_segs;
+            std::map<std::string, std::string> db_inputs;
             if (opts->engine == "postgis") {
                 std::string db = !opts->db.empty() ? opts->db
                                  : layers::is_postgis(opts->residential) ? opts->residential
@@ -116,8 +117,8 @@ void add_coverage(CLI::App& app, Context& ctx) {
                 if (db.empty()) throw usage_error("--engine postgis needs --db PG:… (or a PG:… --residential source)");
                 if (!layers::is_postgis(db)) throw usage_error("--db '" + db + "' is not a PG:… connection string");
                 run.engine = "postgis";
-                compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice,
-                                         {db, type_field, opts->zone_field, false});
+                PostgisCoverage pg{db, type_field, opts->zone_field, false, opts->residential, opts->facilities};
+                db_inputs = compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
             } else {
                 Stopwatch parts;
                 run.service = geo::straight_line_service_areas(refs, choice);
@@ -139,6 +140,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
             j["residential"]["source"] = opts->residential;
             j["facilities_source"] = opts->facilities;
             j["warnings"] = warnings;
+            if (!db_inputs.empty()) j["db_inputs"] = db_inputs;
             if (!opts->html.empty()) {
                 Stopwatch sw;
                 ReportInput in{"coverage", j, prof ? &*prof : nullptr, (fs::path(opts->outdir) / "coverage.gpkg").string(), {}};

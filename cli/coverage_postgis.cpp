@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <random>
+#include <regex>
+#include <unordered_map>
 #include <sstream>
 
 #include "cli/analysis_input.hpp"
@@ -65,6 +67,54 @@ void load(layers::Layer& layer, const ScratchSchema& s, const std::string& table
     layer.set_geometry_type(type);
 }
 
+// How the rows of a scratch table are keyed: ogc_fid 1 … n in layer order (loaded), or the
+// source table's key = the feature ids GDAL read (in place).
+struct Keys {
+    bool in_place = false;
+    std::unordered_map<std::int64_t, std::size_t> index;  // in place: key → feature index
+    std::size_t at(std::int64_t k) const {
+        if (!in_place) return static_cast<std::size_t>(k - 1);
+        auto it = index.find(k);
+        if (it == index.end()) throw io_error("PostgreSQL returned an unknown row key " + std::to_string(k));
+        return it->second;
+    }
+};
+
+std::string strip_tables(const std::string& conn) {
+    static const std::regex tables(R"(\s*tables=\S+)");
+    std::string s = std::regex_replace(conn, tables, "");
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+// A PG: table of the database `connection`, in the run's CRS and read without repairs, is used
+// through a view with the columns the SQL needs; anything else is loaded. `field` (may be empty)
+// is the attribute the SQL reads.
+Keys place(layers::Layer& layer, const std::string& source, const ScratchSchema& s, const std::string& table,
+           const std::string& connection, const std::string& field, layers::PgDatabase& db) {
+    Keys keys;
+    auto spec = layers::SourceSpec::parse(source);
+    bool candidate = layers::is_postgis(spec.path) && strip_tables(spec.path) == strip_tables(connection) && layer.notes.empty() &&
+                     layer.invalid_geometries == 0 && layer.crs();
+    if (candidate) {
+        auto info = layers::pg_table_info(spec.path, spec.layer.value_or(layer.name()));
+        if (info && info->crs && info->crs->same_as(*layer.crs()) && !info->fid_column.empty() && !info->geometry_column.empty()) {
+            std::string from;
+            auto dot = info->table.find('.');
+            from = dot == std::string::npos ? sql_ident(info->table)
+                                            : sql_ident(info->table.substr(0, dot)) + "." + sql_ident(info->table.substr(dot + 1));
+            db.exec("CREATE VIEW " + s(table) + " AS SELECT t." + sql_ident(info->fid_column) + "::bigint AS ogc_fid, t." +
+                    sql_ident(info->geometry_column) + " AS wkb_geometry" + (field.empty() ? "" : ", t." + sql_ident(field)) +
+                    " FROM " + from + " t");
+            keys.in_place = true;
+            for (std::size_t i = 0; i < layer.size(); ++i) keys.index[layer.features()[i].fid] = i;
+            return keys;
+        }
+    }
+    load(layer, s, table, connection);
+    return keys;
+}
+
 double num(const layers::Value& v) { return layers::value_to_double(v).value_or(0.0); }
 std::int64_t integer(const layers::Value& v) { return std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0; }
 std::string text(const layers::Value& v) { return layers::value_to_string(v); }
@@ -82,14 +132,16 @@ std::string number_expr(const layers::Layer& layer, const std::string& t, const 
 
 }  // namespace
 
-void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layers::Layer* zone_layer,
-                              const geo::RadiusChoice& choice, const PostgisCoverage& opt) {
+std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layers::Layer* zone_layer,
+                                                            const geo::RadiusChoice& choice, const PostgisCoverage& opt) {
     Stopwatch sw;
     layers::PgDatabase db(opt.connection);
     ScratchSchema s(db, opt.keep_schema);
-    load(run.residential, s, "res", opt.connection);
-    load(facilities, s, "fac", opt.connection);
-    if (zone_layer) load(*zone_layer, s, "zones", opt.connection);
+    Keys res_keys = place(run.residential, opt.residential_source, s, "res", opt.connection, run.population_field, db);
+    Keys fac_keys = place(facilities, opt.facilities_source, s, "fac", opt.connection, opt.type_field, db);
+    std::map<std::string, std::string> how = {{"residential", res_keys.in_place ? "in place" : "loaded"},
+                                              {"facilities", fac_keys.in_place ? "in place" : "loaded"}};
+    if (zone_layer) load(*zone_layer, s, "zones", opt.connection), how["zones"] = "loaded";
     run.timings["load_db"] = sw.lap();
 
     // The rules as a table: the first matching row (by ord) gives the radius.
@@ -129,7 +181,7 @@ void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layer
         "WHEN GeometryType(g) NOT IN ('POINT', 'MULTIPOINT', 'POLYGON', 'MULTIPOLYGON') THEN 'geometry type ' || "
         "substr(ST_GeometryType(g), 4) || ' (points or polygons expected)' ELSE 'invalid geometry: ' || ST_IsValidReason(g) END "
         "AS reason FROM " + s("fac_in") + " WHERE k NOT IN (SELECT k FROM " + s("fac_ok") + ") ORDER BY k");
-    auto fid_of = [&](std::int64_t k) { return facilities.features().at(static_cast<std::size_t>(k - 1)).fid; };
+    auto fid_of = [&](std::int64_t k) { return facilities.features().at(fac_keys.at(k)).fid; };
     geo::ServiceAreas& sa = run.service;
     sa = {};
     for (const auto& r : bad.values) sa.ignored.push_back({fid_of(integer(r[0])), text(r[1])});
@@ -237,8 +289,9 @@ void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layer
     run.population.assign(n, 0.0);
     if (zone_layer) run.zone_of.assign(n, -1);
     using S = geo::ParcelCoverage::State;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& r = per.values[i];
+    for (std::size_t row = 0; row < n; ++row) {
+        const auto& r = per.values[row];
+        const std::size_t i = res_keys.at(integer(r[0]));
         auto& pc = run.result.parcels[i];
         pc.area_m2 = num(r[1]);
         run.population[i] = num(r[2]);
@@ -248,10 +301,10 @@ void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layer
         pc.unique_covered_m2 = num(r[6]);
         std::string state = text(r[7]);
         pc.state = state == "full" ? S::full : state == "partial" ? S::partial : S::none;
-        if (pc.state == S::partial) pc.covered = std::move(per.geometries[i]);
+        if (pc.state == S::partial) pc.covered = std::move(per.geometries[row]);
     }
     for (std::size_t i = 0; i < unc.values.size(); ++i) {
-        auto k = static_cast<std::size_t>(integer(unc.values[i][0]) - 1);
+        auto k = res_keys.at(integer(unc.values[i][0]));
         if (unc.geometries[i] && !geo::is_empty(unc.geometries[i].get())) run.result.parcels.at(k).uncovered = std::move(unc.geometries[i]);
     }
     const auto& t = totals.values.at(0);
@@ -261,7 +314,7 @@ void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layer
     run.covered_population = num(t[3]);
     run.result.overlapping_parcels = static_cast<std::size_t>(integer(t[4]));
     run.population_missing = run.population_field.empty() ? 0 : static_cast<std::size_t>(integer(t[5]));
-    if (!zone_layer) return;
+    if (!zone_layer) return how;
     run.zones.clear();
     for (std::size_t z = 0; z < zone_layer->size(); ++z)
         run.zones.push_back({layers::value_to_string(zone_layer->value(z, opt.zone_field))});
@@ -276,6 +329,7 @@ void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layer
         zf.covered_population = num(r[5]);
     }
     if (run.zones.back().parcels == 0) run.zones.pop_back();
+    return how;
 }
 
 }  // namespace planmap::cli

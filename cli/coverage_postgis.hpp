@@ -5,6 +5,7 @@
 // dropped at the end, whatever happens.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "cli/coverage_output.hpp"
@@ -18,11 +19,15 @@ struct PostgisCoverage {
     std::string type_field;  // facility type attribute ("" when the rules do not use types)
     std::string zone_field;
     bool keep_schema = false;  // leave the scratch schema in place (for inspection)
+    // The sources as given: a PG: table of the same database, already in the metric CRS and
+    // needing no repair, is used in place (a view) instead of being loaded.
+    std::string residential_source, facilities_source;
 };
 
 // Fills run.service, run.result, population, zones and totals like CoverageRun::compute, plus
-// timings "load_db", "compute_service_areas" and "compute_parcels".
-void compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layers::Layer* zones,
+// timings "load_db", "compute_service_areas" and "compute_parcels". Returns how each input got
+// into the database: {"residential": "loaded" | "in place", "facilities": …}.
+std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layers::Layer* zones,
                               const geo::RadiusChoice& choice, const PostgisCoverage& options);
 
 }  // namespace planmap::cli

@@ -83,6 +83,29 @@ Rows PgDatabase::query(const std::string& sql) {
     return rows;
 }
 
+std::optional<PgTableInfo> pg_table_info(const std::string& connection, const std::string& layer) {
+    ensure_gdal();
+    GdalErrorCapture cap;
+    const char* drivers[] = {"PostgreSQL", nullptr};
+    GDALDatasetUniquePtr ds(GDALDataset::Open(connection.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
+    if (!ds) return std::nullopt;
+    OGRLayer* l = ds->GetLayerByName(layer.c_str());
+    if (!l) return std::nullopt;
+    PgTableInfo info{l->GetName(), l->GetFIDColumn(), l->GetGeometryColumn(), std::nullopt};
+    if (const OGRSpatialReference* srs = l->GetSpatialRef()) {
+        char* wkt = nullptr;
+        const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
+        if (srs->exportToWkt(&wkt, opts) == OGRERR_NONE && wkt) {
+            try {
+                info.crs = geo::Crs::parse(wkt);
+            } catch (const std::exception&) {
+            }
+        }
+        CPLFree(wkt);
+    }
+    return info;
+}
+
 std::string sql_ident(const std::string& name) {
     std::string q = "\"";
     for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "geo/crs.hpp"
 #include "geo/geos.hpp"
 #include "layers/feature.hpp"
 
@@ -41,6 +43,14 @@ private:
     std::string connection_;
     std::unique_ptr<GDALDataset> ds_;
 };
+
+// What GDAL knows of a PostgreSQL table: its name ("schema.table" outside public), key and
+// geometry columns and CRS; nullopt when the layer cannot be opened.
+struct PgTableInfo {
+    std::string table, fid_column, geometry_column;
+    std::optional<geo::Crs> crs;
+};
+std::optional<PgTableInfo> pg_table_info(const std::string& connection, const std::string& layer);
 
 // SQL quoting: "ident" and 'literal'.
 std::string sql_ident(const std::string& name);

@@ -209,3 +209,34 @@ TEST(PostgisErrors, EngineNeedsADatabaseAndSaysWhichFailed) {
     EXPECT_EQ(bad.err.find("secret"), std::string::npos) << bad.err;
     EXPECT_FALSE(std::filesystem::exists(tmp / "o" / "coverage.gpkg"));
 }
+
+TEST_F(Postgis, TablesOfTheDatabaseAreUsedInPlace) {
+    test::TempDir tmp;
+    auto city = (tmp / "city.gpkg").string();
+    ASSERT_EQ(test::run({"synth", "--parcels", "600", "--seed", "8", "-o", city, "-q"}).code, 0);
+    auto ds = layers::read(city);
+    layers::write(std::vector<const layers::Layer*>{&ds.layer("residential"), &ds.layer("parks")}, server().gdal_connection());
+    auto a = test::run({"coverage", "--facilities", city + ":parks", "--residential", city + ":residential", "--profile",
+                        "gb-park-radius", "-o", (tmp / "a").string(), "--json", "-"});
+    // No --db: the database of the residential table.
+    auto b = test::run({"coverage", "--facilities", server().gdal_connection() + " tables=parks", "--residential",
+                        server().gdal_connection() + " tables=residential", "--profile", "gb-park-radius", "--engine", "postgis",
+                        "-o", (tmp / "b").string(), "--json", "-"});
+    ASSERT_EQ(a.code, 0) << a.err;
+    ASSERT_EQ(b.code, 0) << b.err;
+    auto ja = json::parse(a.out), jb = json::parse(b.out);
+    EXPECT_EQ(jb["db_inputs"]["residential"], "in place");
+    EXPECT_EQ(jb["db_inputs"]["facilities"], "in place");
+    for (const char* k : {"residential_area_m2", "covered_area_m2", "coverage_ratio", "population_coverage_ratio"})
+        expect_close(ja, jb, k);
+    EXPECT_EQ(ja["facilities_counted"], jb["facilities_counted"]);
+    EXPECT_EQ(ja["ignored"], jb["ignored"]);  // the same facility ids, the same reasons
+    auto pa = layers::read_layer((tmp / "a" / "coverage.gpkg").string(), {.layer = "parcels"});
+    auto pb = layers::read_layer((tmp / "b" / "coverage.gpkg").string(), {.layer = "parcels"});
+    ASSERT_EQ(pa.size(), pb.size());
+    for (std::size_t i = 0; i < pa.size(); ++i)
+        ASSERT_NEAR(*layers::value_to_double(pa.value(i, "covered_m2")), *layers::value_to_double(pb.value(i, "covered_m2")),
+                    1e-6 * std::max(1.0, *layers::value_to_double(pa.value(i, "covered_m2"))))
+            << "parcel " << i;
+    EXPECT_EQ(server().psql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'planmap_run_%';"), "0\n");
+}
