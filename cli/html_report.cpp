@@ -139,7 +139,7 @@ std::string svg_map(const std::string& gpkg, const std::string& kind) {
         };
         if (st.categories.empty()) swatch(st.symbol, st.title);
         else
-            for (const auto& c : st.categories) swatch(c.symbol, st.title + ": " + c.label);
+            for (const auto& c : st.categories) swatch(c.symbol, c.label);
     }
     o << "</div>\n";
     return o.str();
