@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "cli/progress.hpp"
 #include "geo/error.hpp"
 
 namespace planmap::cli {
@@ -14,11 +15,13 @@ namespace planmap::cli {
 namespace fs = std::filesystem;
 
 layers::Layer read_metric_layer(const std::string& source, const std::string& what, bool repair,
-                                const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings) {
+                                const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
+                                const Context* progress) {
     auto spec = layers::SourceSpec::parse(source);
     layers::ReadOptions ro;
     ro.layer = spec.layer;
     ro.repair = repair;
+    if (progress) ro.progress = progress_callback(progress->err, progress->quiet, "reading " + what);
     layers::Layer layer = layers::read_layer(spec, ro);
     if (!layer.crs()) throw crs_error(what + " layer '" + layer.name() + "' of '" + spec.path + "' has no CRS");
     std::optional<geo::Crs> to = metric;
@@ -38,6 +41,13 @@ layers::Layer read_metric_layer(const std::string& source, const std::string& wh
 std::string data_dir() {
     if (const char* env = std::getenv("PLANMAP_DATA_DIR"); env && *env) return env;
     return PLANMAP_DATA_DIR;
+}
+
+void require_output_folder(const std::string& path, const std::string& what) {
+    fs::path parent = fs::absolute(path).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec))
+        throw io_error("cannot write " + what + " '" + path + "': folder '" + parent.string() + "' does not exist");
 }
 
 void write_text_atomic(const std::string& path, const std::string& text) {

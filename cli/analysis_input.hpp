@@ -18,12 +18,18 @@ namespace planmap::cli {
 
 // Reads SRC[:layer] (`what` names the role in messages, e.g. "--residential"). When `metric` is
 // set the layer is reprojected to it; otherwise a geographic layer is reprojected to the analysis
-// CRS for its centre and a projected one is kept. Warnings go to `warnings`.
+// CRS for its centre and a projected one is kept. Warnings go to `warnings`. With `progress`, a
+// bar is drawn on its stderr while features are read (when that is a terminal and not --quiet).
 layers::Layer read_metric_layer(const std::string& source, const std::string& what, bool repair,
-                                const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings);
+                                const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
+                                const Context* progress = nullptr);
 
 // The folder holding shipped data files (profiles/ …): $PLANMAP_DATA_DIR, else the source tree.
 std::string data_dir();
+
+// Throws io_error when the folder `path` would be written in does not exist (checked before any
+// work, so that a run never stops half-way with partial outputs).
+void require_output_folder(const std::string& path, const std::string& what);
 
 // Writes text to `path` through a temporary file renamed into place.
 void write_text_atomic(const std::string& path, const std::string& text);

@@ -4,6 +4,8 @@
 #include <ostream>
 
 #include "geo/error.hpp"
+#include "layers/io.hpp"
+#include "styles/qgis.hpp"
 
 namespace planmap::cli {
 
@@ -13,6 +15,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     app.require_subcommand(1);
     app.fallthrough();  // --quiet and --verbose work after the subcommand too
     Context ctx{out, err, {}, false, false};
+    layers::set_style_provider(styles::qgis_style);  // GeoPackages carry QGIS styles
     app.add_flag("--quiet,-q", ctx.quiet, "print only errors");
     app.add_flag("--verbose,-v", ctx.verbose, "print more detail");
     add_info(app, ctx);

@@ -14,6 +14,9 @@
 #include "cli/analysis_input.hpp"
 #include "cli/cli.hpp"
 #include "cli/coverage_output.hpp"
+#include "cli/coverage_postgis.hpp"
+#include "cli/html_report.hpp"
+#include "layers/postgis.hpp"
 #include "geo/coverage.hpp"
 #include "cli/network_mode.hpp"
 #include "geo/error.hpp"
@@ -95,7 +98,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "coverage", "service-radius coverage of residential land (公园绿地服务半径覆盖率), exact, per parcel and zone");
     struct Opts {
-        std::string facilities, residential, profile, population_field, zones, zone_field, type_field, outdir, json;
+        std::string facilities, residential, profile, population_field, zones, zone_field, type_field, outdir, json, html, engine = "embedded", db;
         double radius_m = 0;
         int quad_segs = 16;
         bool no_repair = false, spatial_index = false;
@@ -121,6 +124,14 @@ void add_coverage(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(1, 1000));
     cmd->add_option("-o,--output", opts->outdir, "output folder: coverage.gpkg and coverage_zones.csv")->required();
     cmd->add_option("--json", opts->json, "write the summary as JSON to this file ('-': standard output)");
+    cmd->add_option("--html", opts->html,
+                    "also write a self-contained HTML report (map, zone tables and charts, profile, checks) to this file");
+    cmd->add_option("--engine", opts->engine,
+                    "where the figures are computed: embedded (default, in-process) or postgis (as SQL in the --db database)")
+        ->check(CLI::IsMember({"embedded", "postgis"}));
+    cmd->add_option("--db", opts->db,
+                    "PostGIS database for --engine postgis: a PG:… connection string (default: the --residential "
+                    "connection when it is PG:…); the inputs are loaded into a scratch schema, dropped afterwards");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index,
                   "build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)");
@@ -131,6 +142,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (opts->radius_m == 0 && opts->profile.empty()) throw usage_error("coverage needs --radius M or --profile P");
             if (opts->profile.empty() && !(opts->radius_m > 0)) throw usage_error("--radius must be positive (metres)");
             opts->net.check();
+            if (!opts->html.empty()) require_output_folder(opts->html, "--html");
             Stopwatch total, step;
             std::optional<geo::Profile> prof;
             if (!opts->profile.empty()) prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
@@ -147,11 +159,11 @@ void add_coverage(CLI::App& app, Context& ctx) {
                 step.lap();
             }
             run.residential = read_metric_layer(opts->residential, "--residential", !opts->no_repair,
-                                                network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings);
+                                                network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings, &ctx);
             run.crs = *run.residential.crs();
-            layers::Layer facilities = read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings);
+            layers::Layer facilities = read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings, &ctx);
             std::optional<layers::Layer> zones;
-            if (!opts->zones.empty()) zones = read_metric_layer(opts->zones, "--zones", true, run.crs, warnings);
+            if (!opts->zones.empty()) zones = read_metric_layer(opts->zones, "--zones", true, run.crs, warnings, &ctx);
 
             std::string type_field = !opts->type_field.empty() ? opts->type_field : (prof ? prof->type_field : "");
             if (!type_field.empty() && facilities.field_index(type_field) < 0)
@@ -176,30 +188,43 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (!prof) choice.radius_m = opts->radius_m;
             choice.profile = prof ? &*prof : nullptr;
             choice.quad_segs = opts->quad_segs;
-            Stopwatch parts;
+            std::map<std::string, std::string> db_inputs;
             std::optional<geo::NetworkGrowth> growth;
-            if (network) {
-                run.service = geo::size_service_units(refs, choice);
-                geo::NetworkGrowOptions go;
-                go.attach = opts->net.attach();
-                go.width_m = opts->net.width;
-                go.quad_segs = opts->quad_segs;
-                go.blocked = &network->blocked;
-                growth = geo::grow_along_network(network->opened.net, run.service, go);
-                run.timings["network_snap"] = growth->snap_s;
-                run.timings["network_search"] = growth->search_s;
-                run.timings["network_polygons"] = growth->polygons_s;
-            } else {
-                run.service = geo::straight_line_service_areas(refs, choice);
-            }
-            run.timings["compute_service_areas"] = parts.lap();
-            run.compute(zones ? &*zones : nullptr, opts->zone_field);
-            run.timings["compute_parcels"] = parts.lap();
-            // The straight-line figures on the same inputs, to show how much they over-claim.
             std::optional<std::pair<double, double>> straight;
-            if (network) {
-                straight = run.covered_with(geo::straight_line_service_areas(refs, choice));
-                run.timings["straight_line_reference"] = parts.lap();
+            if (opts->engine == "postgis") {
+                if (network) throw usage_error("--engine postgis computes straight-line coverage; drop --mode network or use the embedded engine");
+                std::string db = !opts->db.empty() ? opts->db
+                                 : layers::is_postgis(opts->residential) ? opts->residential
+                                                                        : std::string();
+                if (db.empty()) throw usage_error("--engine postgis needs --db PG:… (or a PG:… --residential source)");
+                if (!layers::is_postgis(db)) throw usage_error("--db '" + db + "' is not a PG:… connection string");
+                run.engine = "postgis";
+                PostgisCoverage pg{db, type_field, opts->zone_field, false, opts->residential, opts->facilities};
+                db_inputs = compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
+            } else {
+                Stopwatch parts;
+                if (network) {
+                    run.service = geo::size_service_units(refs, choice);
+                    geo::NetworkGrowOptions go;
+                    go.attach = opts->net.attach();
+                    go.width_m = opts->net.width;
+                    go.quad_segs = opts->quad_segs;
+                    go.blocked = &network->blocked;
+                    growth = geo::grow_along_network(network->opened.net, run.service, go);
+                    run.timings["network_snap"] = growth->snap_s;
+                    run.timings["network_search"] = growth->search_s;
+                    run.timings["network_polygons"] = growth->polygons_s;
+                } else {
+                    run.service = geo::straight_line_service_areas(refs, choice);
+                }
+                run.timings["compute_service_areas"] = parts.lap();
+                run.compute(zones ? &*zones : nullptr, opts->zone_field);
+                run.timings["compute_parcels"] = parts.lap();
+                // The straight-line figures on the same inputs, to show how much they over-claim.
+                if (network) {
+                    straight = run.covered_with(geo::straight_line_service_areas(refs, choice));
+                    run.timings["straight_line_reference"] = parts.lap();
+                }
             }
             run.timings["compute"] = step.lap();
             if (!(run.residential_area_m2 > 0))
@@ -217,6 +242,21 @@ void add_coverage(CLI::App& app, Context& ctx) {
             j["mode"] = opts->net.mode;
             if (network) add_network_figures(j, run, opts->net, *network, *growth, *straight);
             j["warnings"] = warnings;
+            if (!db_inputs.empty()) j["db_inputs"] = db_inputs;
+            if (!opts->html.empty()) {
+                Stopwatch sw;
+                ReportInput in{"coverage", j, prof ? &*prof : nullptr, (fs::path(opts->outdir) / "coverage.gpkg").string(), {}};
+                in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                                 {prof ? "--profile" : "--radius", prof ? opts->profile : std::to_string(opts->radius_m) + " m"},
+                                 {"--population-field", run.population_field.empty() ? "(none)" : run.population_field},
+                                 {"--zones", opts->zones.empty() ? "(none)" : opts->zones + " (field " + opts->zone_field + ")"},
+                                 {"--quad-segs", std::to_string(opts->quad_segs)},
+                                 {"--engine", run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(opts->db.empty() ? opts->residential : opts->db) : "")},
+                                 {"CRS", j["crs"].get<std::string>()},
+                                 {"--output", opts->outdir}};
+                write_html_report(opts->html, in);
+                j["timings_s"]["report"] = sw.seconds();
+            }
             if (publish_summary(ctx, j, opts->json, warnings)) return;
             if (ctx.quiet) return;
             run.print(ctx.out, j, ctx.verbose);

@@ -11,6 +11,7 @@
 #include "cli/analysis_input.hpp"
 #include "cli/cli.hpp"
 #include "cli/coverage_output.hpp"
+#include "cli/html_report.hpp"
 #include "geo/error.hpp"
 #include "cli/network_mode.hpp"
 #include "geo/lifecircle.hpp"
@@ -41,7 +42,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("lifecircle",
                                    "life-circle audit (GB 50180 5/10/15-minute levels), straight-line or walking distances, per parcel");
     struct Opts {
-        std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json;
+        std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json, html;
         bool no_repair = false, spatial_index = false;
         NetworkModeOptions net;
     };
@@ -55,6 +56,8 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                     "parcel attribute with the population (default: 'population' when present)");
     cmd->add_option("-o,--output", opts->outdir, "output folder: lifecircle.gpkg and lifecircle_compliance.csv")->required();
     cmd->add_option("--json", opts->json, "write the compliance table as JSON to this file ('-': standard output)");
+    cmd->add_option("--html", opts->html,
+                    "also write a self-contained HTML report (map, level and type tables and charts, profile) to this file");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index, "build the GeoPackage R-tree index in the output (off by default)");
     opts->net.add_to(*cmd, false);
@@ -62,6 +65,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             opts->net.check();
+            if (!opts->html.empty()) require_output_folder(opts->html, "--html");
             Stopwatch total, step;
             auto prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
             if (prof.levels.empty() || prof.facilities.empty())
@@ -72,9 +76,9 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             if (opts->net.network_mode()) network = load_analysis_network(opts->net);
             double t_load = step.lap();
             auto res = read_metric_layer(opts->residential, "--residential", !opts->no_repair,
-                                         network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings);
+                                         network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings, &ctx);
             auto crs = *res.crs();
-            auto fac = read_metric_layer(opts->facilities, "--facilities", false, crs, warnings);
+            auto fac = read_metric_layer(opts->facilities, "--facilities", false, crs, warnings, &ctx);
             std::string type_field = opts->type_field.empty() ? prof.type_field : opts->type_field;
             if (fac.field_index(type_field) < 0)
                 throw usage_error("facility layer '" + fac.name() + "' has no field '" + type_field + "'");
@@ -225,13 +229,24 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             layers::write(res, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), wo);
             res.set_name(name);
             write_text_atomic((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
-            j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}, {"total", total.seconds()}};
+            j["thresholds"] = threshold_checks(&prof, j);
+            j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}};
             if (network) {
                 j["timings_s"]["network_load"] = t_load;
                 j["timings_s"]["network_snap"] = audit.snap_s;
                 j["timings_s"]["network_search"] = audit.search_s;
             }
             j["warnings"] = warnings;
+            if (!opts->html.empty()) {
+                ReportInput in{"lifecircle", j, &prof, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), {}};
+                in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                                 {"--profile", opts->profile}, {"--type-field", type_field},
+                                 {"--population-field", pop_field.empty() ? "(none)" : pop_field},
+                                 {"CRS", crs.label()}, {"--output", opts->outdir}};
+                write_html_report(opts->html, in);
+                j["timings_s"]["report"] = step.lap();
+            }
+            j["timings_s"]["total"] = total.seconds();
             if (publish_summary(ctx, j, opts->json, warnings) || ctx.quiet) return;
             ctx.out << "life circles (" << prof.name << ", " << (network ? "walking distance along the network" : "straight-line")
                     << ", " << crs.label() << "): " << all.parcels << " parcel(s)\n";

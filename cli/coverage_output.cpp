@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/analysis_input.hpp"
+#include "cli/html_report.hpp"
 #include "geo/error.hpp"
 #include "layers/io.hpp"
 
@@ -202,6 +203,7 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
 
 json CoverageRun::summary(const geo::Profile* profile, double radius_m, int quad_segs) const {
     json j;
+    j["engine"] = engine;
     j["residential"] = {{"layer", residential.name()},
                         {"parcels", residential.size()},
                         {"overlapping_parcels", result.overlapping_parcels},
@@ -249,22 +251,7 @@ json CoverageRun::summary(const geo::Profile* profile, double radius_m, int quad
     }
     if (profile && profile->dissolve && !population_field.empty() && total_population > 0)
         j["park_area_per_person_m2"] = service.facility_area_m2 / total_population;
-    json checks = json::array();
-    if (profile) {
-        for (const auto& t : profile->thresholds) {
-            json c = {{"label", t.label}, {"metric", t.metric}, {"op", t.op}, {"value", t.value}, {"citation", t.cite.text()}};
-            if (j.contains(t.metric) && j[t.metric].is_number()) {
-                double v = j[t.metric].get<double>();
-                c["actual"] = v;
-                c["pass"] = t.passes(v);
-            } else {
-                c["actual"] = nullptr;
-                c["pass"] = nullptr;  // the metric is not available for this run
-            }
-            checks.push_back(c);
-        }
-    }
-    j["thresholds"] = checks;
+    j["thresholds"] = threshold_checks(profile, j);
     json zj = json::array();
     for (const auto& z : zones) zj.push_back(z.to_json());
     j["zones"] = zj;

@@ -36,6 +36,7 @@ struct CoverageRun {
     std::vector<ZoneFigures> zones;
     double residential_area_m2 = 0, covered_area_m2 = 0, total_population = 0, covered_population = 0;
     std::map<std::string, double> timings;
+    std::string engine = "embedded";  // or "postgis": where the figures were computed
 
     // Covered area and population of the parcels against other service areas (no geometries kept,
     // nothing stored): the straight-line reference figures of a network run. Call after compute.

@@ -48,4 +48,10 @@ void Progress::update(std::size_t done, std::size_t total) {
     }
 }
 
+std::function<void(std::size_t, std::size_t)> progress_callback(std::ostream& err, bool quiet, const std::string& label) {
+    if (!progress_enabled(err, quiet)) return {};
+    auto bar = std::make_shared<Progress>(err, label, true);
+    return [bar](std::size_t done, std::size_t total) { bar->update(done, total); };
+}
+
 }  // namespace planmap::cli

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <iosfwd>
 #include <string>
 
@@ -32,5 +34,9 @@ private:
 
 // True when the stream is the process's stderr and that is a terminal, and not quiet.
 bool progress_enabled(const std::ostream& err, bool quiet);
+
+// A callback drawing a bar labelled `label` on err (for layers::ReadOptions::progress); empty when
+// progress_enabled is false.
+std::function<void(std::size_t, std::size_t)> progress_callback(std::ostream& err, bool quiet, const std::string& label);
 
 }  // namespace planmap::cli

@@ -24,10 +24,7 @@ layers::ReadOptions SourceOptions::read_options() const {
 
 layers::ReadOptions SourceOptions::read_options(std::ostream& err, bool quiet, const std::string& label) const {
     auto o = read_options();
-    if (progress_enabled(err, quiet)) {
-        auto bar = std::make_shared<Progress>(err, label, true);
-        o.progress = [bar](std::size_t done, std::size_t total) { bar->update(done, total); };
-    }
+    o.progress = progress_callback(err, quiet, label);
     return o;
 }
 

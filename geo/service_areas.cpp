@@ -31,6 +31,15 @@ std::string facility_geometry_problem(const GEOSGeometry* g) {
     return {};
 }
 
+std::string unmatched_reason(const Profile& profile, double area_m2, const std::string& type, std::size_t members) {
+    if (profile.uses_types() && !type.empty() && !profile.radius_for(1e300, type) && !profile.radius_for(0, type))
+        return "type '" + type + "' has no rule in profile " + profile.name;
+    if (profile.uses_types() && type.empty()) return "no facility type (field " + profile.type_field + ")";
+    return (area_m2 > 0 ? "area " + format_area(area_m2) : std::string("a point (no area)")) +
+           (members > 1 ? " after dissolving " + std::to_string(members) + " patches" : "") + " matches no size class of profile " +
+           profile.name;
+}
+
 ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
     if (!choice.radius_m && !choice.profile) throw usage_error("give a radius or a profile");
     if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error("the radius must be positive");
@@ -85,16 +94,7 @@ ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, cons
             const RadiusRule* r = nullptr;
             auto got = choice.profile->radius_for(c.area_m2, first.type, &r);
             if (!got) {
-                std::string why;
-                if (choice.profile->uses_types() && !first.type.empty() && !choice.profile->radius_for(1e300, first.type) &&
-                    !choice.profile->radius_for(0, first.type))
-                    why = "type '" + first.type + "' has no rule in profile " + choice.profile->name;
-                else if (choice.profile->uses_types() && first.type.empty())
-                    why = "no facility type (field " + choice.profile->type_field + ")";
-                else
-                    why = (c.area_m2 > 0 ? "area " + format_area(c.area_m2) : std::string("a point (no area)")) +
-                          (c.members.size() > 1 ? " after dissolving " + std::to_string(c.members.size()) + " patches" : "") +
-                          " matches no size class of profile " + choice.profile->name;
+                std::string why = unmatched_reason(*choice.profile, c.area_m2, first.type, c.members.size());
                 for (auto m : c.members) out.ignored.push_back({facilities[m].id, why});
                 continue;
             }

@@ -61,6 +61,9 @@ std::string facility_geometry_problem(const GEOSGeometry* g);
 // without making the areas: units, sources, ignored and the counts are filled, areas and cores
 // are left empty for the mode that grows them (straight lines or a walking network).
 ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);
+// Why a facility (or a dissolved group of `members` patches) of this area and type gets no radius
+// from the profile, in the words of the facilities report.
+std::string unmatched_reason(const Profile& profile, double area_m2, const std::string& type, std::size_t members);
 
 // Facilities must be in the metric CRS the service areas are wanted in.
 ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);

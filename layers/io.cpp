@@ -282,6 +282,8 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
     std::map<OGRLayer*, std::size_t> slot;
     for (auto* l : ds->GetLayers()) {
         if (opt.layer && *opt.layer != l->GetName()) continue;
+        // QGIS's style table is metadata, not data: read only when asked for by name.
+        if (!opt.layer && driver == "GPKG" && std::string(l->GetName()) == "layer_styles") continue;
         Layer layer = make_layer(l, opt);
         if (prj_crs && !layer.crs()) layer.set_crs(prj_crs);
         if (!mixed.empty()) {
@@ -417,6 +419,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
     if (shp) lco.push_back("ENCODING=UTF-8");
     if (driver == "GPKG") lco.push_back(spatial_index ? "SPATIAL_INDEX=YES" : "SPATIAL_INDEX=NO");
     if (driver == "GeoJSON") lco.push_back("RFC7946=NO");
+    if (driver == "PostgreSQL") lco.push_back("LAUNDER=NO");  // names kept as they are (Chinese, capitals)
     std::vector<const char*> clco;
     for (auto& o : lco) clco.push_back(o.c_str());
     clco.push_back(nullptr);
@@ -487,6 +490,52 @@ TempDir::~TempDir() {
     std::error_code ec;
     if (!path_.empty()) fs::remove_all(path_, ec);
 }
+namespace {
+
+StyleProvider& style_provider() {
+    static StyleProvider provider;
+    return provider;
+}
+
+std::string sqlite_text(const std::string& text) {
+    std::string q = "'";
+    for (char c : text) q += c == '\'' ? std::string("''") : std::string(1, c);
+    return q + "'";
+}
+
+// QGIS's layer_styles table (the schema QGIS creates), registered as an attributes table.
+void write_layer_styles(GDALDataset& ds, const std::vector<const Layer*>& layers, const std::string& path) {
+    const auto& provider = style_provider();
+    if (!provider) return;
+    std::vector<std::string> rows;
+    for (const Layer* l : layers) {
+        if (l->geometry_type() == "None") continue;
+        auto st = provider(*l);
+        if (!st) continue;
+        rows.push_back("('', '', " + sqlite_text(l->name()) + ", 'geom', " + sqlite_text(st->name) + ", " + sqlite_text(st->qml) +
+                       ", " + sqlite_text(st->sld) + ", 1, " + sqlite_text(st->description) + ", '', NULL, " +
+                       "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    }
+    if (rows.empty()) return;
+    GdalErrorCapture cap;
+    auto exec = [&](const std::string& sql) {
+        OGRLayer* r = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+        if (r) ds.ReleaseResultSet(r);
+        if (!cap.message().empty()) throw io_error("cannot write the QGIS styles of '" + path + "': " + cap.message());
+    };
+    exec("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256), "
+         "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
+         "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME)");
+    exec("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES ('layer_styles', "
+         "'attributes', 'layer_styles', 'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    for (const auto& r : rows)
+        exec("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, "
+             "styleSLD, useAsDefault, description, owner, ui, update_time) VALUES " + r);
+}
+
+}  // namespace
+
+void set_style_provider(StyleProvider provider) { style_provider() = std::move(provider); }
 
 WriteReport write(const std::vector<const Layer*>& layers, const std::string& path, const WriteOptions& opt) {
     ensure_gdal();
@@ -522,6 +571,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         GDALDatasetUniquePtr ds(drv->Create(tmp_file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw io_error("cannot create '" + path + "': " + cap.message());
         for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, opt.spatial_index);
+        if (report.format == "GPKG") write_layer_styles(*ds, layers, path);
         ds->FlushCache(true);
         ds.reset();  // closes the file
         if (!cap.message().empty())

@@ -67,6 +67,16 @@ public:
 private:
     std::filesystem::path path_;
 };
+// A QGIS style for one layer, stored in a GeoPackage's `layer_styles` table (QGIS's schema).
+struct QgisStyle {
+    std::string name;         // styleName
+    std::string qml, sld;     // styleQML, styleSLD
+    std::string description;
+};
+// Gives the style of a layer about to be written (nullopt: none). Set once by the program
+// (the styles module provides it); every GeoPackage written afterwards carries the styles.
+using StyleProvider = std::function<std::optional<QgisStyle>(const Layer&)>;
+void set_style_provider(StyleProvider provider);
 
 // Shortens field names to DBF's 10 bytes (UTF-8 character boundaries), without collisions.
 std::vector<std::string> shorten_field_names(const std::vector<std::string>& names, std::size_t max_bytes = 10);

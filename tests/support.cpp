@@ -1,6 +1,9 @@
 #include "tests/support.hpp"
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -63,6 +66,17 @@ std::string fingerprint(const fs::path& dir) {
         fp += name + ":" + std::to_string(bytes.size()) + ":" + std::to_string(std::hash<std::string>{}(bytes)) + "\n";
     }
     return fp;
+}
+
+std::pair<int, std::string> shell(const std::string& command, bool merge_stderr) {
+    std::string out;
+    FILE* p = ::popen((command + (merge_stderr ? " 2>&1" : "")).c_str(), "r");
+    if (!p) return {-1, "popen failed"};
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 }  // namespace planmap::test

@@ -46,6 +46,8 @@ CliResult run(const std::vector<std::string>& args);
 // Lists every file below a folder (relative names), to prove nothing was left behind.
 std::vector<std::string> list_files(const fs::path& dir);
 std::string read_file(const fs::path& p);
+// Runs a shell command: (exit status, standard output, with standard error too when merge_stderr).
+std::pair<int, std::string> shell(const std::string& command, bool merge_stderr = true);
 // A byte-for-byte fingerprint of the files of a folder, to prove inputs are unchanged.
 std::string fingerprint(const fs::path& dir);
 

@@ -39,17 +39,7 @@ std::string shell_quote(const std::string& s) {
     return q + "'";
 }
 
-// Runs a shell command, returning (exit status, combined output).
-std::pair<int, std::string> capture(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return {-1, "popen failed"};
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> capture(const std::string& cmd) { return shell(cmd); }
 
 }  // namespace
 
