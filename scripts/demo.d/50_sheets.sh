@@ -73,7 +73,7 @@ else
   echo "== no plan layers in out/plans/ (plans step not run): plan sheets skipped"
 fi
 
-cov=out/coverage/coverage.gpkg
+cov=out/coverage/park_radius/coverage.gpkg
 if [[ -f "$cov" ]]; then
   echo "== coverage $cov -> sheet"
   map="$sheets/maps/coverage.toml"
