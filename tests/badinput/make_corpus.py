@@ -105,6 +105,19 @@ def main():
           plan + '\n[[element]]\nid = "p"\nkind = "spaceport"\nname_zh = "港"\nname_en = "Port"\n'
           'precision = "indicative"\nsource_ref = "x"\npoint = [121.4, 28.6]\n')
 
+    # A map sheet whose style file is broken, and one whose layer source does not exist.
+    good = os.path.join(FILES, "good_geojson", "g.geojson")
+    d = case("map_bad_style")
+    shutil.copy(good, os.path.join(d, "g.geojson"))
+    write(os.path.join(d, "bad_style.toml"), 'name = "broken"\n\n[[rule]]\ntitle = "x"\nfill = { color = "#zzzzzz" }\n')
+    write(os.path.join(d, "map.toml"), 'title = "测试"\n\n[[layer]]\nname = "g"\nsource = "g.geojson"\nstyle = "bad_style.toml"\n')
+    d = case("map_missing_source")
+    write(os.path.join(d, "map.toml"), 'title = "测试"\n\n[[layer]]\nname = "g"\nsource = "nowhere.geojson"\nstyle = "boundary"\n')
+    # Roles with the wrong geometry: residential land given as points.
+    d = case("coverage_points_as_residential")
+    write(os.path.join(d, "parks.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Polygon","coordinates":[[[121.40,28.60],[121.41,28.60],[121.41,28.61],[121.40,28.61],[121.40,28.60]]]}}')
+    write(os.path.join(d, "homes.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[121.405,28.605]}}')
+
 
 if __name__ == "__main__":
     main()
