@@ -79,4 +79,9 @@ std::pair<int, std::string> shell(const std::string& command, bool merge_stderr)
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+geo::GeomPtr box(double x0, double y0, double x1, double y1) {
+    constexpr double X0 = 620000, Y0 = 3160000;
+    return geo::make_polygon({{X0 + x0, Y0 + y0}, {X0 + x1, Y0 + y0}, {X0 + x1, Y0 + y1}, {X0 + x0, Y0 + y1}, {X0 + x0, Y0 + y0}});
+}
+
 }  // namespace planmap::test

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "geo/geos.hpp"
+
 namespace planmap::test {
 
 namespace fs = std::filesystem;
@@ -50,5 +52,9 @@ std::string read_file(const fs::path& p);
 std::pair<int, std::string> shell(const std::string& command, bool merge_stderr = true);
 // A byte-for-byte fingerprint of the files of a folder, to prove inputs are unchanged.
 std::string fingerprint(const fs::path& dir);
+
+// An axis-aligned rectangle in EPSG:4549 metres, offsets (x0, y0)–(x1, y1) from the point
+// (620000, 3160000) that the synthetic cities and hand-made coverage cases use as their origin.
+geo::GeomPtr box(double x0, double y0, double x1, double y1);
 
 }  // namespace planmap::test

@@ -19,9 +19,7 @@ namespace {
 
 constexpr double X0 = 620000, Y0 = 3160000;  // EPSG:4549 metres
 
-geo::GeomPtr box(double x0, double y0, double x1, double y1) {
-    return geo::make_polygon({{X0 + x0, Y0 + y0}, {X0 + x1, Y0 + y0}, {X0 + x1, Y0 + y1}, {X0 + x0, Y0 + y1}, {X0 + x0, Y0 + y0}});
-}
+using test::box;
 
 // Two parcels (100 × 100, population 100 and 300), a facility point at the first parcel's centre
 // and one 150 m west of the second, an invalid (bow-tie) facility, two zones, and a layer of

@@ -19,9 +19,7 @@ namespace {
 
 constexpr double X0 = 620000, Y0 = 3160000;  // EPSG:4549 metres
 
-geo::GeomPtr box(double x0, double y0, double x1, double y1) {
-    return geo::make_polygon({{X0 + x0, Y0 + y0}, {X0 + x1, Y0 + y0}, {X0 + x1, Y0 + y1}, {X0 + x0, Y0 + y1}, {X0 + x0, Y0 + y0}});
-}
+using test::box;
 geo::GeomPtr line(double x0, double y0, double x1, double y1) {
     return geo::make_linestring({{X0 + x0, Y0 + y0}, {X0 + x1, Y0 + y1}});
 }
