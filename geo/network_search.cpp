@@ -24,10 +24,36 @@ NetworkSearch::NetworkSearch(const Network& net, bool parallel)
 NetworkSearch::~NetworkSearch() = default;
 NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
 
+std::uint32_t NetworkSearch::new_chunk() {
+    if (free_chunks_ != Network::none) {
+        const std::uint32_t c = free_chunks_;
+        free_chunks_ = chunk_next_[c];
+        return c;
+    }
+    if (std::size_t(used_chunks_ + 1) * kChunk > pool_.size()) {
+        pool_.resize(std::max<std::size_t>(pool_.size() * 2, 64 * kChunk));
+        chunk_next_.resize(pool_.size() / kChunk);
+    }
+    return used_chunks_++;
+}
+
+inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
+    Bucket& b = buckets_[bucket];
+    if (b.tail == Network::none || b.fill == kChunk) {
+        const std::uint32_t c = new_chunk();
+        chunk_next_[c] = Network::none;
+        if (b.tail == Network::none) b.head = c;
+        else chunk_next_[b.tail] = c;
+        b.tail = c;
+        b.fill = 0;
+    }
+    pool_[std::size_t(b.tail) * kChunk + b.fill++] = {d, n};
+}
+
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
     if (d >= dist_[n] || d > limit_) return;
     dist_[n] = d;
-    buckets_[static_cast<std::size_t>(d * inv_delta_)].push_back({d, n});
+    push(static_cast<std::size_t>(d * inv_delta_), d, n);
 }
 
 void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
@@ -40,9 +66,10 @@ void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
     inv_delta_ = 1.0 / delta_;
     const std::size_t nb = static_cast<std::size_t>(limit_m * inv_delta_) + 2;
-    if (buckets_.size() < nb) buckets_.resize(nb);
+    buckets_.assign(std::max(buckets_.size(), nb), Bucket{});
+    free_chunks_ = Network::none;
+    used_chunks_ = 0;
     blocked_ = blocked && !blocked->empty() ? blocked : nullptr;
-    for (auto& b : buckets_) b.clear();
     reached_.clear();
     edge_seeds_.clear();
 }
@@ -96,33 +123,46 @@ void NetworkSearch::run_serial(std::span<const Seed> seeds) {
     }
     std::sort(edge_seeds_.begin(), edge_seeds_.end(), [](const Seed& a, const Seed& b) { return a.edge < b.edge; });
 
-    for (std::size_t i = 0; i < nb; ++i) {
-        while (!buckets_[i].empty()) {
-            batch_.swap(buckets_[i]);
-            buckets_[i].clear();
-            const std::size_t count = batch_.size();
-            for (std::size_t k = 0; k < count; ++k) {
-                // The nodes of a batch are known in advance: fetch their data ahead of use
-                // (the arc range 16 nodes ahead, the arcs and distance 8 ahead).
-                if (k + 16 < count) net_.prefetch_offsets(batch_[k + 16].node);
-                if (k + 8 < count) {
-                    net_.prefetch_arcs(batch_[k + 8].node);
-                    __builtin_prefetch(dist_.data() + batch_[k + 8].node);
-                }
-                const QueueItem& item = batch_[k];
-                const std::uint32_t u = item.node;
-                const double d = item.dist;
-                if (d != dist_[u]) continue;  // queued again since with a shorter distance
-                if (!listed(u)) list(u);
-                if (blocked_) {
-                    for (const auto& a : net_.arcs(u))
-                        if (!(*blocked_)[a.edge]) relax(a.to, d + a.length_m);
-                } else {
-                    for (const auto& a : net_.arcs(u)) relax(a.to, d + a.length_m);
-                }
+    for (std::size_t i = 0; i < nb; ++i) drain(i);
+}
+
+// Takes bucket i's entries chunk by chunk, in order; entries the relaxations add to bucket i itself
+// (improvements within the bucket) are appended to its tail and taken in turn.
+void NetworkSearch::drain(std::size_t i) {
+    Bucket& b = buckets_[i];
+    while (b.head != Network::none) {
+        const std::uint32_t c = b.head;
+        const QueueItem* items = pool_.data() + std::size_t(c) * kChunk;
+        for (std::uint32_t k = 0;; ++k) {
+            const std::uint32_t count = c == b.tail ? b.fill : kChunk;
+            if (k >= count) break;
+            // The nodes of a chunk are known in advance: fetch their data ahead of use (the arc
+            // range 16 entries ahead, the arcs and distance 8 ahead).
+            if (k + 16 < count) net_.prefetch_offsets(items[k + 16].node);
+            if (k + 8 < count) {
+                net_.prefetch_arcs(items[k + 8].node);
+                __builtin_prefetch(dist_.data() + items[k + 8].node);
             }
-            batch_.clear();
+            const std::uint32_t u = items[k].node;
+            const double d = items[k].dist;
+            if (d != dist_[u]) continue;  // queued again since with a shorter distance
+            if (!listed(u)) list(u);
+            if (blocked_) {
+                for (const auto& a : net_.arcs(u))
+                    if (!(*blocked_)[a.edge]) relax(a.to, d + a.length_m);
+            } else {
+                for (const auto& a : net_.arcs(u)) relax(a.to, d + a.length_m);
+            }
+            items = pool_.data() + std::size_t(c) * kChunk;  // the pool may have grown
         }
+        if (c == b.tail) {
+            b.head = b.tail = Network::none;
+            b.fill = 0;
+        } else {
+            b.head = chunk_next_[c];
+        }
+        chunk_next_[c] = free_chunks_;
+        free_chunks_ = c;
     }
 }
 

@@ -77,15 +77,30 @@ private:
     // comparisons, and the accesses of a batch do not wait on each other (a heap-based search is
     // bound by memory latency: each step waits for the previous one's cache misses). An entry
     // carries the distance it was queued with; entries the node has since improved on are skipped.
+    // Entries live in fixed-size chunks from one pool, linked per bucket; a drained chunk goes back
+    // to a free list, so the queue only ever holds the search front: its memory stays small and in
+    // cache, and a fresh search does not fault in page after page of growing vectors.
     struct QueueItem {
         double dist;
         std::uint32_t node;
     };
+    static constexpr std::uint32_t kChunk = 256;  // entries per chunk
+    struct Bucket {
+        std::uint32_t head = Network::none, tail = Network::none;
+        std::uint32_t fill = 0;  // entries in the tail chunk
+    };
+    std::uint32_t new_chunk();
+    void push(std::size_t bucket, double d, std::uint32_t n);
+    void drain(std::size_t bucket);
+
     const Network& net_;
     detail::big_vector<double> dist_;    // +infinity when untouched; reset through reached_
     std::vector<std::uint64_t> listed_;  // bit set: the node is in reached_ (every touched node is)
-    std::vector<std::vector<QueueItem>> buckets_;
-    std::vector<QueueItem> batch_;
+    std::vector<Bucket> buckets_;
+    detail::big_vector<QueueItem> pool_;     // chunk c holds entries [c * kChunk, (c + 1) * kChunk)
+    std::vector<std::uint32_t> chunk_next_;  // the next chunk of the same bucket, or of the free list
+    std::uint32_t free_chunks_ = Network::none;
+    std::uint32_t used_chunks_ = 0;
     double delta_ = 10;
     double inv_delta_ = 0.1;
     std::vector<std::uint32_t> reached_;
