@@ -165,6 +165,42 @@ double Network::total_length_m() const noexcept {
     return s;
 }
 
+namespace {
+
+// Position of (x, y) on a Hilbert curve filling the 2^16 x 2^16 square: points close on the curve
+// are close in the plane, and most points close in the plane are close on the curve.
+std::uint64_t hilbert_index(std::uint32_t x, std::uint32_t y) {
+    std::uint64_t d = 0;
+    for (std::uint32_t s = 1u << 15; s > 0; s >>= 1) {
+        const std::uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += std::uint64_t(s) * s * ((3 * rx) ^ ry);
+        if (ry == 0) {
+            if (rx == 1) {
+                x = s - 1 - x;
+                y = s - 1 - y;
+            }
+            std::swap(x, y);
+        }
+    }
+    return d;
+}
+
+// Hilbert keys of points, scaled to their bounding box.
+void hilbert_keys(const std::vector<std::uint32_t>& nodes, const std::vector<double>& x, const std::vector<double>& y,
+                  std::vector<std::uint64_t>& key) {
+    if (nodes.empty()) return;
+    double x0 = x[nodes[0]], x1 = x0, y0 = y[nodes[0]], y1 = y0;
+    for (auto v : nodes) {
+        x0 = std::min(x0, x[v]), x1 = std::max(x1, x[v]);
+        y0 = std::min(y0, y[v]), y1 = std::max(y1, y[v]);
+    }
+    const double scale = 65535.0 / std::max({x1 - x0, y1 - y0, 1e-9});
+    for (auto v : nodes)
+        key[v] = hilbert_index(static_cast<std::uint32_t>((x[v] - x0) * scale), static_cast<std::uint32_t>((y[v] - y0) * scale));
+}
+
+}  // namespace
+
 void order_for_locality(Network::Parts& p) {
     const auto n = static_cast<std::uint32_t>(p.node_ids.size());
     std::vector<std::uint32_t> offsets(n + 1, 0), targets(p.edges.size() * 2);
@@ -181,24 +217,69 @@ void order_for_locality(Network::Parts& p) {
             targets[fill[e.v]++] = e.u;
         }
     }
-    std::vector<std::uint32_t> order;  // new → old
-    order.reserve(n);
-    std::vector<std::uint32_t> new_index(n, Network::none);
-    for (std::uint32_t root = 0; root < n; ++root) {
-        if (new_index[root] != Network::none) continue;
-        std::size_t head = order.size();
-        new_index[root] = static_cast<std::uint32_t>(order.size());
-        order.push_back(root);
-        while (head < order.size()) {
-            std::uint32_t u = order[head++];
+    // Breadth-first search over one component from `root`: hop counts into `hops` (the component's
+    // nodes listed in `seen`, in visiting order); returns the last node reached (a farthest one).
+    std::vector<std::uint32_t> hops(n, Network::none);
+    auto bfs = [&](std::uint32_t root, std::vector<std::uint32_t>& seen) {
+        for (auto v : seen) hops[v] = Network::none;
+        seen.clear();
+        hops[root] = 0;
+        seen.push_back(root);
+        for (std::size_t head = 0; head < seen.size(); ++head) {
+            const std::uint32_t u = seen[head];
             for (std::uint32_t k = offsets[u]; k < offsets[u + 1]; ++k) {
-                std::uint32_t v = targets[k];
-                if (new_index[v] != Network::none) continue;
-                new_index[v] = static_cast<std::uint32_t>(order.size());
-                order.push_back(v);
+                const std::uint32_t v = targets[k];
+                if (hops[v] != Network::none) continue;
+                hops[v] = hops[u] + 1;
+                seen.push_back(v);
             }
         }
+        return seen.back();
+    };
+    // The order: nodes sorted along a Hilbert curve, so that nodes near each other on the ground
+    // are near each other in memory (a search's front then touches few cache lines and pages).
+    // With coordinates, the curve runs over the plane. Without (an edge list alone), each
+    // component gets coordinates from the graph: hop counts from two far-apart landmarks on it,
+    // which on a street grid are its two diagonal coordinates; components follow one another.
+    std::vector<std::uint64_t> key(n, 0);
+    std::vector<std::uint32_t> component(n, 0);
+    if (!p.node_xy.empty()) {
+        std::vector<std::uint32_t> all(n);
+        std::vector<double> x(n), y(n);
+        for (std::uint32_t i = 0; i < n; ++i) all[i] = i, x[i] = p.node_xy[i].x, y[i] = p.node_xy[i].y;
+        hilbert_keys(all, x, y, key);
+    } else {
+        std::vector<std::uint8_t> done(n, 0);
+        std::vector<std::uint32_t> seen, members;
+        std::vector<double> x(n), y(n), from_a(n);
+        std::uint32_t count = 0;
+        for (std::uint32_t root = 0; root < n; ++root) {
+            if (done[root]) continue;
+            const std::uint32_t a = bfs(root, seen);  // a far end of the component
+            members = seen;
+            for (auto v : members) done[v] = 1, component[v] = count;
+            ++count;
+            const std::uint32_t b = bfs(a, seen);  // the other far end
+            for (auto v : seen) from_a[v] = hops[v];
+            bfs(b, seen);
+            // The landmark away from both ends: the node farthest from its nearer end.
+            std::uint32_t c = a, best = 0;
+            for (auto v : seen) {
+                const auto m = std::min<std::uint32_t>(static_cast<std::uint32_t>(from_a[v]), hops[v]);
+                if (m > best) best = m, c = v;
+            }
+            bfs(c, seen);
+            for (auto v : seen) x[v] = from_a[v] - hops[v], y[v] = from_a[v] + hops[v];
+            hilbert_keys(members, x, y, key);
+        }
     }
+    std::vector<std::uint32_t> order(n);  // new → old
+    for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return component[a] != component[b] ? component[a] < component[b] : key[a] != key[b] ? key[a] < key[b] : a < b;
+    });
+    std::vector<std::uint32_t> new_index(n);
+    for (std::uint32_t i = 0; i < n; ++i) new_index[order[i]] = i;
     std::vector<std::int64_t> ids(n);
     for (std::uint32_t i = 0; i < n; ++i) ids[i] = p.node_ids[order[i]];
     p.node_ids = std::move(ids);

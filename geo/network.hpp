@@ -9,7 +9,9 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace planmap::geo {
@@ -33,6 +35,34 @@ struct HugePageAllocator {
 };
 template <class T>
 using big_vector = std::vector<T, HugePageAllocator<T>>;
+// An uninitialised array of plain values in the same memory, for workspaces whose entries are
+// written before they are read: no pass over the whole array when it is made.
+template <class T>
+class HugeArray {
+    static_assert(std::is_trivial_v<T>);
+
+public:
+    HugeArray() = default;
+    explicit HugeArray(std::size_t n) : p_(static_cast<T*>(huge_allocate(n * sizeof(T)))), n_(n) {}
+    ~HugeArray() {
+        if (p_) huge_deallocate(p_, n_ * sizeof(T));
+    }
+    HugeArray(HugeArray&& o) noexcept : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+    HugeArray& operator=(HugeArray&& o) noexcept {
+        std::swap(p_, o.p_);
+        std::swap(n_, o.n_);
+        return *this;
+    }
+    T& operator[](std::size_t i) noexcept { return p_[i]; }
+    const T& operator[](std::size_t i) const noexcept { return p_[i]; }
+    T* data() noexcept { return p_; }
+    const T* data() const noexcept { return p_; }
+    std::size_t size() const noexcept { return n_; }
+
+private:
+    T* p_ = nullptr;
+    std::size_t n_ = 0;
+};
 }  // namespace detail
 
 struct XY {
@@ -103,9 +133,10 @@ private:
     bool dense_ids_ = true;  // node_ids[i] == i
 };
 
-// Renumbers the nodes in breadth-first order (component by component) so that nodes near each
-// other in the graph are near each other in memory: searches then touch far fewer cache lines,
-// whatever order the input listed its nodes in. External ids are kept.
+// Renumbers the nodes along a Hilbert curve (over their coordinates, or, for an edge list without
+// them, over hop counts from landmarks of each component) so that nodes near each other on the
+// ground are near each other in memory: searches then touch far fewer cache lines, whatever order
+// the input listed its nodes in. External ids are kept.
 void order_for_locality(Network::Parts& parts);
 
 // Network files: a compact binary cache (magic "PLANMAPNET", a format version, then arrays),

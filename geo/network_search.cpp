@@ -10,7 +10,6 @@
 namespace planmap::geo {
 
 namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
 // Bucket width: a fraction of the limit, so a search has at most this many buckets.
 constexpr double kBuckets = 256;
 constexpr double kMinDelta = 1.0;
@@ -20,7 +19,11 @@ constexpr std::size_t kParallelNodes = 50000;
 }  // namespace
 
 NetworkSearch::NetworkSearch(const Network& net, bool parallel)
-    : net_(net), dist_(net.node_count(), kInf), listed_(net.node_count() / 64 + 1, 0), parallel_(parallel) {}
+    : net_(net),
+      dist_(net.node_count()),
+      listed_(net.node_count() / 64 + 1, 0),
+      reached_(net.node_count()),
+      parallel_(parallel) {}
 NetworkSearch::~NetworkSearch() = default;
 NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
 
@@ -51,17 +54,16 @@ inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
 }
 
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
-    if (d >= dist_[n] || d > limit_) return;
+    if (d > limit_) return;
+    if (!listed(n)) list(n);
+    else if (d >= dist_[n]) return;
     dist_[n] = d;
     push(static_cast<std::size_t>(d * inv_delta_), d, n);
 }
 
 void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
-    // Forget the previous run: every node it touched was processed and listed in reached_.
-    for (auto n : reached_) {
-        dist_[n] = kInf;
-        listed_[n >> 6] = 0;
-    }
+    // Forget the previous run: every node it reached is listed in reached_.
+    for (auto n : reached()) listed_[n >> 6] = 0;
     limit_ = limit_m;
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
     inv_delta_ = 1.0 / delta_;
@@ -70,7 +72,7 @@ void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
     free_chunks_ = Network::none;
     used_chunks_ = 0;
     blocked_ = blocked && !blocked->empty() ? blocked : nullptr;
-    reached_.clear();
+    reached_count_ = 0;
     edge_seeds_.clear();
 }
 
@@ -85,7 +87,7 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
     if (!parallel_ || seeds.size() < kParallelSeeds || net_.node_count() < kParallelNodes) {
         run_serial(seeds);
     } else {
-        // Two groups of neighbouring seeds (node order is breadth-first, so close indices are
+        // Two groups of neighbouring seeds (node order follows a Hilbert curve, so close indices are
         // close on the ground): their searches overlap only along the border between them.
         std::vector<Seed> sorted(seeds.begin(), seeds.end());
         auto where = [this](const Seed& s) { return s.edge != Network::none ? net_.edge(s.edge).u : s.node; };
@@ -94,10 +96,12 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
         if (!helper_) helper_ = std::make_unique<NetworkSearch>(net_, false);
         helper_->begin(limit_m, blocked);
         tbb::parallel_invoke([&] { run_serial(first); }, [&] { helper_->run_serial(second); });
-        for (auto n : helper_->reached_) {
+        for (auto n : helper_->reached()) {
             const double d = helper_->dist_[n];
-            if (d < dist_[n]) {
-                if (!listed(n)) list(n);
+            if (!listed(n)) {
+                list(n);
+                dist_[n] = d;
+            } else if (d < dist_[n]) {
                 dist_[n] = d;
             }
         }
@@ -146,7 +150,6 @@ void NetworkSearch::drain(std::size_t i) {
             const std::uint32_t u = items[k].node;
             const double d = items[k].dist;
             if (d != dist_[u]) continue;  // queued again since with a shorter distance
-            if (!listed(u)) list(u);
             if (blocked_) {
                 for (const auto& a : net_.arcs(u))
                     if (!(*blocked_)[a.edge]) relax(a.to, d + a.length_m);
@@ -197,7 +200,7 @@ std::vector<EdgePart> NetworkSearch::reachable_parts() const {
             i = j;
         }
     };
-    for (auto u : reached_)
+    for (auto u : reached())
         for (const auto& a : net_.arcs(u)) emit(a.edge);
     for (const auto& s : edge_seeds_) emit(s.edge);
     return out;

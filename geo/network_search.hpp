@@ -52,10 +52,10 @@ public:
     double limit_m() const noexcept { return limit_; }
     // Distance of node n, +infinity when beyond the limit or not reached.
     double distance(std::uint32_t n) const noexcept {
-        return dist_[n] <= limit_ ? dist_[n] : std::numeric_limits<double>::infinity();
+        return listed(n) ? dist_[n] : std::numeric_limits<double>::infinity();
     }
-    // Nodes within the limit, each once (roughly nearest first: in order of distance buckets).
-    const std::vector<std::uint32_t>& reached() const noexcept { return reached_; }
+    // Nodes within the limit, each once (roughly nearest first: in the order they were first reached).
+    std::span<const std::uint32_t> reached() const noexcept { return {reached_.data(), reached_count_}; }
     // The reachable parts of edges (whole or cut at the exact point), one or two per edge.
     std::vector<EdgePart> reachable_parts() const;
     static double total_length(const std::vector<EdgePart>& parts);
@@ -68,7 +68,7 @@ private:
     bool listed(std::uint32_t n) const noexcept { return (listed_[n >> 6] >> (n & 63)) & 1u; }
     void list(std::uint32_t n) {
         listed_[n >> 6] |= std::uint64_t(1) << (n & 63);
-        reached_.push_back(n);
+        reached_[reached_count_++] = n;
     }
 
     // The queue: buckets of width delta_ metres (delta-stepping, Meyer and Sanders 2003). A bucket
@@ -94,8 +94,8 @@ private:
     void drain(std::size_t bucket);
 
     const Network& net_;
-    detail::big_vector<double> dist_;    // +infinity when untouched; reset through reached_
-    std::vector<std::uint64_t> listed_;  // bit set: the node is in reached_ (every touched node is)
+    detail::HugeArray<double> dist_;     // valid for listed nodes only (never initialised as a whole)
+    std::vector<std::uint64_t> listed_;  // bit set: the node was reached (and is in reached_)
     std::vector<Bucket> buckets_;
     detail::big_vector<QueueItem> pool_;     // chunk c holds entries [c * kChunk, (c + 1) * kChunk)
     std::vector<std::uint32_t> chunk_next_;  // the next chunk of the same bucket, or of the free list
@@ -103,7 +103,8 @@ private:
     std::uint32_t used_chunks_ = 0;
     double delta_ = 10;
     double inv_delta_ = 0.1;
-    std::vector<std::uint32_t> reached_;
+    detail::HugeArray<std::uint32_t> reached_;  // the first reached_count_ entries are set
+    std::size_t reached_count_ = 0;
     std::vector<Seed> edge_seeds_;
     const EdgeMask* blocked_ = nullptr;
     bool parallel_ = false;

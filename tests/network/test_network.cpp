@@ -100,7 +100,7 @@ TEST(NetworkSearch, MultiSourceEqualsBruteForce) {
                 else EXPECT_NEAR(search.distance(v), expect, 1e-9) << "seed " << seed << " node " << v << " limit " << limit;
             }
             // reached() lists exactly the nodes within the limit, each once.
-            std::vector<std::uint32_t> listed(search.reached());
+            std::vector<std::uint32_t> listed(search.reached().begin(), search.reached().end());
             std::sort(listed.begin(), listed.end());
             EXPECT_TRUE(std::adjacent_find(listed.begin(), listed.end()) == listed.end());
             std::size_t within = 0;
