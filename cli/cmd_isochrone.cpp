@@ -207,7 +207,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
 
             // The multi-source search: each node's distance to its nearest source.
             t0 = Clock::now();
-            geo::NetworkSearch search(net);
+            geo::NetworkSearch search(net, /*parallel=*/true);
             auto seeds = geo::all_seeds(attachments);
             search.run(seeds, limit, &blocked);
             double t_search = since(t0);

@@ -20,11 +20,7 @@ std::vector<std::vector<std::size_t>> facilities_by_type(const std::vector<Facil
     std::vector<std::vector<std::size_t>> by_type(nt);
     for (std::size_t i = 0; i < facilities.size(); ++i) {
         const auto& f = facilities[i];
-        if (auto why = facility_geometry_problem(f.geometry); !why.empty()) {
-            out.ignored.push_back({f.id, why});
-            ++out.facilities_invalid;
-            continue;
-        }
+        if (!usable_facility(f, out.ignored, out.facilities_invalid)) continue;
         auto it = type_index.find(f.type);
         if (it == type_index.end()) {
             out.ignored.push_back({f.id, "type '" + f.type + "' is not a facility type of profile " + profile.name});

@@ -135,7 +135,7 @@ LifeCircleAudit audit_life_circles_network(const Network& net, const std::vector
     // entrances' distances.
     t0 = Clock::now();
     out.distance_m.assign(nt, std::vector<double>(np, -1.0));
-    NetworkSearch search(net);
+    NetworkSearch search(net, /*parallel=*/true);
     for (std::size_t t = 0; t < nt; ++t) {
         std::vector<Seed> seeds;
         std::size_t attached = 0;

@@ -231,7 +231,7 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
 
     auto t0 = std::chrono::steady_clock::now();
     {
-        NetworkSearch search(net);
+        NetworkSearch search(net, /*parallel=*/true);
         auto seeds = all_seeds(attachments);
         search.run(seeds, opt.distance_m, opt.blocked);
         out.parts = search.reachable_parts();

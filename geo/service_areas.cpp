@@ -15,8 +15,6 @@ std::string format_area(double a) {
     return buf;
 }
 
-}  // namespace
-
 std::string facility_geometry_problem(const GEOSGeometry* g) {
     if (!g) return "no geometry";
     if (is_empty(g)) return "empty geometry";
@@ -29,6 +27,16 @@ std::string facility_geometry_problem(const GEOSGeometry* g) {
         return "non-finite coordinate";
     if (auto why = invalid_reason(g); !why.empty()) return "invalid geometry: " + why;
     return {};
+}
+
+}  // namespace
+
+bool usable_facility(const FacilityRef& f, std::vector<IgnoredFacility>& ignored, std::size_t& invalid) {
+    auto why = facility_geometry_problem(f.geometry);
+    if (why.empty()) return true;
+    ignored.push_back({f.id, why});
+    ++invalid;
+    return false;
 }
 
 std::string unmatched_reason(const Profile& profile, double area_m2, const std::string& type, std::size_t members) {
@@ -49,11 +57,7 @@ ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, cons
     std::vector<std::size_t> points, polygons;
     for (std::size_t i = 0; i < facilities.size(); ++i) {
         const auto& f = facilities[i];
-        if (auto why = facility_geometry_problem(f.geometry); !why.empty()) {
-            out.ignored.push_back({f.id, why});
-            ++out.facilities_invalid;
-            continue;
-        }
+        if (!usable_facility(f, out.ignored, out.facilities_invalid)) continue;
         int t = GEOSGeomTypeId_r(geos_context(), f.geometry);
         (t == GEOS_POINT || t == GEOS_MULTIPOINT ? points : polygons).push_back(i);
     }

@@ -53,9 +53,10 @@ struct RadiusChoice {
     int quad_segs = 16;
 };
 
-// Empty when a facility's geometry can be used (a valid, non-empty point or polygon); otherwise
-// why not ("empty geometry", "invalid geometry: Self-intersection[…]", …).
-std::string facility_geometry_problem(const GEOSGeometry* g);
+// True when a facility's geometry can be used (a valid, non-empty point or polygon); otherwise
+// records why not in `ignored` ("empty geometry", "invalid geometry: Self-intersection[…]", …),
+// counts it in `invalid` and returns false.
+bool usable_facility(const FacilityRef& f, std::vector<IgnoredFacility>& ignored, std::size_t& invalid);
 
 // Which facilities count and with which radius (parks dissolved first when the profile says so),
 // without making the areas: units, sources, ignored and the counts are filled, areas and cores
