@@ -23,21 +23,34 @@ namespace detail {
 
 namespace {
 constexpr std::size_t kHugePage = std::size_t(2) << 20;
-constexpr std::size_t kHugeFrom = std::size_t(4) << 20;  // arrays from 4 MiB on
+constexpr std::size_t kHugeFrom = std::size_t(1) << 20;  // arrays from 1 MiB on
+std::size_t whole_huge_pages(std::size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
 }  // namespace
 
 void* huge_allocate(std::size_t bytes) {
     if (bytes < kHugeFrom) return ::operator new(bytes);
-    std::size_t size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = std::aligned_alloc(kHugePage, size);
-    if (!p) throw std::bad_alloc();
-    ::madvise(p, size, MADV_HUGEPAGE);  // a hint: without huge pages it still works
+    // Map 2 MiB more than needed and keep the 2 MiB-aligned stretch (huge pages need it).
+    const std::size_t size = whole_huge_pages(bytes);
+    void* raw = ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const auto aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+    if (aligned > start) ::munmap(raw, aligned - start);
+    if (start + kHugePage > aligned) ::munmap(reinterpret_cast<void*>(aligned + size), start + kHugePage - aligned);
+    void* p = reinterpret_cast<void*>(aligned);
+    // Hints (without them it still works): huge pages, and every page made present now in one call
+    // rather than at one page fault each on first touch (a fault costs microseconds, more under
+    // virtualisation, and a search's first touches are scattered over the whole array).
+    ::madvise(p, size, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+    ::madvise(p, size, MADV_POPULATE_WRITE);
+#endif
     return p;
 }
 
 void huge_deallocate(void* p, std::size_t bytes) noexcept {
     if (bytes < kHugeFrom) ::operator delete(p);
-    else std::free(p);
+    else ::munmap(p, whole_huge_pages(bytes));
 }
 
 }  // namespace detail
@@ -273,11 +286,13 @@ void order_for_locality(Network::Parts& p) {
             hilbert_keys(members, x, y, key);
         }
     }
+    // Sorted as (component, curve position, old index) triples held side by side: a comparison
+    // then reads nothing but the two entries.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(n);
+    for (std::uint32_t i = 0; i < n; ++i) sorted[i] = {(std::uint64_t(component[i]) << 32) | key[i], i};
+    std::sort(sorted.begin(), sorted.end());
     std::vector<std::uint32_t> order(n);  // new → old
-    for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return component[a] != component[b] ? component[a] < component[b] : key[a] != key[b] ? key[a] < key[b] : a < b;
-    });
+    for (std::uint32_t i = 0; i < n; ++i) order[i] = sorted[i].second;
     std::vector<std::uint32_t> new_index(n);
     for (std::uint32_t i = 0; i < n; ++i) new_index[order[i]] = i;
     std::vector<std::int64_t> ids(n);
