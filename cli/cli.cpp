@@ -1,6 +1,9 @@
 #include "cli/cli.hpp"
 
+#include <tbb/global_control.h>
+
 #include <algorithm>
+#include <optional>
 #include <ostream>
 
 #include "geo/error.hpp"
@@ -18,6 +21,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     layers::set_style_provider(styles::qgis_style);  // GeoPackages carry QGIS styles
     app.add_flag("--quiet,-q", ctx.quiet, "print only errors");
     app.add_flag("--verbose,-v", ctx.verbose, "print more detail");
+    unsigned threads = 0;
+    app.add_option("--threads", threads, "cores to use (default: all; 1 for one thread, e.g. on a shared server)")
+        ->check(CLI::PositiveNumber);
     add_info(app, ctx);
     add_convert(app, ctx);
     add_build(app, ctx);
@@ -48,6 +54,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return 2;
     }
     try {
+        std::optional<tbb::global_control> limit;
+        if (threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, threads);
         if (ctx.action) ctx.action();
         return 0;
     } catch (const usage_error& e) {

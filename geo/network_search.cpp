@@ -1,5 +1,6 @@
 #include "geo/network_search.hpp"
 
+#include <tbb/global_control.h>
 #include <tbb/parallel_invoke.h>
 
 #include <algorithm>
@@ -84,7 +85,8 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
             throw usage_error("a search seed refers to an edge or node that does not exist");
     }
     begin(limit_m, blocked);
-    if (!parallel_ || seeds.size() < kParallelSeeds || net_.node_count() < kParallelNodes) {
+    if (!parallel_ || seeds.size() < kParallelSeeds || net_.node_count() < kParallelNodes ||
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) < 2) {
         run_serial(seeds);
     } else {
         // Two groups of neighbouring seeds (node order follows a Hilbert curve, so close indices are

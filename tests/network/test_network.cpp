@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
+#include <tuple>
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
@@ -468,6 +470,98 @@ TEST(NetworkSearch, TwoThreadsGiveTheSameDistances) {
         for (std::uint32_t v = 0; v < net.node_count(); ++v) ASSERT_EQ(two.distance(v), one.distance(v)) << v;
         EXPECT_NEAR(NetworkSearch::total_length(two.reachable_parts()), NetworkSearch::total_length(one.reachable_parts()), 1e-6);
     }
+}
+
+namespace {
+// Mean index distance between the ends of an edge: small when neighbours sit close in memory.
+double mean_gap(const Network::Parts& p) {
+    double s = 0;
+    for (const auto& e : p.edges) s += std::abs(double(e.u) - double(e.v));
+    return s / double(p.edges.size());
+}
+// The edges as (smaller id, larger id, length), sorted: what must survive a renumbering.
+std::vector<std::tuple<std::int64_t, std::int64_t, double>> edges_by_id(const Network::Parts& p) {
+    std::vector<std::tuple<std::int64_t, std::int64_t, double>> out;
+    for (const auto& e : p.edges)
+        out.emplace_back(std::min(p.node_ids[e.u], p.node_ids[e.v]), std::max(p.node_ids[e.u], p.node_ids[e.v]), e.length_m);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+}  // namespace
+
+TEST(NetworkGraph, LocalityOrderKeepsTheGraphAndBringsNeighboursTogether) {
+    // A 150 x 150 street grid plus a separate 10-node path, its nodes listed in random order.
+    const std::uint32_t side = 150, n = side * side + 10;
+    std::vector<std::uint32_t> slot(n);
+    for (std::uint32_t i = 0; i < n; ++i) slot[i] = i;
+    std::mt19937 rng(11);
+    std::shuffle(slot.begin(), slot.end(), rng);
+    for (bool with_xy : {false, true}) {
+        Network::Parts p;
+        p.node_ids.resize(n);
+        if (with_xy) p.node_xy.resize(n);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            p.node_ids[slot[i]] = 1000 + i;
+            if (with_xy) p.node_xy[slot[i]] = {double(i % side) * 100, double(i / side) * 100 + (i >= side * side ? 1e5 : 0)};
+        }
+        for (std::uint32_t y = 0; y < side; ++y)
+            for (std::uint32_t x = 0; x < side; ++x) {
+                if (x + 1 < side) p.edges.push_back({slot[y * side + x], slot[y * side + x + 1], 100.0 + x});
+                if (y + 1 < side) p.edges.push_back({slot[y * side + x], slot[(y + 1) * side + x], 100.0 + y});
+            }
+        for (std::uint32_t i = side * side; i + 1 < n; ++i) p.edges.push_back({slot[i], slot[i + 1], 50});
+        const auto before = edges_by_id(p);
+        const double gap_before = mean_gap(p);
+        auto xy_of = [&](const Network::Parts& q) {
+            std::map<std::int64_t, std::pair<double, double>> m;
+            for (std::uint32_t i = 0; with_xy && i < n; ++i) m[q.node_ids[i]] = {q.node_xy[i].x, q.node_xy[i].y};
+            return m;
+        };
+        const auto xy_before = xy_of(p);
+        geo::order_for_locality(p);
+        EXPECT_EQ(edges_by_id(p), before) << "with_xy " << with_xy;
+        EXPECT_EQ(xy_of(p), xy_before);
+        // Shuffled, neighbours are n/3 apart on average; ordered, within a few rows of the grid.
+        EXPECT_GT(gap_before, n / 4.0);
+        EXPECT_LT(mean_gap(p), 2.0 * side) << "with_xy " << with_xy;
+        Network net(std::move(p));  // still a valid network
+        EXPECT_EQ(net.node_count(), n);
+    }
+}
+
+TEST(NetworkCli, OneThreadAndAllCoresGiveTheSameDistances) {
+    // A 240 x 240 grid (over the two-thread threshold) as an edge list, 120 source nodes.
+    test::TempDir dir;
+    const int side = 240;
+    std::string csv = "u,v,length_m\n", src;
+    std::mt19937 rng(4);
+    std::uniform_int_distribution<int> mm(80000, 120000);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            const int id = y * side + x;
+            if (x + 1 < side) csv += std::to_string(id) + "," + std::to_string(id + 1) + "," + std::to_string(mm(rng) / 1000.0) + "\n";
+            if (y + 1 < side) csv += std::to_string(id) + "," + std::to_string(id + side) + "," + std::to_string(mm(rng) / 1000.0) + "\n";
+        }
+    for (int i = 0; i < 120; ++i) src += std::to_string(rng() % (side * side)) + "\n";
+    write_text(dir / "g.csv", csv);
+    write_text(dir / "src.txt", src);
+    for (const char* threads : {"1", "2"}) {
+        auto r = test::run({"--threads", threads, "isochrone", "--network", (dir / "g.csv").string(), "--from-nodes-file",
+                            (dir / "src.txt").string(), "--distance", "1500", "--distances",
+                            (dir / (std::string("d") + threads + ".csv")).string(), "-q"});
+        ASSERT_EQ(r.code, 0) << r.err;
+    }
+    auto sorted_lines = [&](const fs::path& f) {
+        std::istringstream in(test::read_file(f));
+        std::vector<std::string> lines;
+        for (std::string l; std::getline(in, l);) lines.push_back(l);
+        std::sort(lines.begin(), lines.end());
+        return lines;
+    };
+    auto one = sorted_lines(dir / "d1.csv"), two = sorted_lines(dir / "d2.csv");
+    EXPECT_GT(one.size(), 10000u);
+    EXPECT_EQ(one, two);
+    EXPECT_EQ(test::run({"--threads", "0", "info", "x"}).code, 2);  // a positive number of cores
 }
 
 TEST(NetworkCli, LineLayerNetworkAndBarrier) {
