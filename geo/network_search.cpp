@@ -11,6 +11,7 @@
 namespace planmap::geo {
 
 namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
 // Bucket width: a fraction of the limit, so a search has at most this many buckets.
 constexpr double kBuckets = 256;
 constexpr double kMinDelta = 1.0;
@@ -22,9 +23,10 @@ constexpr std::size_t kParallelNodes = 50000;
 NetworkSearch::NetworkSearch(const Network& net, bool parallel)
     : net_(net),
       dist_(net.node_count()),
-      listed_(net.node_count() / 64 + 1, 0),
       reached_(net.node_count()),
-      parallel_(parallel) {}
+      parallel_(parallel) {
+    std::fill(dist_.data(), dist_.data() + dist_.size(), kInf);
+}
 NetworkSearch::~NetworkSearch() = default;
 NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
 
@@ -43,7 +45,7 @@ std::uint32_t NetworkSearch::new_chunk() {
 
 inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
     Bucket& b = buckets_[bucket];
-    if (b.tail == Network::none || b.fill == kChunk) {
+    if (b.fill == kChunk) {
         const std::uint32_t c = new_chunk();
         chunk_next_[c] = Network::none;
         if (b.tail == Network::none) b.head = c;
@@ -56,15 +58,16 @@ inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
 
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
     if (d > limit_) return;
-    if (!listed(n)) list(n);
-    else if (d >= dist_[n]) return;
+    const double old = dist_[n];
+    if (d >= old) return;
+    if (old == kInf) list(n);  // reached for the first time
     dist_[n] = d;
     push(static_cast<std::size_t>(d * inv_delta_), d, n);
 }
 
 void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
     // Forget the previous run: every node it reached is listed in reached_.
-    for (auto n : reached()) listed_[n >> 6] = 0;
+    for (auto n : reached()) dist_[n] = kInf;
     limit_ = limit_m;
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
     inv_delta_ = 1.0 / delta_;
@@ -100,10 +103,8 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
         tbb::parallel_invoke([&] { run_serial(first); }, [&] { helper_->run_serial(second); });
         for (auto n : helper_->reached()) {
             const double d = helper_->dist_[n];
-            if (!listed(n)) {
-                list(n);
-                dist_[n] = d;
-            } else if (d < dist_[n]) {
+            if (d < dist_[n]) {
+                if (dist_[n] == kInf) list(n);
                 dist_[n] = d;
             }
         }
@@ -162,7 +163,7 @@ void NetworkSearch::drain(std::size_t i) {
         }
         if (c == b.tail) {
             b.head = b.tail = Network::none;
-            b.fill = 0;
+            b.fill = kChunk;
         } else {
             b.head = chunk_next_[c];
         }

@@ -53,7 +53,7 @@ public:
     double limit_m() const noexcept { return limit_; }
     // Distance of node n, +infinity when beyond the limit or not reached.
     double distance(std::uint32_t n) const noexcept {
-        return listed(n) ? dist_[n] : std::numeric_limits<double>::infinity();
+        return dist_[n];
     }
     // Nodes within the limit, each once (roughly nearest first: in the order they were first reached).
     std::span<const std::uint32_t> reached() const noexcept { return {reached_.data(), reached_count_}; }
@@ -66,11 +66,7 @@ private:
     void run_serial(std::span<const Seed> seeds);
     void begin(double limit_m, const EdgeMask* blocked);
 
-    bool listed(std::uint32_t n) const noexcept { return (listed_[n >> 6] >> (n & 63)) & 1u; }
-    void list(std::uint32_t n) {
-        listed_[n >> 6] |= std::uint64_t(1) << (n & 63);
-        reached_[reached_count_++] = n;
-    }
+    void list(std::uint32_t n) { reached_[reached_count_++] = n; }
 
     // The queue: buckets of width delta_ metres (delta-stepping, Meyer and Sanders 2003). A bucket
     // is emptied repeatedly until no node in it improves, so the distances are exact (label
@@ -88,15 +84,14 @@ private:
     static constexpr std::uint32_t kChunk = 256;  // entries per chunk
     struct Bucket {
         std::uint32_t head = Network::none, tail = Network::none;
-        std::uint32_t fill = 0;  // entries in the tail chunk
+        std::uint32_t fill = kChunk;  // entries in the tail chunk (full when there is none)
     };
     std::uint32_t new_chunk();
     void push(std::size_t bucket, double d, std::uint32_t n);
     void drain(std::size_t bucket);
 
     const Network& net_;
-    detail::HugeArray<double> dist_;     // valid for listed nodes only (never initialised as a whole)
-    std::vector<std::uint64_t> listed_;  // bit set: the node was reached (and is in reached_)
+    detail::HugeArray<double> dist_;  // +infinity when not reached; reset through reached_
     std::vector<Bucket> buckets_;
     detail::big_vector<QueueItem> pool_;     // chunk c holds entries [c * kChunk, (c + 1) * kChunk)
     std::vector<std::uint32_t> chunk_next_;  // the next chunk of the same bucket, or of the free list
