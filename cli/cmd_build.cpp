@@ -174,7 +174,9 @@ void add_build(CLI::App& app, Context& ctx) {
             // written leaves no GeoPackage behind either.
             std::optional<PendingFile> report;
             if (!opts->report.empty()) report.emplace(opts->report, report_json(plan, built, opts->output).dump(2) + "\n");
-            auto rep = layers::write(ls, opts->output);
+            layers::WriteOptions wo;
+            wo.metadata = layers::plan_metadata(plan);
+            auto rep = layers::write(ls, opts->output, wo);
             if (report) report->commit();
             if (!ctx.quiet) {
                 std::size_t total = 0;

@@ -49,11 +49,13 @@ void add_render(CLI::App& app, Context& ctx) {
                     std::vector<const layers::Layer*> ls;
                     for (const auto& l : build.layers) ls.push_back(&l);
                     layers::write(ls, gpkg);
-                    if (title.empty()) title = (plan->name_zh.empty() ? plan->id : plan->name_zh) + " 规划结构图";
-                } else if (ext != ".gpkg") {
+                } else if (ext == ".gpkg") {
+                    plan = layers::plan_identity(layers::read_metadata(gpkg));  // written by `build`
+                } else {
                     throw usage_error("render --plan: expects a plan file (.toml) or a GeoPackage of plan layers (.gpkg), got " +
                                       opts->plan);
                 }
+                if (title.empty() && plan) title = (plan->name_zh.empty() ? plan->id : plan->name_zh) + " 规划结构图";
                 spec = render::plan_map_spec(gpkg, title, opts->style);
                 if (plan) {  // what the plan file says of itself goes on the sheet
                     spec.period = plan->period;

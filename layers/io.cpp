@@ -572,6 +572,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         if (!ds) throw io_error("cannot create '" + path + "': " + cap.message());
         for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, opt.spatial_index);
         if (report.format == "GPKG") write_layer_styles(*ds, layers, path);
+        for (const auto& [key, value] : opt.metadata) ds->SetMetadataItem(key.c_str(), value.c_str());
         ds->FlushCache(true);
         ds.reset();  // closes the file
         if (!cap.message().empty())
@@ -592,6 +593,23 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         if (ec) throw io_error("cannot move '" + entry.path().filename().string() + "' into '" + parent.string() + "': " + ec.message());
     }
     return report;
+}
+
+std::map<std::string, std::string> read_metadata(const std::string& path) {
+    ensure_gdal();
+    GdalErrorCapture cap;
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!ds) throw io_error("cannot read '" + path + "'" + (cap.message().empty() ? "" : ": " + cap.message()));
+    std::map<std::string, std::string> out;
+    if (char** items = ds->GetMetadata()) {
+        for (char** it = items; *it; ++it) {
+            char* key = nullptr;
+            const char* value = CPLParseNameValue(*it, &key);
+            if (key && value) out.emplace(key, value);
+            CPLFree(key);
+        }
+    }
+    return out;
 }
 
 WriteReport write(const Dataset& ds, const std::string& path, const WriteOptions& opt) {

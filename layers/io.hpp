@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ Layer read_layer(const SourceSpec& spec, ReadOptions options = {});
 struct WriteOptions {
     std::string format;  // GDAL driver short name; empty: from the extension (GPKG by default)
     bool spatial_index = true;  // GeoPackage: build each layer's R-tree (slow for big layers in GDAL 3.6)
+    // Items describing the whole dataset (e.g. the plan a GeoPackage was built from), written as
+    // the dataset's metadata (GeoPackage: its gpkg_metadata tables, shown by ogrinfo and QGIS).
+    std::vector<std::pair<std::string, std::string>> metadata;
 };
 
 struct WriteReport {
@@ -54,6 +58,10 @@ WriteReport write(const Dataset& ds, const std::string& path, const WriteOptions
 WriteReport write(const Layer& layer, const std::string& path, const WriteOptions& options = {});
 
 std::string driver_for_path(const std::string& path);
+
+// The dataset metadata items of a file (as written through WriteOptions::metadata); empty when it
+// has none. Throws io_error when the file cannot be opened.
+std::map<std::string, std::string> read_metadata(const std::string& path);
 
 // A fresh folder ".planmap-tmp-…" inside `parent`, removed with everything in it on destruction.
 class TempDir {

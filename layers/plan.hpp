@@ -153,4 +153,11 @@ struct PlanBuild {
 // that fails or gives an invalid or empty geometry) throw file_error naming the element.
 PlanBuild build_plan(const Plan& plan, const BuildOptions& options = {});
 
+// What a plan says of itself (id, names, period, source) as dataset metadata items PLAN_ID,
+// PLAN_NAME_ZH, PLAN_NAME_EN, PLAN_PERIOD, PLAN_SOURCE: `build` writes them into the GeoPackage,
+// and a sheet rendered from that GeoPackage reads them back. plan_identity returns nothing when
+// the items hold no PLAN_ID (not a plan's GeoPackage).
+std::vector<std::pair<std::string, std::string>> plan_metadata(const Plan& plan);
+std::optional<Plan> plan_identity(const std::map<std::string, std::string>& metadata);
+
 }  // namespace planmap::layers

@@ -639,4 +639,28 @@ PlanBuild build_plan(const Plan& plan, const BuildOptions& options) {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> plan_metadata(const Plan& plan) {
+    std::vector<std::pair<std::string, std::string>> out = {{"PLAN_ID", plan.id}};
+    if (!plan.name_zh.empty()) out.emplace_back("PLAN_NAME_ZH", plan.name_zh);
+    if (!plan.name_en.empty()) out.emplace_back("PLAN_NAME_EN", plan.name_en);
+    if (!plan.period.empty()) out.emplace_back("PLAN_PERIOD", plan.period);
+    if (!plan.source.empty()) out.emplace_back("PLAN_SOURCE", plan.source);
+    return out;
+}
+
+std::optional<Plan> plan_identity(const std::map<std::string, std::string>& metadata) {
+    auto get = [&](const char* key) {
+        auto it = metadata.find(key);
+        return it == metadata.end() ? std::string() : it->second;
+    };
+    if (get("PLAN_ID").empty()) return std::nullopt;
+    Plan p;
+    p.id = get("PLAN_ID");
+    p.name_zh = get("PLAN_NAME_ZH");
+    p.name_en = get("PLAN_NAME_EN");
+    p.period = get("PLAN_PERIOD");
+    p.source = get("PLAN_SOURCE");
+    return p;
+}
+
 }  // namespace planmap::layers

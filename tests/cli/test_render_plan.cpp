@@ -5,6 +5,7 @@
 #include <fstream>
 #include <memory>
 
+#include "layers/io.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
@@ -33,6 +34,30 @@ TEST(RenderPlan, PlanFileIsBuiltAndDrawn) {
     std::string text = pdftotext(out / "luqiao.pdf");
     for (const char* s : {"规划结构图", "西部高品质城市片区", "中部产城融合片区", "东部滨海休闲片区", "图例", "2021"})
         EXPECT_NE(text.find(s), std::string::npos) << s;
+}
+
+TEST(RenderPlan, BuiltGeoPackageCarriesThePlansNameOntoTheSheet) {
+    if (!fs::exists(test::project_root() / "data" / "boundaries" / "331000.geojson"))
+        GTEST_SKIP() << "data/boundaries not filled (run scripts/setup.sh)";
+    if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) GTEST_SKIP() << "pdftotext missing";
+    test::TempDir out;
+    auto b = test::run({"build", (test::project_root() / "plans" / "jiaojiang.toml").string(), "-o", (out / "jj.gpkg").string(), "-q"});
+    ASSERT_EQ(b.code, 0) << b.err;
+    auto meta = layers::read_metadata((out / "jj.gpkg").string());
+    EXPECT_EQ(meta["PLAN_ID"], "jiaojiang");
+    EXPECT_EQ(meta["PLAN_NAME_ZH"], "台州市椒江区新型城镇化发展“十四五”规划");
+    auto r = test::run({"render", "--plan", (out / "jj.gpkg").string(), "-o", (out / "jj.pdf").string(), "-q"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::string text = pdftotext(out / "jj.pdf");
+    for (const char* s : {"台州市椒江区新型城镇化发展“十四五”规划 规划结构图", "2021-2025", "jiaojiang"})
+        EXPECT_NE(text.find(s), std::string::npos) << s << "\n" << text;
+    // A GeoPackage without plan metadata still renders, titled after its file name.
+    auto c = test::run({"convert", (out / "jj.gpkg").string(), (out / "plain.gpkg").string(), "-q"});
+    ASSERT_EQ(c.code, 0) << c.err;
+    EXPECT_TRUE(layers::read_metadata((out / "plain.gpkg").string()).empty());
+    auto r2 = test::run({"render", "--plan", (out / "plain.gpkg").string(), "-o", (out / "plain.pdf").string(), "-q"});
+    ASSERT_EQ(r2.code, 0) << r2.err;
+    EXPECT_NE(pdftotext(out / "plain.pdf").find("plain 规划结构图"), std::string::npos);
 }
 
 TEST(RenderPlan, BrokenPlanWritesNoSheet) {
