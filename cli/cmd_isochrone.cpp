@@ -18,6 +18,7 @@
 #include "geo/error.hpp"
 #include "geo/network_search.hpp"
 #include "geo/network_service.hpp"
+#include "geo/network_whole.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::cli {
@@ -234,37 +235,43 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 using layers::FieldType;
                 layers::Layer src_layer("sources", {{"source_id", FieldType::string, ""}, {"attached", FieldType::integer, ""},
                                                     {"snap_m", FieldType::real, ""}, {"reach_length_m", FieldType::real, ""},
-                                                    {"area_m2", FieldType::real, ""}},
+                                                    {"area_m2", FieldType::real, ""}, {"whole_edge_length_m", FieldType::real, ""},
+                                                    {"whole_edge_area_m2", FieldType::real, ""}},
                                         crs, "Point");
                 layers::Layer reach("reach", {{"source_id", FieldType::string, ""}, {"distance_m", FieldType::real, ""}, {"length_m", FieldType::real, ""}},
                                     crs, "MultiLineString");
                 layers::Layer area("service_area", {{"source_id", FieldType::string, ""}, {"distance_m", FieldType::real, ""},
-                                                    {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""}},
+                                                    {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""},
+                                                    {"whole_edge_length_m", FieldType::real, ""}, {"whole_edge_area_m2", FieldType::real, ""}},
                                    crs, "MultiPolygon");
                 for (std::size_t i = 0; i < sources.size(); ++i) {
                     const auto& a = attachments[i];
                     geo::GeomPtr where;
                     if (a.attached) where = geo::make_point(a.point.x, a.point.y);
                     else if (sources[i].geometry) where = geo::point_on_surface(sources[i].geometry.get());
-                    double len = 0, m2 = 0;
+                    double len = 0, m2 = 0, whole_len = 0, whole_m2 = 0;
                     if (!o->dissolved_only && a.attached) {
                         auto& f = areas->facilities[i];
                         len = f.reach_length_m;
                         m2 = f.area_m2;
+                        whole_len = f.whole_edge_length_m;
+                        whole_m2 = f.whole_edge_area_m2;
                         reach.add({static_cast<std::int64_t>(reach.size()), std::move(f.lines), {sources[i].id, limit, len}});
-                        area.add({static_cast<std::int64_t>(area.size()), std::move(f.area), {sources[i].id, limit, len, m2}});
+                        area.add({static_cast<std::int64_t>(area.size()), std::move(f.area), {sources[i].id, limit, len, m2, whole_len, whole_m2}});
                     }
                     src_layer.add({static_cast<std::int64_t>(i), std::move(where),
                                    {sources[i].id, std::int64_t(a.attached ? 1 : 0), a.attached ? layers::Value(a.snap_m) : layers::Value(),
-                                    layers::Value(len), layers::Value(m2)}});
+                                    layers::Value(len), layers::Value(m2), layers::Value(whole_len), layers::Value(whole_m2)}});
                 }
                 layers::Layer reach_all("reach_all", {{"sources", FieldType::integer, ""}, {"distance_m", FieldType::real, ""}, {"length_m", FieldType::real, ""}},
                                         crs, "MultiLineString");
                 reach_all.add({0, geo::clone(areas->lines.get()), {std::int64_t(sources.size()), limit, areas->reach_length_m}});
                 layers::Layer area_all("service_area_all", {{"sources", FieldType::integer, ""}, {"distance_m", FieldType::real, ""},
-                                                            {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""}},
+                                                            {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""},
+                                                            {"whole_edge_length_m", FieldType::real, ""}, {"whole_edge_area_m2", FieldType::real, ""}},
                                        crs, "MultiPolygon");
-                area_all.add({0, geo::clone(areas->area.get()), {std::int64_t(sources.size()), limit, areas->reach_length_m, areas->area_m2}});
+                area_all.add({0, geo::clone(areas->area.get()), {std::int64_t(sources.size()), limit, areas->reach_length_m, areas->area_m2,
+                                                                 areas->whole_edge_length_m, areas->whole_edge_area_m2}});
                 std::vector<const layers::Layer*> out_layers = {&src_layer};
                 if (!o->dissolved_only) {
                     out_layers.push_back(&reach);
@@ -293,6 +300,9 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             for (std::size_t i = 0; i < sources.size(); ++i)
                 if (!attachments[i].attached) unattached.push_back(sources[i].id);
             const double reach_len = areas ? areas->reach_length_m : geo::NetworkSearch::total_length(search.reachable_parts());
+            const double whole_len = areas ? areas->whole_edge_length_m
+                                           : geo::NetworkSearch::total_length(geo::whole_edge_parts(
+                                                 net, geo::NetworkChains(net, &blocked), search, seeds));
 
             if (!o->json.empty()) {
                 nlohmann::json j;
@@ -307,13 +317,23 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 j["blocked_edges"] = blocked_count;
                 j["reached_nodes"] = search.reached().size();
                 j["reach_length_m"] = reach_len;
+                j["whole_edge_length_m"] = whole_len;
+                j["figures"] = {
+                    {"reach_length_m", "streets within the distance, those partly within it up to the exact cut point (metres)"},
+                    {"area_m2", "the union of buffers of buffer_m either side of those streets (square metres)"},
+                    {"whole_edge_length_m", "ego-graph convention (OSMnx, pgRouting): streets between junctions counted whole when "
+                                            "both ends are within the distance, else not at all (metres)"},
+                    {"whole_edge_area_m2", "the union of buffers of buffer_m either side of those streets (square metres)"}};
                 if (areas) {
                     j["area_m2"] = areas->area_m2;
+                    j["whole_edge_area_m2"] = areas->whole_edge_area_m2;
                     j["buffer_m"] = o->width;
                     nlohmann::json per = nlohmann::json::array();
                     for (std::size_t i = 0; i < sources.size() && !o->dissolved_only; ++i)
                         per.push_back({{"id", sources[i].id}, {"attached", attachments[i].attached}, {"snap_m", attachments[i].snap_m},
-                                       {"reach_length_m", areas->facilities[i].reach_length_m}, {"area_m2", areas->facilities[i].area_m2}});
+                                       {"reach_length_m", areas->facilities[i].reach_length_m}, {"area_m2", areas->facilities[i].area_m2},
+                                       {"whole_edge_length_m", areas->facilities[i].whole_edge_length_m},
+                                       {"whole_edge_area_m2", areas->facilities[i].whole_edge_area_m2}});
                     j["per_source"] = per;
                 }
                 j["timings_s"] = {{"load", t_load}, {"snap", t_snap}, {"search", t_search}, {"polygons", t_polygons}, {"write", t_write}};

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "geo/error.hpp"
+#include "geo/network_whole.hpp"
 
 namespace planmap::geo {
 
@@ -18,6 +19,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 Envelope box_around(XY p, double r) { return {p.x - r, p.y - r, p.x + r, p.y + r, false}; }
+
+// Area of the buffered polygon around edge parts.
+double parts_area(const Network& net, const std::vector<EdgePart>& parts, const ServiceAreaOptions& opt) {
+    GeomPtr lines = parts_to_lines(net, parts);
+    GeomPtr poly = lines_to_area(lines.get(), opt.buffer_m, opt.quad_segs);
+    return area(poly.get());
+}
 
 }  // namespace
 
@@ -230,15 +238,21 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
         if (!attachments[i].attached) out.unattached.push_back(i);
 
     auto t0 = std::chrono::steady_clock::now();
+    const NetworkChains chains(net, opt.blocked);
+    std::vector<EdgePart> whole_all;
+    std::vector<std::vector<EdgePart>> whole_each;
     {
         NetworkSearch search(net);
         auto seeds = all_seeds(attachments);
         search.run(seeds, opt.distance_m, opt.blocked);
         out.parts = search.reachable_parts();
         out.reach_length_m = NetworkSearch::total_length(out.parts);
+        whole_all = whole_edge_parts(net, chains, search, seeds);
+        out.whole_edge_length_m = NetworkSearch::total_length(whole_all);
     }
     if (opt.per_facility) {
         out.facilities.resize(attachments.size());
+        whole_each.resize(attachments.size());
         tbb::enumerable_thread_specific<NetworkSearch> searches([&net] { return NetworkSearch(net); });
         tbb::parallel_for(std::size_t(0), attachments.size(), [&](std::size_t i) {
             const auto& a = attachments[i];
@@ -250,6 +264,8 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
             search.run(a.seeds, opt.distance_m, opt.blocked);
             f.parts = search.reachable_parts();
             f.reach_length_m = NetworkSearch::total_length(f.parts);
+            whole_each[i] = whole_edge_parts(net, chains, search, a.seeds);
+            f.whole_edge_length_m = NetworkSearch::total_length(whole_each[i]);
         });
     }
     out.search_s = seconds_since(t0);
@@ -258,6 +274,7 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
     out.lines = parts_to_lines(net, out.parts);
     out.area = lines_to_area(out.lines.get(), opt.buffer_m, opt.quad_segs);
     out.area_m2 = area(out.area.get());
+    if (opt.whole_edge_area) out.whole_edge_area_m2 = parts_area(net, whole_all, opt);
     if (opt.per_facility) {
         tbb::parallel_for(std::size_t(0), out.facilities.size(), [&](std::size_t i) {
             auto& f = out.facilities[i];
@@ -265,6 +282,7 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
             f.lines = parts_to_lines(net, f.parts);
             f.area = lines_to_area(f.lines.get(), opt.buffer_m, opt.quad_segs);
             f.area_m2 = area(f.area.get());
+            if (opt.whole_edge_area) f.whole_edge_area_m2 = parts_area(net, whole_each[i], opt);
         });
     }
     out.polygons_s = seconds_since(t0);
