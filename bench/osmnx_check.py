@@ -17,9 +17,12 @@ Two comparisons per origin, both from the same start:
           nearest point of its nearest edge, counting the same partial edges.
   whole   planmap whole_edge_length_m / whole_edge_area_m2 (streets between junctions counted when
           both ends are within the distance) vs nx.ego_graph from that same inserted origin.
-Then the plain OSMnx recipe: nx.ego_graph around the node nearest the origin (osmnx.distance.
-nearest_nodes), compared with planmap's whole-edge figures: the start moves to that node, which
-may lie far along the street (its distance is printed). Areas: union of --width buffers.
+  node    the plain OSMnx recipe, nx.ego_graph around the node nearest the origin (osmnx.distance.
+          nearest_nodes), vs planmap `isochrone --start-at node` (the nearest junction: the same start)
+          whole_edge_length_m / whole_edge_area_m2; and, last column, planmap's default whole-edge
+          length (start at the nearest street point) vs that ego graph: the start moves to the node,
+          which may lie far along the street (its distance is printed).
+Areas: union of --width buffers.
 Run with Debian's /usr/bin/python3 (python3-osmnx).
 """
 import json
@@ -137,12 +140,16 @@ def figures(g, start):
 
 
 # --- planmap ---------------------------------------------------------------------------------
-cmd = [planmap, "isochrone", "--network", pbf, "--distance", str(distance), "--width", str(width), "-q",
-       "-o", os.path.join(work, "iso.gpkg"), "--json", os.path.join(work, "iso.json")]
-for lon, lat in origins:
-    cmd += ["--from", f"{lon},{lat}"]
-subprocess.run(cmd, check=True)
-pm = json.load(open(os.path.join(work, "iso.json")))["per_source"]
+def run_planmap(snap):
+    cmd = [planmap, "isochrone", "--network", pbf, "--distance", str(distance), "--width", str(width), "-q", "--start-at", snap,
+           "-o", os.path.join(work, "iso.gpkg"), "--json", os.path.join(work, "iso.json")]
+    for lon, lat in origins:
+        cmd += ["--from", f"{lon},{lat}"]
+    subprocess.run(cmd, check=True)
+    return json.load(open(os.path.join(work, "iso.json")))["per_source"]
+
+
+pm, pm_node = run_planmap("edge"), run_planmap("node")
 
 
 def pct(a, b):
@@ -154,10 +161,11 @@ print(f"OSMnx walking graph: {U.number_of_nodes()} nodes, {U.number_of_edges()} 
 print("lengths in km, areas in km2; diff = planmap vs OSMnx; snap: planmap's / OSMnx's distance from the origin to the "
       "network (m); node: distance to OSMnx's nearest node (m), 'c' when it is not in the largest component")
 head = (f"{'origin':>20} {'snap':>9} | {'exact':>6} {'osmnx':>6} {'diff':>6} {'area':>6} {'osmnx':>6} {'diff':>6} | "
-        f"{'whole':>6} {'ego':>6} {'diff':>6} {'area':>6} {'ego':>6} {'diff':>6} | {'node':>5} {'ego@n':>6} {'diff':>6} {'area':>6} {'diff':>6}")
+        f"{'whole':>6} {'ego':>6} {'diff':>6} {'area':>6} {'ego':>6} {'diff':>6} | "
+        f"{'node':>5} {'pm@n':>6} {'ego@n':>6} {'diff':>6} {'area':>6} {'ego@n':>6} {'diff':>6} | {'dflt':>6}")
 print(head)
-worst = {k: 0.0 for k in ("exact length", "exact area", "whole length", "whole area", "node length", "node area")}
-for (lon, lat), p in zip(origins, pm):
+worst = {k: 0.0 for k in ("exact length", "exact area", "whole length", "whole area", "node length", "node area", "default vs node")}
+for (lon, lat), p, q in zip(origins, pm, pm_node):
     x, y = ox.projection.project_geometry(Point(lon, lat), to_crs=crs)[0].coords[0]
     H, o, snap = with_origin(x, y)
     el, ea, wl, wa = figures(H, o)
@@ -166,7 +174,8 @@ for (lon, lat), p in zip(origins, pm):
     row = {
         "exact length": pct(p["reach_length_m"], el), "exact area": pct(p["area_m2"], ea),
         "whole length": pct(p["whole_edge_length_m"], wl), "whole area": pct(p["whole_edge_area_m2"], wa),
-        "node length": pct(p["whole_edge_length_m"], nl), "node area": pct(p["whole_edge_area_m2"], na),
+        "node length": pct(q["whole_edge_length_m"], nl), "node area": pct(q["whole_edge_area_m2"], na),
+        "default vs node": pct(p["whole_edge_length_m"], nl),
     }
     for k, v in row.items():
         if not math.isnan(v):
@@ -177,5 +186,6 @@ for (lon, lat), p in zip(origins, pm):
           f"{p['area_m2'] / 1e6:>6.3f} {ea / 1e6:>6.3f} {row['exact area']:>+5.1f}% | "
           f"{p['whole_edge_length_m'] / 1e3:>6.2f} {wl / 1e3:>6.2f} {row['whole length']:>+5.1f}% "
           f"{p['whole_edge_area_m2'] / 1e6:>6.3f} {wa / 1e6:>6.3f} {row['whole area']:>+5.1f}% | "
-          f"{dn:>4.0f}{mark} {nl / 1e3:>6.2f} {row['node length']:>+5.1f}% {na / 1e6:>6.3f} {row['node area']:>+5.1f}%")
+          f"{dn:>4.0f}{mark} {q['whole_edge_length_m'] / 1e3:>6.2f} {nl / 1e3:>6.2f} {row['node length']:>+5.1f}% "
+          f"{q['whole_edge_area_m2'] / 1e6:>6.3f} {na / 1e6:>6.3f} {row['node area']:>+5.1f}% | {row['default vs node']:>+5.1f}%")
 print("largest differences: " + ", ".join(f"{k} {v:.1f}%" for k, v in worst.items()))

@@ -92,7 +92,7 @@ std::string fmt(double v, int digits = 1) {
 void add_isochrone(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("isochrone", "walking-distance isochrones along a network: reachable streets and service areas");
     struct Opts {
-        std::string network, out, json, distances, nodes_file, id_field;
+        std::string network, out, json, distances, nodes_file, id_field, start_at = "edge";
         std::vector<std::string> from, from_nodes, barriers;
         double distance_m = NAN, minutes = NAN, speed = 80, width = 25, max_snap = 500, entry = 10;
         bool count_snap = false, dissolved_only = false, no_whole_area = false;
@@ -115,6 +115,10 @@ void add_isochrone(CLI::App& app, Context& ctx) {
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--entry", o->entry, "polygon sources are entered from every street within this distance, in metres (default 10)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--start-at", o->start_at,
+                    "where point sources start: 'edge' (the nearest point of the nearest street, default) or 'node' (the nearest "
+                    "junction or dead end, as tools on a simplified graph do)")
+        ->check(CLI::IsMember({"edge", "node"}));
     cmd->add_flag("--count-snap", o->count_snap, "count the straight walk from a source to the network in the distance");
     cmd->add_option("--barrier", o->barriers, "a line or polygon layer SRC[:layer] whose crossings are removed from the network; repeatable");
     cmd->add_flag("--dissolved-only", o->dissolved_only, "write only the dissolved outputs, not one per source");
@@ -187,10 +191,35 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             ao.count_snap = o->count_snap;
             std::vector<geo::Attachment> attachments(sources.size());
             {
+                std::optional<geo::NetworkChains> chains;
+                std::optional<geo::JunctionLocator> junctions;
+                if (o->start_at == "node" && net.has_geometry()) {
+                    chains.emplace(net, &blocked);
+                    junctions.emplace(net, *chains, &blocked);
+                }
                 std::vector<const GEOSGeometry*> geoms;
                 std::vector<std::size_t> which;
                 for (std::size_t i = 0; i < sources.size(); ++i) {
-                    if (sources[i].node_given) {
+                    const GEOSGeometry* g = sources[i].geometry.get();
+                    if (junctions && g && !geo::is_empty(g) &&
+                        (geo::geometry_type(g) == "Point" || geo::geometry_type(g) == "MultiPoint")) {
+                        // --start-at node: each point starts at its nearest junction.
+                        auto& a = attachments[i];
+                        auto ctx = geo::geos_context();
+                        for (int k = 0; k < GEOSGetNumGeometries_r(ctx, g); ++k) {
+                            double x, y;
+                            const GEOSGeometry* pt = GEOSGetGeometryN_r(ctx, g, k);
+                            if (!GEOSGeomGetX_r(ctx, pt, &x) || !GEOSGeomGetY_r(ctx, pt, &y)) continue;
+                            auto hit = junctions->nearest({x, y}, o->max_snap);
+                            if (!hit) continue;
+                            if (!a.attached || hit->distance < a.snap_m) {
+                                a.snap_m = hit->distance;
+                                a.point = net.node_xy(hit->node);
+                            }
+                            a.attached = true;
+                            a.seeds.push_back(geo::Seed::at_node(hit->node, o->count_snap ? hit->distance : 0.0));
+                        }
+                    } else if (sources[i].node_given) {
                         auto& a = attachments[i];
                         a.attached = sources[i].node.has_value() && !net.arcs(*sources[i].node).empty();
                         if (a.attached) {

@@ -146,4 +146,38 @@ std::vector<EdgePart> whole_edge_parts(const Network& net, const NetworkChains& 
     return out;
 }
 
+JunctionLocator::JunctionLocator(const Network& net, const NetworkChains& chains, const EdgeMask* blocked) : net_(net) {
+    const bool masked = blocked && !blocked->empty();
+    std::vector<Envelope> boxes;
+    Envelope all;
+    for (std::uint32_t n = 0; n < net.node_count() && net.has_geometry(); ++n) {
+        if (chains.interior(n)) continue;
+        bool usable = false;
+        for (const auto& arc : net.arcs(n)) usable = usable || !masked || !(*blocked)[arc.edge];
+        if (!usable) continue;
+        const XY p = net.node_xy(n);
+        nodes_.push_back(n);
+        boxes.push_back({p.x, p.y, p.x, p.y, false});
+        all.expand(boxes.back());
+    }
+    index_ = SpatialIndex(boxes);
+    if (!all.empty) extent_diag_ = std::hypot(all.maxx - all.minx, all.maxy - all.miny);
+}
+
+std::optional<JunctionLocator::Hit> JunctionLocator::nearest(XY p, double max_m) const {
+    if (nodes_.empty()) return std::nullopt;
+    const double limit = std::isfinite(max_m) ? max_m : extent_diag_ + std::hypot(p.x, p.y);
+    for (double r = std::min(limit, 50.0);; r = std::min(limit, r * 2)) {
+        std::optional<Hit> best;
+        index_.for_each(Envelope{p.x - r, p.y - r, p.x + r, p.y + r, false}, [&](std::size_t i) {
+            const XY q = net_.node_xy(nodes_[i]);
+            const double d = std::hypot(q.x - p.x, q.y - p.y);
+            if (!best || d < best->distance || (d == best->distance && nodes_[i] < best->node)) best = Hit{nodes_[i], d};
+        });
+        // A hit farther than r may hide a nearer node outside the box: widen until it cannot.
+        if (best && best->distance <= r) return best->distance <= max_m ? best : std::nullopt;
+        if (r >= limit) return std::nullopt;
+    }
+}
+
 }  // namespace planmap::geo

@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "geo/network.hpp"
 #include "geo/network_search.hpp"
+#include "geo/spatial_index.hpp"
 
 namespace planmap::geo {
 
@@ -61,5 +63,24 @@ private:
 // start_m) are left out.
 std::vector<EdgePart> whole_edge_parts(const Network& net, const NetworkChains& chains, const NetworkSearch& search,
                                        std::span<const Seed> seeds);
+
+// The nearest junction (a node with usable edges that is not inside a street) to a point: where
+// tools working on a simplified graph start (OSMnx's nearest_nodes), for sources that should start
+// there too.
+class JunctionLocator {
+public:
+    JunctionLocator(const Network& net, const NetworkChains& chains, const EdgeMask* blocked = nullptr);
+    struct Hit {
+        std::uint32_t node = 0;
+        double distance = 0;
+    };
+    std::optional<Hit> nearest(XY p, double max_m) const;
+
+private:
+    const Network& net_;
+    std::vector<std::uint32_t> nodes_;
+    SpatialIndex index_;
+    double extent_diag_ = 0;
+};
 
 }  // namespace planmap::geo
