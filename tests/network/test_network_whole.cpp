@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdio>
+
+#include "geo/crs.hpp"
 #include "geo/network.hpp"
 #include "geo/network_search.hpp"
 #include "geo/network_service.hpp"
@@ -149,4 +153,35 @@ TEST(NetworkWhole, IsochroneReportsBothFigures) {
                          (dir / "j2.json").string()});
     ASSERT_EQ(r2.code, 0) << r2.err;
     EXPECT_DOUBLE_EQ(nlohmann::json::parse(test::read_file(dir / "j2.json"))["whole_edge_length_m"].get<double>(), 150);
+}
+
+TEST(NetworkWhole, StartAtNodeUsesTheNearestJunction) {
+    test::TempDir dir;
+    const double ox = 370000, oy = 4845000;
+    auto net = hand_network(ox, oy);
+    geo::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    // 5 m off b-c, 95 m from b: nearest street point 95 m along b-c; nearest junction b (c is
+    // inside the street b-c-d, d is 105 m away).
+    double x = ox + 195, y = oy + 5;
+    geo::Transformer(geo::Crs::parse("EPSG:32632"), geo::Crs::wgs84()).transform_point(x, y);
+    char lonlat[64];
+    std::snprintf(lonlat, sizeof lonlat, "%.9f,%.9f", x, y);
+    auto figures = [&](const std::string& start) {
+        auto r = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from", lonlat, "--distance", "100", "--start-at",
+                            start, "--json", (dir / "j.json").string(), "-o", (dir / "o.gpkg").string()});
+        EXPECT_EQ(r.code, 0) << r.err;
+        return nlohmann::json::parse(test::read_file(dir / "j.json"))["per_source"][0];
+    };
+    auto edge = figures("edge");
+    EXPECT_NEAR(edge["snap_m"].get<double>(), 5, 0.05);
+    EXPECT_NEAR(edge["whole_edge_length_m"].get<double>(), 95, 0.5);  // b-source; d (105 m) is out of reach
+    EXPECT_NEAR(edge["reach_length_m"].get<double>(), 100 + 5 + 100, 0.5);
+    auto node = figures("node");
+    EXPECT_NEAR(node["snap_m"].get<double>(), std::hypot(95, 5), 0.1);
+    EXPECT_DOUBLE_EQ(node["whole_edge_length_m"].get<double>(), 150);  // from b: a-b and b-e
+    EXPECT_DOUBLE_EQ(node["reach_length_m"].get<double>(), 250);       // and 100 m into b-c
+    EXPECT_EQ(test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from", lonlat, "--distance", "100", "--start-at",
+                         "middle", "--json", (dir / "j.json").string()})
+                  .code,
+              2);
 }
