@@ -18,6 +18,8 @@ struct NetworkBuildReport {
     std::map<std::string, std::size_t> skipped;    // reason → count
     std::size_t missing_nodes = 0;                 // OSM node references without a location
     std::size_t snapped_lines = 0;                 // lines moved by the snapping tolerance
+    std::size_t duplicate_edges = 0;               // OSM: edges drawn again by another way over the same nodes
+    double duplicate_length_m = 0;                 // their length, left out
 };
 
 // The OSM tags rule: nullptr when a way with these tags is walkable, else the reason it is not.

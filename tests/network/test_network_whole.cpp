@@ -6,9 +6,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 
 #include "geo/crs.hpp"
 #include "geo/network.hpp"
+#include "geo/network_build.hpp"
 #include "geo/network_search.hpp"
 #include "geo/network_service.hpp"
 #include "geo/network_whole.hpp"
@@ -184,4 +186,32 @@ TEST(NetworkWhole, StartAtNodeUsesTheNearestJunction) {
                          "middle", "--json", (dir / "j.json").string()})
                   .code,
               2);
+}
+
+TEST(NetworkWhole, DuplicateWaysCountOnce) {
+    // Way 11 runs over way 10's nodes backwards (an overlap mapped twice); way 13 is a different
+    // path between the same end nodes and stays; way 12 makes node 2 a junction.
+    test::TempDir dir;
+    std::ofstream(dir / "dup.osm") << R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+ <node id="1" lat="43.7300" lon="7.4200"/>
+ <node id="2" lat="43.7300" lon="7.4210"/>
+ <node id="3" lat="43.7300" lon="7.4220"/>
+ <node id="4" lat="43.7310" lon="7.4210"/>
+ <node id="5" lat="43.7290" lon="7.4210"/>
+ <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/></way>
+ <way id="11"><nd ref="3"/><nd ref="2"/><nd ref="1"/><tag k="highway" v="residential"/></way>
+ <way id="12"><nd ref="2"/><nd ref="4"/><tag k="highway" v="footway"/></way>
+ <way id="13"><nd ref="1"/><nd ref="5"/><nd ref="3"/><tag k="highway" v="path"/></way>
+</osm>
+)";
+    geo::NetworkBuildReport rep;
+    auto net = geo::build_network_from_osm((dir / "dup.osm").string(), &rep);
+    EXPECT_EQ(net.edge_count(), 4u);  // 1-2, 2-3, 2-4 and 1-5-3
+    EXPECT_EQ(rep.duplicate_edges, 2u);
+    EXPECT_NEAR(rep.duplicate_length_m, 161, 1);  // 0.002° of longitude at 43.73° N
+    // Nodes 1 and 3 now have two distinct neighbours each: 2-1-5-3-2 is one street (a loop at
+    // junction 2), 2-4 the other. With the duplicates, 1 and 3 would be junctions.
+    geo::NetworkChains chains(net);
+    EXPECT_EQ(chains.size(), 2u);
 }
