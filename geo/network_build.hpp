@@ -52,7 +52,7 @@ const char* walk_exclusion(Get&& get) {
     if (is(get("area"), {"yes"})) return "area=yes";
     const char* foot = get("foot");
     const bool foot_ok = is(foot, {"yes", "designated", "permissive"});
-    if (is(foot, {"no", "use_sidepath"})) return "foot=no";
+    if (is(foot, {"no", "private", "use_sidepath"})) return "foot=no/private";
     if (is(hw, {"construction", "proposed", "planned", "abandoned", "disused", "razed", "raceway", "bus_guideway",
                 "busway", "escape", "platform", "no"}))
         return "highway not for walking";

@@ -348,6 +348,9 @@ TEST(NetworkBuild, WalkableTags) {
     EXPECT_NE(rule({{"highway", "service"}, {"access", "private"}}), nullptr);
     EXPECT_EQ(rule({{"highway", "service"}, {"access", "private"}, {"foot", "yes"}}), nullptr);
     EXPECT_NE(rule({{"highway", "footway"}, {"foot", "no"}}), nullptr);
+    EXPECT_NE(rule({{"highway", "footway"}, {"foot", "private"}}), nullptr);  // a private pier or garden path
+    EXPECT_EQ(rule({{"highway", "cycleway"}, {"foot", "designated"}}), nullptr);
+    EXPECT_NE(rule({{"highway", "service"}, {"access", "no"}}), nullptr);
     EXPECT_NE(rule({{"building", "yes"}}), nullptr);
 }
 
