@@ -392,6 +392,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 ctx.out << "\n";
             }
             ctx.out << "reached " << search.reached().size() << " nodes, " << fmt(reach_len / 1000.0, 2) << " km of streets";
+            ctx.out << " (" << fmt(whole_len / 1000.0, 2) << " km reached at both ends)";
             if (areas) ctx.out << ", service area " << fmt(areas->area_m2 / 1e6, 3) << " km² (" << o->width << " m either side)";
             ctx.out << "\n";
             ctx.out << "timings: load " << fmt(t_load, 3) << " s, snap " << fmt(t_snap, 3) << " s, search " << fmt(t_search, 3)
