@@ -166,6 +166,9 @@ head = (f"{'origin':>20} {'snap':>9} | {'exact':>6} {'osmnx':>6} {'diff':>6} {'a
 print(head)
 worst = {k: 0.0 for k in ("exact length", "exact area", "whole length", "whole area", "node length", "node area", "default vs node")}
 for (lon, lat), p, q in zip(origins, pm, pm_node):
+    if not p["attached"] or not q["attached"]:
+        print(f"{lon:>9.5f},{lat:>9.5f} unattached by planmap: no street within --max-snap (500 m); not compared")
+        continue
     x, y = ox.projection.project_geometry(Point(lon, lat), to_crs=crs)[0].coords[0]
     H, o, snap = with_origin(x, y)
     el, ea, wl, wa = figures(H, o)
