@@ -191,9 +191,9 @@ if $PY -c 'import osmnx' 2>/dev/null && command -v osmium >/dev/null; then
     origins=$($PY -c "
 import csv, random, sys
 rows = list(csv.reader(open(sys.argv[1])))[1:]
-print(' '.join(f'{float(r[1]) + 0.0002:.6f},{float(r[2]) + 0.0001:.6f}' for r in random.Random(11).sample(rows, 5)))" "$work/$name/nodes_lonlat.csv")
+print(' '.join(f'{float(r[1]) + 0.0002:.6f},{float(r[2]) + 0.0001:.6f}' for r in random.Random(11).sample(rows, 10)))" "$work/$name/nodes_lonlat.csv")
     echo
-    echo "$name: planmap vs OSMnx (osmnx $($PY -c 'import osmnx; print(osmnx.__version__)')), $distance m from 5 origins near random nodes"
+    echo "$name: planmap vs OSMnx (osmnx $($PY -c 'import osmnx; print(osmnx.__version__)')), $distance m from 10 origins near random nodes"
     # shellcheck disable=SC2086
     $PY bench/osmnx_check.py "$PLANMAP" "$pbf" "$work/$name/osmnx" --distance "$distance" $origins 2>&1 | grep -v Warning || true
   done

@@ -18,6 +18,7 @@
 #include "geo/error.hpp"
 #include "geo/network_search.hpp"
 #include "geo/network_service.hpp"
+#include "geo/network_whole.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::cli {
@@ -91,10 +92,10 @@ std::string fmt(double v, int digits = 1) {
 void add_isochrone(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("isochrone", "walking-distance isochrones along a network: reachable streets and service areas");
     struct Opts {
-        std::string network, out, json, distances, nodes_file, id_field;
+        std::string network, out, json, distances, nodes_file, id_field, start_at = "edge";
         std::vector<std::string> from, from_nodes, barriers;
         double distance_m = NAN, minutes = NAN, speed = 80, width = 25, max_snap = 500, entry = 10;
-        bool count_snap = false, dissolved_only = false;
+        bool count_snap = false, dissolved_only = false, no_whole_area = false;
         NetworkSourceOptions source;
     };
     auto o = std::make_shared<Opts>();
@@ -114,9 +115,16 @@ void add_isochrone(CLI::App& app, Context& ctx) {
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--entry", o->entry, "polygon sources are entered from every street within this distance, in metres (default 10)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--start-at", o->start_at,
+                    "where point sources start: 'edge' (the nearest point of the nearest street, default) or 'node' (the nearest "
+                    "junction or dead end, as tools on a simplified graph do)")
+        ->check(CLI::IsMember({"edge", "node"}));
     cmd->add_flag("--count-snap", o->count_snap, "count the straight walk from a source to the network in the distance");
     cmd->add_option("--barrier", o->barriers, "a line or polygon layer SRC[:layer] whose crossings are removed from the network; repeatable");
     cmd->add_flag("--dissolved-only", o->dissolved_only, "write only the dissolved outputs, not one per source");
+    cmd->add_flag("--no-whole-edge-area", o->no_whole_area,
+                  "skip the polygon around the streets reached at both ends (whole_edge_area_m2 is then 0; saves about a third of "
+                  "the polygon time)");
     cmd->add_option("-o,--output", o->out, "output GeoPackage (or other vector format) in the network's metric CRS");
     cmd->add_option("--distances", o->distances, "CSV to write node,dist_m for every reached node (distance to the nearest source)");
     cmd->add_option("--json", o->json, "write a JSON summary (figures and timings_s) to this file");
@@ -183,10 +191,35 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             ao.count_snap = o->count_snap;
             std::vector<geo::Attachment> attachments(sources.size());
             {
+                std::optional<geo::NetworkChains> chains;
+                std::optional<geo::JunctionLocator> junctions;
+                if (o->start_at == "node" && net.has_geometry()) {
+                    chains.emplace(net, &blocked);
+                    junctions.emplace(net, *chains, &blocked);
+                }
                 std::vector<const GEOSGeometry*> geoms;
                 std::vector<std::size_t> which;
                 for (std::size_t i = 0; i < sources.size(); ++i) {
-                    if (sources[i].node_given) {
+                    const GEOSGeometry* g = sources[i].geometry.get();
+                    if (junctions && g && !geo::is_empty(g) &&
+                        (geo::geometry_type(g) == "Point" || geo::geometry_type(g) == "MultiPoint")) {
+                        // --start-at node: each point starts at its nearest junction.
+                        auto& a = attachments[i];
+                        auto ctx = geo::geos_context();
+                        for (int k = 0; k < GEOSGetNumGeometries_r(ctx, g); ++k) {
+                            double x, y;
+                            const GEOSGeometry* pt = GEOSGetGeometryN_r(ctx, g, k);
+                            if (!GEOSGeomGetX_r(ctx, pt, &x) || !GEOSGeomGetY_r(ctx, pt, &y)) continue;
+                            auto hit = junctions->nearest({x, y}, o->max_snap);
+                            if (!hit) continue;
+                            if (!a.attached || hit->distance < a.snap_m) {
+                                a.snap_m = hit->distance;
+                                a.point = net.node_xy(hit->node);
+                            }
+                            a.attached = true;
+                            a.seeds.push_back(geo::Seed::at_node(hit->node, o->count_snap ? hit->distance : 0.0));
+                        }
+                    } else if (sources[i].node_given) {
                         auto& a = attachments[i];
                         a.attached = sources[i].node.has_value() && !net.arcs(*sources[i].node).empty();
                         if (a.attached) {
@@ -221,6 +254,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 so.distance_m = limit;
                 so.buffer_m = o->width;
                 so.per_facility = !o->dissolved_only;
+                so.whole_edge_area = !o->no_whole_area;
                 so.blocked = &blocked;
                 areas = geo::service_areas(net, attachments, so);
                 t_search += areas->search_s;
@@ -234,37 +268,43 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 using layers::FieldType;
                 layers::Layer src_layer("sources", {{"source_id", FieldType::string, ""}, {"attached", FieldType::integer, ""},
                                                     {"snap_m", FieldType::real, ""}, {"reach_length_m", FieldType::real, ""},
-                                                    {"area_m2", FieldType::real, ""}},
+                                                    {"area_m2", FieldType::real, ""}, {"whole_edge_length_m", FieldType::real, ""},
+                                                    {"whole_edge_area_m2", FieldType::real, ""}},
                                         crs, "Point");
                 layers::Layer reach("reach", {{"source_id", FieldType::string, ""}, {"distance_m", FieldType::real, ""}, {"length_m", FieldType::real, ""}},
                                     crs, "MultiLineString");
                 layers::Layer area("service_area", {{"source_id", FieldType::string, ""}, {"distance_m", FieldType::real, ""},
-                                                    {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""}},
+                                                    {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""},
+                                                    {"whole_edge_length_m", FieldType::real, ""}, {"whole_edge_area_m2", FieldType::real, ""}},
                                    crs, "MultiPolygon");
                 for (std::size_t i = 0; i < sources.size(); ++i) {
                     const auto& a = attachments[i];
                     geo::GeomPtr where;
                     if (a.attached) where = geo::make_point(a.point.x, a.point.y);
                     else if (sources[i].geometry) where = geo::point_on_surface(sources[i].geometry.get());
-                    double len = 0, m2 = 0;
+                    double len = 0, m2 = 0, whole_len = 0, whole_m2 = 0;
                     if (!o->dissolved_only && a.attached) {
                         auto& f = areas->facilities[i];
                         len = f.reach_length_m;
                         m2 = f.area_m2;
+                        whole_len = f.whole_edge_length_m;
+                        whole_m2 = f.whole_edge_area_m2;
                         reach.add({static_cast<std::int64_t>(reach.size()), std::move(f.lines), {sources[i].id, limit, len}});
-                        area.add({static_cast<std::int64_t>(area.size()), std::move(f.area), {sources[i].id, limit, len, m2}});
+                        area.add({static_cast<std::int64_t>(area.size()), std::move(f.area), {sources[i].id, limit, len, m2, whole_len, whole_m2}});
                     }
                     src_layer.add({static_cast<std::int64_t>(i), std::move(where),
                                    {sources[i].id, std::int64_t(a.attached ? 1 : 0), a.attached ? layers::Value(a.snap_m) : layers::Value(),
-                                    layers::Value(len), layers::Value(m2)}});
+                                    layers::Value(len), layers::Value(m2), layers::Value(whole_len), layers::Value(whole_m2)}});
                 }
                 layers::Layer reach_all("reach_all", {{"sources", FieldType::integer, ""}, {"distance_m", FieldType::real, ""}, {"length_m", FieldType::real, ""}},
                                         crs, "MultiLineString");
                 reach_all.add({0, geo::clone(areas->lines.get()), {std::int64_t(sources.size()), limit, areas->reach_length_m}});
                 layers::Layer area_all("service_area_all", {{"sources", FieldType::integer, ""}, {"distance_m", FieldType::real, ""},
-                                                            {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""}},
+                                                            {"length_m", FieldType::real, ""}, {"area_m2", FieldType::real, ""},
+                                                            {"whole_edge_length_m", FieldType::real, ""}, {"whole_edge_area_m2", FieldType::real, ""}},
                                        crs, "MultiPolygon");
-                area_all.add({0, geo::clone(areas->area.get()), {std::int64_t(sources.size()), limit, areas->reach_length_m, areas->area_m2}});
+                area_all.add({0, geo::clone(areas->area.get()), {std::int64_t(sources.size()), limit, areas->reach_length_m, areas->area_m2,
+                                                                 areas->whole_edge_length_m, areas->whole_edge_area_m2}});
                 std::vector<const layers::Layer*> out_layers = {&src_layer};
                 if (!o->dissolved_only) {
                     out_layers.push_back(&reach);
@@ -293,6 +333,9 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             for (std::size_t i = 0; i < sources.size(); ++i)
                 if (!attachments[i].attached) unattached.push_back(sources[i].id);
             const double reach_len = areas ? areas->reach_length_m : geo::NetworkSearch::total_length(search.reachable_parts());
+            const double whole_len = areas ? areas->whole_edge_length_m
+                                           : geo::NetworkSearch::total_length(geo::whole_edge_parts(
+                                                 net, geo::NetworkChains(net, &blocked), search, seeds));
 
             if (!o->json.empty()) {
                 nlohmann::json j;
@@ -307,13 +350,23 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 j["blocked_edges"] = blocked_count;
                 j["reached_nodes"] = search.reached().size();
                 j["reach_length_m"] = reach_len;
+                j["whole_edge_length_m"] = whole_len;
+                j["figures"] = {
+                    {"reach_length_m", "streets within the distance, those partly within it up to the exact cut point (metres)"},
+                    {"area_m2", "the union of buffers of buffer_m either side of those streets (square metres)"},
+                    {"whole_edge_length_m", "ego-graph convention (OSMnx, pgRouting): streets between junctions counted whole when "
+                                            "both ends are within the distance, else not at all (metres)"},
+                    {"whole_edge_area_m2", "the union of buffers of buffer_m either side of those streets (square metres)"}};
                 if (areas) {
                     j["area_m2"] = areas->area_m2;
+                    j["whole_edge_area_m2"] = areas->whole_edge_area_m2;
                     j["buffer_m"] = o->width;
                     nlohmann::json per = nlohmann::json::array();
                     for (std::size_t i = 0; i < sources.size() && !o->dissolved_only; ++i)
                         per.push_back({{"id", sources[i].id}, {"attached", attachments[i].attached}, {"snap_m", attachments[i].snap_m},
-                                       {"reach_length_m", areas->facilities[i].reach_length_m}, {"area_m2", areas->facilities[i].area_m2}});
+                                       {"reach_length_m", areas->facilities[i].reach_length_m}, {"area_m2", areas->facilities[i].area_m2},
+                                       {"whole_edge_length_m", areas->facilities[i].whole_edge_length_m},
+                                       {"whole_edge_area_m2", areas->facilities[i].whole_edge_area_m2}});
                     j["per_source"] = per;
                 }
                 j["timings_s"] = {{"load", t_load}, {"snap", t_snap}, {"search", t_search}, {"polygons", t_polygons}, {"write", t_write}};
@@ -339,6 +392,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 ctx.out << "\n";
             }
             ctx.out << "reached " << search.reached().size() << " nodes, " << fmt(reach_len / 1000.0, 2) << " km of streets";
+            ctx.out << " (" << fmt(whole_len / 1000.0, 2) << " km reached at both ends)";
             if (areas) ctx.out << ", service area " << fmt(areas->area_m2 / 1e6, 3) << " km² (" << o->width << " m either side)";
             ctx.out << "\n";
             ctx.out << "timings: load " << fmt(t_load, 3) << " s, snap " << fmt(t_snap, 3) << " s, search " << fmt(t_search, 3)

@@ -86,6 +86,9 @@ void print_network_summary(std::ostream& out, const OpenedNetwork& n) {
     }
     if (r.missing_nodes) out << "  " << r.missing_nodes << " node reference(s) without a location (outside the extract): ways cut there\n";
     if (r.snapped_lines) out << "  " << r.snapped_lines << " line end(s) moved by the snapping tolerance\n";
+    if (r.duplicate_edges)
+        out << "  " << r.duplicate_edges << " edge(s) left out as duplicates (another way over the same nodes), "
+            << std::fixed << std::setprecision(1) << r.duplicate_length_m / 1000 << std::defaultfloat << " km\n";
 }
 
 }  // namespace planmap::cli

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <span>
 #include <unordered_map>
 
 #include "geo/crs.hpp"
@@ -107,6 +108,54 @@ void join_dangles(Network::Parts& p, double snap_m, NetworkBuildReport& rep) {
     }
     for (std::uint32_t i = 0; i < out.node_ids.size(); ++i) out.node_ids[i] = i;
     p = std::move(out);
+}
+
+// Two ways drawn over the same nodes (an overlap mapped twice) give the same edge twice: the street
+// would count twice in every length. Keeps the first of edges with the same end nodes and the same
+// polyline (either way round); parallel edges with other geometry stay.
+void drop_duplicate_edges(Network::Parts& p, NetworkBuildReport& rep) {
+    auto points = [&](std::size_t e) {
+        return std::span<const XY>(p.geometry_points.data() + p.geometry_offsets[e], p.geometry_offsets[e + 1] - p.geometry_offsets[e]);
+    };
+    auto same = [&](std::size_t a, std::size_t b) {
+        auto pa = points(a), pb = points(b);
+        if (pa.size() != pb.size()) return false;
+        const bool forward = p.edges[a].u == p.edges[b].u;
+        for (std::size_t i = 0; i < pa.size(); ++i) {
+            const XY q = forward ? pb[i] : pb[pb.size() - 1 - i];
+            if (pa[i].x != q.x || pa[i].y != q.y) return false;
+        }
+        return true;
+    };
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> seen;  // end nodes → edges kept
+    std::vector<std::uint8_t> drop(p.edges.size(), 0);
+    std::size_t dropped = 0;
+    for (std::uint32_t e = 0; e < p.edges.size(); ++e) {
+        const auto [lo, hi] = std::minmax(p.edges[e].u, p.edges[e].v);
+        auto& kept = seen[(std::uint64_t(lo) << 32) | hi];
+        if (std::any_of(kept.begin(), kept.end(), [&](std::uint32_t k) { return same(k, e); })) {
+            drop[e] = 1;
+            ++dropped;
+            ++rep.duplicate_edges;
+            rep.duplicate_length_m += p.edges[e].length_m;
+        } else {
+            kept.push_back(e);
+        }
+    }
+    if (!dropped) return;
+    std::vector<Network::Edge> edges;
+    std::vector<std::uint64_t> offsets{0};
+    std::vector<XY> pts;
+    for (std::uint32_t e = 0; e < p.edges.size(); ++e) {
+        if (drop[e]) continue;
+        edges.push_back(p.edges[e]);
+        auto pe = points(e);
+        pts.insert(pts.end(), pe.begin(), pe.end());
+        offsets.push_back(pts.size());
+    }
+    p.edges = std::move(edges);
+    p.geometry_offsets = std::move(offsets);
+    p.geometry_points = std::move(pts);
 }
 
 }  // namespace
@@ -235,6 +284,7 @@ Network build_network_from_osm(const std::string& path, NetworkBuildReport* repo
             start_ref = i;
         }
     }
+    drop_duplicate_edges(p, rep);
     order_for_locality(p);
     return Network(std::move(p));
 }

@@ -18,6 +18,8 @@ struct NetworkBuildReport {
     std::map<std::string, std::size_t> skipped;    // reason → count
     std::size_t missing_nodes = 0;                 // OSM node references without a location
     std::size_t snapped_lines = 0;                 // lines moved by the snapping tolerance
+    std::size_t duplicate_edges = 0;               // OSM: edges drawn again by another way over the same nodes
+    double duplicate_length_m = 0;                 // their length, left out
 };
 
 // The OSM tags rule: nullptr when a way with these tags is walkable, else the reason it is not.
@@ -50,7 +52,7 @@ const char* walk_exclusion(Get&& get) {
     if (is(get("area"), {"yes"})) return "area=yes";
     const char* foot = get("foot");
     const bool foot_ok = is(foot, {"yes", "designated", "permissive"});
-    if (is(foot, {"no", "use_sidepath"})) return "foot=no";
+    if (is(foot, {"no", "private", "use_sidepath"})) return "foot=no/private";
     if (is(hw, {"construction", "proposed", "planned", "abandoned", "disused", "razed", "raceway", "bus_guideway",
                 "busway", "escape", "platform", "no"}))
         return "highway not for walking";

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <span>
 
 #include "geo/error.hpp"
+#include "geo/network_whole.hpp"
 
 namespace planmap::geo {
 
@@ -18,6 +20,71 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 Envelope box_around(XY p, double r) { return {p.x - r, p.y - r, p.x + r, p.y + r, false}; }
+
+// The exact parts and the whole-edge parts mostly coincide: their shared stretches are buffered and
+// dissolved once, then each polygon adds the buffers of its own remaining stretches.
+struct SharedParts {
+    std::vector<EdgePart> common, only_exact, only_whole;
+};
+SharedParts share_parts(std::vector<EdgePart> exact, std::vector<EdgePart> whole) {
+    auto by_edge = [](const EdgePart& a, const EdgePart& b) { return a.edge != b.edge ? a.edge < b.edge : a.from_m < b.from_m; };
+    std::sort(exact.begin(), exact.end(), by_edge);
+    std::sort(whole.begin(), whole.end(), by_edge);
+    SharedParts out;
+    std::vector<double> cuts;
+    auto inside = [](std::span<const EdgePart> parts, double x) {
+        for (const auto& p : parts)
+            if (p.from_m <= x && x <= p.to_m) return true;
+        return false;
+    };
+    auto add = [](std::vector<EdgePart>& to, std::uint32_t e, double a, double b) {
+        if (!to.empty() && to.back().edge == e && to.back().to_m == a) to.back().to_m = b;
+        else to.push_back({e, a, b});
+    };
+    std::size_t i = 0, j = 0;
+    while (i < exact.size() || j < whole.size()) {
+        const std::uint32_t e = j == whole.size() || (i < exact.size() && exact[i].edge < whole[j].edge) ? exact[i].edge : whole[j].edge;
+        std::size_t i2 = i, j2 = j;
+        while (i2 < exact.size() && exact[i2].edge == e) ++i2;
+        while (j2 < whole.size() && whole[j2].edge == e) ++j2;
+        std::span<const EdgePart> a(exact.data() + i, i2 - i), b(whole.data() + j, j2 - j);
+        cuts.clear();
+        for (const auto& p : a) cuts.insert(cuts.end(), {p.from_m, p.to_m});
+        for (const auto& p : b) cuts.insert(cuts.end(), {p.from_m, p.to_m});
+        std::sort(cuts.begin(), cuts.end());
+        for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+            const double x = cuts[k], y = cuts[k + 1];
+            if (!(y > x)) continue;
+            const bool in_a = inside(a, (x + y) / 2), in_b = inside(b, (x + y) / 2);
+            if (in_a && in_b) add(out.common, e, x, y);
+            else if (in_a) add(out.only_exact, e, x, y);
+            else if (in_b) add(out.only_whole, e, x, y);
+        }
+        i = i2;
+        j = j2;
+    }
+    return out;
+}
+
+// The buffered polygon around the exact parts, and the area of the one around the whole-edge parts.
+GeomPtr exact_and_whole_area(const Network& net, const std::vector<EdgePart>& exact, const std::vector<EdgePart>& whole,
+                             const ServiceAreaOptions& opt, double& whole_area_m2) {
+    if (!opt.whole_edge_area) {
+        whole_area_m2 = 0;
+        return lines_to_area(parts_to_lines(net, exact).get(), opt.buffer_m, opt.quad_segs);
+    }
+    auto shared = share_parts(exact, whole);
+    GeomPtr base = lines_to_area(parts_to_lines(net, shared.common).get(), opt.buffer_m, opt.quad_segs);
+    auto with = [&](const std::vector<EdgePart>& extra) {
+        if (extra.empty()) return clone(base.get());
+        std::vector<GeomPtr> pieces;
+        pieces.push_back(clone(base.get()));
+        pieces.push_back(lines_to_area(parts_to_lines(net, extra).get(), opt.buffer_m, opt.quad_segs));
+        return union_all(std::move(pieces));
+    };
+    whole_area_m2 = area(with(shared.only_whole).get());
+    return with(shared.only_exact);
+}
 
 }  // namespace
 
@@ -230,15 +297,21 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
         if (!attachments[i].attached) out.unattached.push_back(i);
 
     auto t0 = std::chrono::steady_clock::now();
+    const NetworkChains chains(net, opt.blocked);
+    std::vector<EdgePart> whole_all;
+    std::vector<std::vector<EdgePart>> whole_each;
     {
         NetworkSearch search(net, /*parallel=*/true);
         auto seeds = all_seeds(attachments);
         search.run(seeds, opt.distance_m, opt.blocked);
         out.parts = search.reachable_parts();
         out.reach_length_m = NetworkSearch::total_length(out.parts);
+        whole_all = whole_edge_parts(net, chains, search, seeds);
+        out.whole_edge_length_m = NetworkSearch::total_length(whole_all);
     }
     if (opt.per_facility) {
         out.facilities.resize(attachments.size());
+        whole_each.resize(attachments.size());
         tbb::enumerable_thread_specific<NetworkSearch> searches([&net] { return NetworkSearch(net); });
         tbb::parallel_for(std::size_t(0), attachments.size(), [&](std::size_t i) {
             const auto& a = attachments[i];
@@ -250,20 +323,22 @@ NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachme
             search.run(a.seeds, opt.distance_m, opt.blocked);
             f.parts = search.reachable_parts();
             f.reach_length_m = NetworkSearch::total_length(f.parts);
+            whole_each[i] = whole_edge_parts(net, chains, search, a.seeds);
+            f.whole_edge_length_m = NetworkSearch::total_length(whole_each[i]);
         });
     }
     out.search_s = seconds_since(t0);
 
     t0 = std::chrono::steady_clock::now();
     out.lines = parts_to_lines(net, out.parts);
-    out.area = lines_to_area(out.lines.get(), opt.buffer_m, opt.quad_segs);
+    out.area = exact_and_whole_area(net, out.parts, whole_all, opt, out.whole_edge_area_m2);
     out.area_m2 = area(out.area.get());
     if (opt.per_facility) {
         tbb::parallel_for(std::size_t(0), out.facilities.size(), [&](std::size_t i) {
             auto& f = out.facilities[i];
             if (!f.attached) return;
             f.lines = parts_to_lines(net, f.parts);
-            f.area = lines_to_area(f.lines.get(), opt.buffer_m, opt.quad_segs);
+            f.area = exact_and_whole_area(net, f.parts, whole_each[i], opt, f.whole_edge_area_m2);
             f.area_m2 = area(f.area.get());
         });
     }

@@ -69,6 +69,7 @@ struct ServiceAreaOptions {
     double buffer_m = 25;        // the polygon reaches this far either side of the reachable network
     int quad_segs = 8;           // buffer quality (segments per quarter circle)
     bool per_facility = true;    // also compute one area per facility
+    bool whole_edge_area = true; // also the polygon around the streets reached at both ends
     const EdgeMask* blocked = nullptr;
 };
 
@@ -78,6 +79,9 @@ struct FacilityArea {
     std::vector<EdgePart> parts;
     double reach_length_m = 0;
     double area_m2 = 0;
+    // The ego-graph convention (geo/network_whole.hpp): streets reached at both ends, whole.
+    double whole_edge_length_m = 0;
+    double whole_edge_area_m2 = 0;  // its buffered polygon's area (0 without whole_edge_area)
     GeomPtr lines;  // MultiLineString of the reachable parts (null when unattached)
     GeomPtr area;   // Polygon/MultiPolygon (null when unattached)
 };
@@ -88,6 +92,7 @@ struct NetworkServiceAreas {
     std::vector<EdgePart> parts;           // dissolved: reachable from any facility
     double reach_length_m = 0;
     double area_m2 = 0;
+    double whole_edge_length_m = 0, whole_edge_area_m2 = 0;  // as in FacilityArea
     GeomPtr lines, area;
     double search_s = 0, polygons_s = 0;
 };
