@@ -28,6 +28,10 @@ void NetworkSourceOptions::add_to(CLI::App& cmd) {
     cmd.add_option("--snap", snap_m, "line-layer networks: join end points closer than this, and dead ends this close to a street, in metres (default 0)")
         ->check(CLI::NonNegativeNumber);
     cmd.add_option("--network-crs", s_crs, "line-layer networks: source CRS overriding the file's");
+    cmd.add_option("--walk-rules", walk_rules,
+                   "OSM networks: osmnx (default: OSMnx's 'walk' network type) or access (OSM legal access: also "
+                   "leaves out access=no, trunk roads without sidewalk …)")
+        ->check(CLI::IsMember({"osmnx", "access"}));
 }
 
 OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& opt) {
@@ -50,7 +54,7 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
         return out;
     }
     if (ends_with(src, ".pbf") || ends_with(src, ".osm") || ends_with(src, ".osm.bz2") || ends_with(src, ".osm.gz")) {
-        out.net = geo::build_network_from_osm(src, &out.report);
+        out.net = geo::build_network_from_osm(src, &out.report, geo::parse_walk_rules(opt.walk_rules));
         out.kind = "OSM";
         return out;
     }

@@ -17,6 +17,7 @@ struct NetworkSourceOptions {
     std::string nodes;  // node table of an edge-list CSV; default E.nodes.csv when present
     double snap_m = 0;  // line layers: end points closer than this are joined
     std::string s_crs;  // line layers: source CRS overriding the file's
+    std::string walk_rules = "osmnx";  // OSM files: which ways are walkable (geo::WalkRules)
 
     void add_to(CLI::App& cmd);
 };

@@ -160,7 +160,13 @@ void drop_duplicate_edges(Network::Parts& p, NetworkBuildReport& rep) {
 
 }  // namespace
 
-Network build_network_from_osm(const std::string& path, NetworkBuildReport* report) {
+WalkRules parse_walk_rules(const std::string& name) {
+    if (name == "osmnx") return WalkRules::osmnx;
+    if (name == "access") return WalkRules::access;
+    throw usage_error("walk rules '" + name + "': expected osmnx or access");
+}
+
+Network build_network_from_osm(const std::string& path, NetworkBuildReport* report, WalkRules rules) {
     NetworkBuildReport local;
     NetworkBuildReport& rep = report ? *report : local;
     std::error_code ec;
@@ -176,7 +182,7 @@ Network build_network_from_osm(const std::string& path, NetworkBuildReport* repo
                 const auto& tags = way.tags();
                 if (!tags.has_key("highway")) continue;
                 ++rep.ways_read;
-                if (const char* why = walk_exclusion([&](const char* k) { return tags.get_value_by_key(k); })) {
+                if (const char* why = walk_exclusion([&](const char* k) { return tags.get_value_by_key(k); }, rules)) {
                     ++rep.skipped[why];
                     continue;
                 }

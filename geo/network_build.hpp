@@ -22,14 +22,32 @@ struct NetworkBuildReport {
     double duplicate_length_m = 0;                 // their length, left out
 };
 
+// Which highway ways of an OSM file are walkable.
+enum class WalkRules {
+    // OSMnx's 'walk' network type, the usual reference of walking-accessibility studies (and
+    // what results are compared with): every highway way except those whose tags match its
+    // exclusions, as substrings like its Overpass regexes: highway abandoned, bus_guideway,
+    // construction, cycleway, motor(way…), planned, platform, proposed, raceway; area=yes; foot
+    // containing "no"; access or service containing "private".
+    osmnx,
+    // OSM's legal access as pedestrian routers read it: also leaves out access=no (unless foot
+    // allows), foot=private/use_sidepath, trunk roads without a sidewalk, cycleways without foot
+    // access, disused/razed/busway/escape highways; keeps cycleways and private roads that
+    // foot=yes|designated|permissive opens.
+    access,
+};
+// "osmnx" / "access"; throws usage_error for anything else.
+WalkRules parse_walk_rules(const std::string& name);
+
 // The OSM tags rule: nullptr when a way with these tags is walkable, else the reason it is not.
 // `get(key)` returns the tag's value or nullptr.
 template <class Get>
-const char* walk_exclusion(Get&& get);
+const char* walk_exclusion(Get&& get, WalkRules rules = WalkRules::osmnx);
 
 // Walkable highway ways of an OSM file; topology from shared nodes; node ids are OSM node ids;
 // coordinates in the metric analysis CRS of the data's centre.
-Network build_network_from_osm(const std::string& path, NetworkBuildReport* report = nullptr);
+Network build_network_from_osm(const std::string& path, NetworkBuildReport* report = nullptr,
+                               WalkRules rules = WalkRules::osmnx);
 
 // A network from lines (LineString / MultiLineString) in the metric CRS `crs`: nodes at end points
 // and intersections; with snap_m > 0, vertices and end points within snap_m of another line are
@@ -40,15 +58,30 @@ Network build_network_from_lines(const std::vector<const GEOSGeometry*>& lines, 
 // ------------------------------------------------------------------------------------------------
 
 template <class Get>
-const char* walk_exclusion(Get&& get) {
+const char* walk_exclusion(Get&& get, WalkRules rules) {
     auto is = [](const char* v, std::initializer_list<const char*> any) {
         if (!v) return false;
         for (const char* a : any)
             if (std::string_view(v) == a) return true;
         return false;
     };
+    auto contains = [](const char* v, std::initializer_list<const char*> any) {
+        if (!v) return false;
+        for (const char* a : any)
+            if (std::string_view(v).find(a) != std::string_view::npos) return true;
+        return false;
+    };
     const char* hw = get("highway");
     if (!hw) return "no highway tag";
+    if (rules == WalkRules::osmnx) {
+        if (contains(get("area"), {"yes"})) return "area=yes";
+        if (contains(hw, {"abandoned", "bus_guideway", "construction", "cycleway", "motor", "planned", "platform",
+                          "proposed", "raceway"}))
+            return "highway not for walking";
+        if (contains(get("foot"), {"no"})) return "foot=no";
+        if (contains(get("access"), {"private"}) || contains(get("service"), {"private"})) return "access=private";
+        return nullptr;
+    }
     if (is(get("area"), {"yes"})) return "area=yes";
     const char* foot = get("foot");
     const bool foot_ok = is(foot, {"yes", "designated", "permissive"});

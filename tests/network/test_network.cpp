@@ -337,23 +337,44 @@ TEST(NetworkBuild, UndershootAtATJunctionIsJoined) {
 }
 
 TEST(NetworkBuild, WalkableTags) {
-    auto rule = [](std::map<std::string, std::string> tags) {
-        return geo::walk_exclusion([&](const char* k) -> const char* {
-            auto it = tags.find(k);
-            return it == tags.end() ? nullptr : it->second.c_str();
-        });
+    using geo::WalkRules;
+    auto rule = [](std::map<std::string, std::string> tags, WalkRules rules) {
+        return geo::walk_exclusion(
+            [&](const char* k) -> const char* {
+                auto it = tags.find(k);
+                return it == tags.end() ? nullptr : it->second.c_str();
+            },
+            rules);
     };
-    EXPECT_EQ(rule({{"highway", "footway"}}), nullptr);
-    EXPECT_EQ(rule({{"highway", "residential"}}), nullptr);
-    EXPECT_NE(rule({{"highway", "motorway"}}), nullptr);
-    EXPECT_EQ(rule({{"highway", "trunk"}, {"sidewalk", "both"}}), nullptr);
-    EXPECT_NE(rule({{"highway", "service"}, {"access", "private"}}), nullptr);
-    EXPECT_EQ(rule({{"highway", "service"}, {"access", "private"}, {"foot", "yes"}}), nullptr);
-    EXPECT_NE(rule({{"highway", "footway"}, {"foot", "no"}}), nullptr);
-    EXPECT_NE(rule({{"highway", "footway"}, {"foot", "private"}}), nullptr);  // a private pier or garden path
-    EXPECT_EQ(rule({{"highway", "cycleway"}, {"foot", "designated"}}), nullptr);
-    EXPECT_NE(rule({{"highway", "service"}, {"access", "no"}}), nullptr);
-    EXPECT_NE(rule({{"building", "yes"}}), nullptr);
+    // Both rule sets.
+    for (auto r : {WalkRules::osmnx, WalkRules::access}) {
+        EXPECT_EQ(rule({{"highway", "footway"}}, r), nullptr);
+        EXPECT_EQ(rule({{"highway", "residential"}}, r), nullptr);
+        EXPECT_NE(rule({{"highway", "motorway"}}, r), nullptr);
+        EXPECT_NE(rule({{"highway", "motorway_link"}}, r), nullptr);
+        EXPECT_EQ(rule({{"highway", "trunk"}, {"sidewalk", "both"}}, r), nullptr);
+        EXPECT_NE(rule({{"highway", "service"}, {"access", "private"}}, r), nullptr);
+        EXPECT_NE(rule({{"highway", "footway"}, {"foot", "no"}}, r), nullptr);
+        EXPECT_NE(rule({{"highway", "pedestrian"}, {"area", "yes"}}, r), nullptr);
+        EXPECT_NE(rule({{"highway", "construction"}}, r), nullptr);
+        EXPECT_NE(rule({{"building", "yes"}}, r), nullptr);
+    }
+    // OSMnx's 'walk' filter: regex-like substring matches, access=no kept, every cycleway out.
+    EXPECT_EQ(rule({{"highway", "service"}, {"access", "no"}}, WalkRules::osmnx), nullptr);
+    EXPECT_EQ(rule({{"highway", "trunk"}}, WalkRules::osmnx), nullptr);
+    EXPECT_NE(rule({{"highway", "cycleway"}, {"foot", "designated"}}, WalkRules::osmnx), nullptr);
+    EXPECT_NE(rule({{"highway", "service"}, {"access", "private"}, {"foot", "yes"}}, WalkRules::osmnx), nullptr);
+    EXPECT_NE(rule({{"highway", "service"}, {"service", "private;driveway"}}, WalkRules::osmnx), nullptr);
+    EXPECT_NE(rule({{"highway", "path"}, {"foot", "unknown"}}, WalkRules::osmnx), nullptr);  // contains "no"
+    EXPECT_EQ(rule({{"highway", "footway"}, {"foot", "private"}}, WalkRules::osmnx), nullptr);
+    // OSM legal access.
+    EXPECT_NE(rule({{"highway", "service"}, {"access", "no"}}, WalkRules::access), nullptr);
+    EXPECT_NE(rule({{"highway", "trunk"}}, WalkRules::access), nullptr);
+    EXPECT_EQ(rule({{"highway", "cycleway"}, {"foot", "designated"}}, WalkRules::access), nullptr);
+    EXPECT_EQ(rule({{"highway", "service"}, {"access", "private"}, {"foot", "yes"}}, WalkRules::access), nullptr);
+    EXPECT_NE(rule({{"highway", "footway"}, {"foot", "private"}}, WalkRules::access), nullptr);  // a private pier
+    EXPECT_EQ(geo::parse_walk_rules("access"), WalkRules::access);
+    EXPECT_THROW(geo::parse_walk_rules("car"), usage_error);
 }
 
 TEST(NetworkBuild, MonacoFromOsm) {
@@ -366,7 +387,13 @@ TEST(NetworkBuild, MonacoFromOsm) {
     EXPECT_GT(net.total_length_m(), 50e3);
     EXPECT_LT(net.total_length_m(), 2000e3);
     EXPECT_GT(rep.ways_used, rep.ways_read / 2);
-    EXPECT_GT(rep.skipped.count("motorway/trunk without sidewalk") + rep.skipped.count("access=no/private"), 0u);
+    EXPECT_GT(rep.skipped.count("highway not for walking") + rep.skipped.count("access=private"), 0u);
+    // The legal-access rules leave out more: the access=no roads (and keep nothing OSMnx drops
+    // but foot-opened cycleways and private roads).
+    geo::NetworkBuildReport strict;
+    auto legal = geo::build_network_from_osm(pbf.string(), &strict, geo::WalkRules::access);
+    EXPECT_GT(strict.skipped["access=no/private"], 0u);
+    EXPECT_LT(legal.total_length_m(), net.total_length_m());
     // Every edge is at least as long as the straight line between its nodes, and its polyline
     // starts and ends at them.
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
