@@ -46,7 +46,10 @@ std::uint32_t pack(const styles::Color& c) {
 
 }  // namespace
 
-HaloStamps::HaloStamps(cairo_t* cr) : cr_(cr), vector_(is_vector(cairo_get_target(cr))) {}
+// Side of the square tiles placed forms are gathered in (page mm).
+constexpr double tile_mm = 40;
+
+HaloStamps::HaloStamps(cairo_t* cr) : cr_(cr), vector_(is_vector(cairo_get_target(cr))) { cairo_get_matrix(cr, &page_); }
 
 HaloStamps::~HaloStamps() {
     for (auto& entry : stamps_) g_object_unref(std::get<0>(entry.first));
@@ -98,8 +101,23 @@ void HaloStamps::glyph(PangoFont* font, PangoGlyph glyph, double x, double y, co
     if (vector_) {
         const Stamp& s = stamp(font, glyph, color, halo_mm, 1);
         if (!s.surface) return;
-        cairo_set_source_surface(cr_, s.surface.get(), x, y);
-        cairo_paint(cr_);
+        // Form space → user space (the glyph origin) → device → page space.
+        cairo_matrix_t m, user, device_to_page = page_;
+        cairo_matrix_init_translate(&m, x, y);
+        cairo_get_matrix(cr_, &user);
+        cairo_matrix_invert(&device_to_page);
+        cairo_matrix_multiply(&m, &m, &user);
+        cairo_matrix_multiply(&m, &m, &device_to_page);
+        cairo_rectangle_t ext;
+        cairo_recording_surface_get_extents(s.surface.get(), &ext);
+        double bx0 = 1e300, by0 = 1e300, bx1 = -1e300, by1 = -1e300;
+        for (auto [cx, cy] : {std::pair{ext.x, ext.y}, {ext.x + ext.width, ext.y}, {ext.x, ext.y + ext.height}, {ext.x + ext.width, ext.y + ext.height}}) {
+            cairo_matrix_transform_point(&m, &cx, &cy);
+            bx0 = std::min(bx0, cx), by0 = std::min(by0, cy), bx1 = std::max(bx1, cx), by1 = std::max(by1, cy);
+        }
+        Tile& t = tiles_[{std::lround(std::floor((bx0 + bx1) / 2 / tile_mm)), std::lround(std::floor((by0 + by1) / 2 / tile_mm))}];
+        t.placed.push_back({s.surface.get(), m});
+        t.x0 = std::min(t.x0, bx0), t.y0 = std::min(t.y0, by0), t.x1 = std::max(t.x1, bx1), t.y1 = std::max(t.y1, by1);
         return;
     }
     cairo_matrix_t m;
@@ -124,6 +142,30 @@ void HaloStamps::glyph(PangoFont* font, PangoGlyph glyph, double x, double y, co
     set_source(cr_, opaque);
     cairo_mask_surface(cr_, s.surface.get(), static_cast<double>(std::lround(dx)) + s.x, static_cast<double>(std::lround(dy)) + s.y);
     cairo_restore(cr_);
+}
+
+void HaloStamps::flush() {
+    if (tiles_.empty()) return;
+    cairo_save(cr_);
+    cairo_set_matrix(cr_, &page_);
+    for (const auto& entry : tiles_) {
+        const Tile& t = entry.second;
+        const double pad = 0.05;
+        cairo_rectangle_t ext{t.x0 - pad, t.y0 - pad, t.x1 - t.x0 + 2 * pad, t.y1 - t.y0 + 2 * pad};
+        SurfacePtr tile(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext));
+        {
+            CairoPtr c(cairo_create(tile.get()));
+            for (const auto& p : t.placed) {
+                cairo_set_matrix(c.get(), &p.matrix);
+                cairo_set_source_surface(c.get(), p.form, 0, 0);
+                cairo_paint(c.get());
+            }
+        }
+        cairo_set_source_surface(cr_, tile.get(), 0, 0);
+        cairo_paint(cr_);
+    }
+    cairo_restore(cr_);
+    tiles_.clear();
 }
 
 void HaloStamps::draw(PangoLayout* layout, const styles::Color& color, double halo_mm) {

@@ -262,6 +262,7 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
             done[j] = true;
             for_each_piece(items[j], [&](PangoLayout* l) { stamps.draw(l, sym.halo_color, sym.halo_mm); });
         }
+        stamps.flush();
         if (group) {
             cairo_pop_group_to_source(cr);
             cairo_paint_with_alpha(cr, sym.halo_color.a);
