@@ -9,16 +9,6 @@ namespace planmap::render {
 
 namespace {
 
-bool is_vector(cairo_surface_t* s) {
-    switch (cairo_surface_get_type(s)) {
-        case CAIRO_SURFACE_TYPE_PDF:
-        case CAIRO_SURFACE_TYPE_PS:
-        case CAIRO_SURFACE_TYPE_SVG:
-        case CAIRO_SURFACE_TYPE_SCRIPT: return true;
-        default: return false;
-    }
-}
-
 // Appends the outline of one glyph, its origin at (0, 0), to the current path.
 void glyph_path(cairo_t* cr, PangoFont* font, PangoGlyph glyph) {
     PangoGlyphString* gs = pango_glyph_string_new();
@@ -46,17 +36,16 @@ std::uint32_t pack(const styles::Color& c) {
 
 }  // namespace
 
-// Side of the square tiles placed forms are gathered in (page mm).
-constexpr double tile_mm = 40;
-
-HaloStamps::HaloStamps(cairo_t* cr) : cr_(cr), vector_(is_vector(cairo_get_target(cr))) { cairo_get_matrix(cr, &page_); }
+HaloStamps::HaloStamps(cairo_t* cr) : cr_(cr) {
+    if (is_vector_surface(cairo_get_target(cr))) tiles_.emplace(cr);
+}
 
 HaloStamps::~HaloStamps() {
     for (auto& entry : stamps_) g_object_unref(std::get<0>(entry.first));
 }
 
 const HaloStamps::Stamp& HaloStamps::stamp(PangoFont* font, PangoGlyph glyph, const styles::Color& color, double halo_mm, double scale) {
-    Key key{font, glyph, halo_mm, vector_ ? pack(color) : 0u, scale};
+    Key key{font, glyph, halo_mm, tiles_ ? pack(color) : 0u, scale};
     auto it = stamps_.find(key);
     if (it != stamps_.end()) return it->second;
     g_object_ref(font);
@@ -73,7 +62,7 @@ const HaloStamps::Stamp& HaloStamps::stamp(PangoFont* font, PangoGlyph glyph, co
     cairo_stroke_extents(c.get(), &x0, &y0, &x1, &y1);
     if (x1 > x0 && y1 > y0) {
         CairoPtr r;
-        if (vector_) {
+        if (tiles_) {
             cairo_rectangle_t ext{x0, y0, x1 - x0, y1 - y0};
             s.surface.reset(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext));
             r.reset(cairo_create(s.surface.get()));
@@ -90,7 +79,7 @@ const HaloStamps::Stamp& HaloStamps::stamp(PangoFont* font, PangoGlyph glyph, co
         cairo_append_path(r.get(), path);
         halo_stroke(r.get(), halo_mm);
         r.reset();
-        if (!vector_) cairo_surface_flush(s.surface.get());
+        if (!tiles_) cairo_surface_flush(s.surface.get());
     }
     cairo_path_destroy(path);
     return s;
@@ -98,26 +87,23 @@ const HaloStamps::Stamp& HaloStamps::stamp(PangoFont* font, PangoGlyph glyph, co
 
 void HaloStamps::glyph(PangoFont* font, PangoGlyph glyph, double x, double y, const styles::Color& color, double halo_mm) {
     styles::Color opaque{color.r, color.g, color.b, 1};
-    if (vector_) {
+    if (tiles_) {
         const Stamp& s = stamp(font, glyph, color, halo_mm, 1);
         if (!s.surface) return;
-        // Form space → user space (the glyph origin) → device → page space.
-        cairo_matrix_t m, user, device_to_page = page_;
+        // Form space: the glyph origin at (x, y) in user space.
+        cairo_matrix_t m, to_page = tiles_->to_page();
         cairo_matrix_init_translate(&m, x, y);
-        cairo_get_matrix(cr_, &user);
-        cairo_matrix_invert(&device_to_page);
-        cairo_matrix_multiply(&m, &m, &user);
-        cairo_matrix_multiply(&m, &m, &device_to_page);
+        cairo_matrix_multiply(&m, &m, &to_page);
         cairo_rectangle_t ext;
         cairo_recording_surface_get_extents(s.surface.get(), &ext);
-        double bx0 = 1e300, by0 = 1e300, bx1 = -1e300, by1 = -1e300;
-        for (auto [cx, cy] : {std::pair{ext.x, ext.y}, {ext.x + ext.width, ext.y}, {ext.x, ext.y + ext.height}, {ext.x + ext.width, ext.y + ext.height}}) {
-            cairo_matrix_transform_point(&m, &cx, &cy);
-            bx0 = std::min(bx0, cx), by0 = std::min(by0, cy), bx1 = std::max(bx1, cx), by1 = std::max(by1, cy);
-        }
-        Tile& t = tiles_[{std::lround(std::floor((bx0 + bx1) / 2 / tile_mm)), std::lround(std::floor((by0 + by1) / 2 / tile_mm))}];
-        t.placed.push_back({s.surface.get(), m});
-        t.x0 = std::min(t.x0, bx0), t.y0 = std::min(t.y0, by0), t.x1 = std::max(t.x1, bx1), t.y1 = std::max(t.y1, by1);
+        double box[4];
+        transform_box(m, ext.x, ext.y, ext.width, ext.height, box);
+        cairo_surface_t* form = s.surface.get();
+        tiles_->add(box[0], box[1], box[2], box[3], [form, m](cairo_t* c) {
+            cairo_transform(c, &m);
+            cairo_set_source_surface(c, form, 0, 0);
+            cairo_paint(c);
+        });
         return;
     }
     cairo_matrix_t m;
@@ -145,27 +131,7 @@ void HaloStamps::glyph(PangoFont* font, PangoGlyph glyph, double x, double y, co
 }
 
 void HaloStamps::flush() {
-    if (tiles_.empty()) return;
-    cairo_save(cr_);
-    cairo_set_matrix(cr_, &page_);
-    for (const auto& entry : tiles_) {
-        const Tile& t = entry.second;
-        const double pad = 0.05;
-        cairo_rectangle_t ext{t.x0 - pad, t.y0 - pad, t.x1 - t.x0 + 2 * pad, t.y1 - t.y0 + 2 * pad};
-        SurfacePtr tile(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext));
-        {
-            CairoPtr c(cairo_create(tile.get()));
-            for (const auto& p : t.placed) {
-                cairo_set_matrix(c.get(), &p.matrix);
-                cairo_set_source_surface(c.get(), p.form, 0, 0);
-                cairo_paint(c.get());
-            }
-        }
-        cairo_set_source_surface(cr_, tile.get(), 0, 0);
-        cairo_paint(cr_);
-    }
-    cairo_restore(cr_);
-    tiles_.clear();
+    if (tiles_) tiles_->flush();
 }
 
 void HaloStamps::draw(PangoLayout* layout, const styles::Color& color, double halo_mm) {

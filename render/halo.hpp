@@ -3,19 +3,16 @@
 // glyph: in vector output as one reusable form (a PDF XObject drawn by reference), in raster output
 // as a coverage mask put at whole device pixels, where Cairo puts the glyphs themselves. Rotated
 // glyphs in raster output are stroked in place.
-// In vector output the placed forms are gathered into square tiles of the page, each tile one form
-// painted once: Cairo's PDF writer checks every painted form against all earlier ones on the same
-// page (time quadratic in their number), so thousands of glyphs painted one by one on the page
-// would cost seconds, while tiles of a few dozen cost milliseconds.
+// In vector output the placed forms are gathered in page tiles (see page_tiles.hpp).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <tuple>
-#include <utility>
-#include <vector>
 
 #include "render/cairo.hpp"
+#include "render/page_tiles.hpp"
 #include "styles/color.hpp"
 
 namespace planmap::render {
@@ -45,20 +42,9 @@ private:
     const Stamp& stamp(PangoFont* font, PangoGlyph glyph, const styles::Color& color, double halo_mm, double scale);
     void glyph(PangoFont* font, PangoGlyph glyph, double x, double y, const styles::Color& color, double halo_mm);
 
-    struct Placement {
-        cairo_surface_t* form;
-        cairo_matrix_t matrix;  // form space to page space
-    };
-    struct Tile {
-        std::vector<Placement> placed;
-        double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;  // page-space extents of the placed forms
-    };
-
     cairo_t* cr_;
-    bool vector_;
-    cairo_matrix_t page_;  // the user-space matrix when made: the space tiles are laid out in
+    std::optional<PageTiles> tiles_;  // vector output
     std::map<Key, Stamp> stamps_;
-    std::map<std::pair<long, long>, Tile> tiles_;
 };
 
 }  // namespace planmap::render

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "render/halo.hpp"
+#include "render/page_tiles.hpp"
 
 namespace planmap::render {
 
@@ -268,13 +270,33 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
             cairo_paint_with_alpha(cr, sym.halo_color.a);
         }
     }
+    // Vector output: the texts too are drawn in page tiles (see page_tiles.hpp), after all halos.
+    std::optional<PageTiles> text_tiles;
+    if (is_vector_surface(cairo_get_target(cr))) text_tiles.emplace(cr);
     for (const auto& it : items) {
-        set_source(cr, it.label->request->sym->color);
+        const styles::Color color = it.label->request->sym->color;
+        set_source(cr, color);
         for_each_piece(it, [&](PangoLayout* l) {
+            if (text_tiles) {
+                PangoRectangle ink;
+                pango_layout_get_extents(l, &ink, nullptr);
+                cairo_matrix_t m = text_tiles->to_page();
+                double box[4];
+                transform_box(m, ink.x / double(PANGO_SCALE), ink.y / double(PANGO_SCALE), ink.width / double(PANGO_SCALE),
+                              ink.height / double(PANGO_SCALE), box);
+                text_tiles->add(box[0], box[1], box[2], box[3], [l, m, color](cairo_t* c) {
+                    cairo_transform(c, &m);
+                    set_source(c, color);
+                    cairo_move_to(c, 0, 0);
+                    pango_cairo_show_layout(c, l);
+                });
+                return;
+            }
             cairo_move_to(cr, 0, 0);
             pango_cairo_show_layout(cr, l);
         });
     }
+    if (text_tiles) text_tiles->flush();
 }
 
 }  // namespace planmap::render
