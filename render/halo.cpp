@@ -37,7 +37,10 @@ std::uint32_t pack(const styles::Color& c) {
 }  // namespace
 
 HaloStamps::HaloStamps(cairo_t* cr) : cr_(cr) {
-    if (is_vector_surface(cairo_get_target(cr))) tiles_.emplace(cr);
+    cairo_surface_t* target = cairo_get_target(cr);
+    if (wants_page_tiles(target)) tiles_.emplace(cr);
+    auto type = cairo_surface_get_type(target);
+    raster_ = type == CAIRO_SURFACE_TYPE_IMAGE || type == CAIRO_SURFACE_TYPE_RECORDING;
 }
 
 HaloStamps::~HaloStamps() {
@@ -108,8 +111,8 @@ void HaloStamps::glyph(PangoFont* font, PangoGlyph glyph, double x, double y, co
     }
     cairo_matrix_t m;
     cairo_get_matrix(cr_, &m);
-    if (m.xy != 0 || m.yx != 0 || m.xx != m.yy || m.xx <= 0) {
-        // Rotated (line labels): stroked in place.
+    if (!raster_ || m.xy != 0 || m.yx != 0 || m.xx != m.yy || m.xx <= 0) {
+        // Other vector output, or rotated (line labels): stroked in place.
         cairo_save(cr_);
         cairo_translate(cr_, x, y);
         cairo_new_path(cr_);

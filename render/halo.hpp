@@ -1,9 +1,9 @@
 // Label halos stamped glyph by glyph. A glyph's halo (its outline stroked at twice the halo width,
 // round joins) is made once per font, glyph, width and colour, then placed at every use of the
-// glyph: in vector output as one reusable form (a PDF XObject drawn by reference), in raster output
-// as a coverage mask put at whole device pixels, where Cairo puts the glyphs themselves. Rotated
-// glyphs in raster output are stroked in place.
-// In vector output the placed forms are gathered in page tiles (see page_tiles.hpp).
+// glyph: in PDF output as one reusable form (an XObject drawn by reference, the placed forms
+// gathered in page tiles, see page_tiles.hpp), in raster output as a coverage mask put at whole
+// device pixels, where Cairo puts the glyphs themselves. Rotated glyphs in raster output, and every
+// glyph in other vector output (SVG, PostScript), are stroked in place.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +19,7 @@ namespace planmap::render {
 
 class HaloStamps {
 public:
-    // Stamps for drawing on `cr`: forms when its target is a vector surface (PDF, SVG, PostScript),
-    // masks otherwise.
+    // Stamps for drawing on `cr`: forms for a PDF target, masks for image and recording surfaces.
     explicit HaloStamps(cairo_t* cr);
     ~HaloStamps();
     HaloStamps(const HaloStamps&) = delete;
@@ -30,7 +29,7 @@ public:
     // colour is drawn opaque: overlapping stamps of a translucent colour are to be grouped by the
     // caller and painted with the colour's alpha.
     void draw(PangoLayout* layout, const styles::Color& color, double halo_mm);
-    // Paints the tiles gathered so far (vector output; raster stamps are drawn at once).
+    // Paints the tiles gathered so far (PDF; other stamps are drawn at once).
     void flush();
 
 private:
@@ -43,7 +42,8 @@ private:
     void glyph(PangoFont* font, PangoGlyph glyph, double x, double y, const styles::Color& color, double halo_mm);
 
     cairo_t* cr_;
-    std::optional<PageTiles> tiles_;  // vector output
+    std::optional<PageTiles> tiles_;  // PDF
+    bool raster_;                     // image or recording target: masks
     std::map<Key, Stamp> stamps_;
 };
 

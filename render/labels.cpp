@@ -270,9 +270,9 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
             cairo_paint_with_alpha(cr, sym.halo_color.a);
         }
     }
-    // Vector output: the texts too are drawn in page tiles (see page_tiles.hpp), after all halos.
+    // PDF: the texts too are drawn in page tiles (see page_tiles.hpp), after all halos.
     std::optional<PageTiles> text_tiles;
-    if (is_vector_surface(cairo_get_target(cr))) text_tiles.emplace(cr);
+    if (wants_page_tiles(cairo_get_target(cr))) text_tiles.emplace(cr);
     for (const auto& it : items) {
         const styles::Color color = it.label->request->sym->color;
         set_source(cr, color);

@@ -11,15 +11,7 @@ namespace {
 static const double tile_mm = getenv("TILE") ? atof(getenv("TILE")) : 40;
 }  // namespace
 
-bool is_vector_surface(cairo_surface_t* s) {
-    switch (cairo_surface_get_type(s)) {
-        case CAIRO_SURFACE_TYPE_PDF:
-        case CAIRO_SURFACE_TYPE_PS:
-        case CAIRO_SURFACE_TYPE_SVG:
-        case CAIRO_SURFACE_TYPE_SCRIPT: return true;
-        default: return false;
-    }
-}
+bool wants_page_tiles(cairo_surface_t* s) { return cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_PDF; }
 
 void transform_box(const cairo_matrix_t& m, double x, double y, double w, double h, double out[4]) {
     out[0] = out[1] = 1e300, out[2] = out[3] = -1e300;

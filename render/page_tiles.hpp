@@ -1,4 +1,4 @@
-// Vector output (PDF, SVG): many small drawings gathered into square tiles of the page, each tile
+// PDF output: many small drawings gathered into square tiles of the page, each tile
 // one form (a recording surface, a PDF XObject) painted once. Cairo's PDF writer keeps the page's
 // drawn area as a region and, once forms have been painted, merges every later operation into it
 // at a cost that grows with the number of earlier operations: thousands of label glyphs and texts
@@ -15,8 +15,9 @@
 
 namespace planmap::render {
 
-// PDF, PostScript, SVG (and script) targets: output kept as vectors.
-bool is_vector_surface(cairo_surface_t* s);
+// Whether drawing on `s` goes through page tiles: PDF only (Cairo 1.16's SVG writer leaves forms
+// whose extents do not start at the origin empty).
+bool wants_page_tiles(cairo_surface_t* s);
 
 class PageTiles {
 public:

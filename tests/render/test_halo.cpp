@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cairo-pdf.h>
+#include <cairo-svg.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -163,4 +164,39 @@ TEST(Halo, PdfReusesOneFormPerGlyphAndKeepsLabelsAsText) {
     auto [status, text] = test::shell("pdftotext '" + path.string() + "' - 2>/dev/null");
     if (status != 0) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
     EXPECT_EQ(count(text, "椒江"), static_cast<std::size_t>(n)) << "every label stays text, once";
+}
+
+TEST(Halo, SvgKeepsLabelsAndHalos) {
+    // SVG output draws halos and texts in place (no page tiles): every glyph is used once.
+    test::TempDir tmp;
+    const auto path = tmp / "labels.svg";
+    styles::LabelSymbolizer sym;
+    sym.size_pt = 6;
+    sym.halo_mm = 0.3;
+    const int n = 10;
+    std::vector<render::LabelRequest> requests(n);
+    {
+        SurfacePtr svg(cairo_svg_surface_create(path.c_str(), 595, 842));
+        CairoPtr cr(cairo_create(svg.get()));
+        cairo_scale(cr.get(), 72 / 25.4, 72 / 25.4);
+        auto ctx = render::make_text_context(cr.get());
+        render::TextSpec spec;
+        spec.size_pt = sym.size_pt;
+        render::LabelResult result;
+        for (int i = 0; i < n; ++i) {
+            requests[i].text = "椒江";
+            requests[i].sym = &sym;
+            render::PlacedLabel pl;
+            pl.request = &requests[i];
+            pl.layout = render::make_layout(ctx.get(), requests[i].text, spec);
+            pl.x = 10 + i * 9.5, pl.y = 10;
+            result.placed.push_back(std::move(pl));
+        }
+        render::draw_labels(cr.get(), ctx.get(), result);
+        cairo_surface_finish(svg.get());
+        ASSERT_EQ(cairo_surface_status(svg.get()), CAIRO_STATUS_SUCCESS);
+    }
+    std::string svg = test::read_file(path);
+    EXPECT_EQ(count(svg, "xlink:href=\"#glyph"), static_cast<std::size_t>(2 * n)) << "each glyph of each label drawn once";
+    EXPECT_GE(count(svg, "stroke-width:0.6"), 1u) << "halos stroked";
 }
