@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+
+#include "render/halo.hpp"
+#include "render/page_tiles.hpp"
 
 namespace planmap::render {
 
@@ -183,35 +187,6 @@ bool place_block(PangoContext* ctx, const LabelRequest& req, const Box& frame, C
     return false;
 }
 
-// Douglas-Peucker simplification of a polyline (endpoints kept).
-std::vector<std::pair<double, double>> simplify(const std::vector<std::pair<double, double>>& p, double tol) {
-    if (p.size() < 3) return p;
-    std::vector<char> keep(p.size(), 0);
-    keep.front() = keep.back() = 1;
-    std::vector<std::pair<std::size_t, std::size_t>> stack{{0, p.size() - 1}};
-    while (!stack.empty()) {
-        auto [i, j] = stack.back();
-        stack.pop_back();
-        double dx = p[j].first - p[i].first, dy = p[j].second - p[i].second, len = std::hypot(dx, dy);
-        double best = -1;
-        std::size_t at = i;
-        for (std::size_t k = i + 1; k < j; ++k) {
-            double d = len > 0 ? std::fabs(dy * (p[k].first - p[i].first) - dx * (p[k].second - p[i].second)) / len
-                               : std::hypot(p[k].first - p[i].first, p[k].second - p[i].second);
-            if (d > best) best = d, at = k;
-        }
-        if (best > tol) {
-            keep[at] = 1;
-            stack.push_back({i, at});
-            stack.push_back({at, j});
-        }
-    }
-    std::vector<std::pair<double, double>> out;
-    for (std::size_t k = 0; k < p.size(); ++k)
-        if (keep[k]) out.push_back(p[k]);
-    return out;
-}
-
 }  // namespace
 
 LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests, const Box& frame, CollisionIndex& obstacles) {
@@ -236,8 +211,6 @@ LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests,
 }
 
 void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
-    // Halos first, all of one colour and width as one path stroked once (far less work for the
-    // PDF writer than a stroke per label), then the text on top.
     struct Item {
         const PlacedLabel* label;
         std::vector<LayoutPtr> glyph_layouts;
@@ -275,65 +248,55 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
             cairo_restore(cr);
         }
     };
+    // Halos first, label by label (stamped glyph by glyph, see halo.hpp), then the text on top.
+    // A translucent halo colour is drawn opaque into a group painted once with its alpha, so that
+    // overlapping glyph halos do not darken.
+    HaloStamps stamps(cr);
     std::vector<bool> done(items.size(), false);
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& sym = *items[i].label->request->sym;
         if (done[i] || sym.halo_mm <= 0 || sym.halo_color.a <= 0) continue;
-        cairo_new_path(cr);
+        bool group = sym.halo_color.a < 1;
+        if (group) cairo_push_group(cr);
         for (std::size_t j = i; j < items.size(); ++j) {
             const auto& o = *items[j].label->request->sym;
             if (done[j] || o.halo_mm != sym.halo_mm || !(o.halo_color == sym.halo_color)) continue;
             done[j] = true;
-            for_each_piece(items[j], [&](PangoLayout* l) {
-                cairo_move_to(cr, 0, 0);
-                pango_cairo_layout_path(cr, l);
-            });
+            for_each_piece(items[j], [&](PangoLayout* l) { stamps.draw(l, sym.halo_color, sym.halo_mm); });
         }
-        // A halo needs no type-design precision: the outlines are flattened and simplified
-        // (Douglas-Peucker, 0.04 mm), which cuts the path data (and the PDF writer's work) several-fold.
-        {
-            double tol = 0.03, ty = 0;
-            cairo_user_to_device_distance(cr, &tol, &ty);
-            cairo_save(cr);
-            cairo_set_tolerance(cr, std::max(0.05, std::fabs(tol)));
-            cairo_path_t* flat = cairo_copy_path_flat(cr);
-            cairo_restore(cr);
-            cairo_new_path(cr);
-            std::vector<std::pair<double, double>> contour;
-            auto flush = [&](bool close) {
-                if (contour.size() >= 2) {
-                    auto kept = simplify(contour, 0.04);
-                    cairo_move_to(cr, kept[0].first, kept[0].second);
-                    for (std::size_t k = 1; k < kept.size(); ++k) cairo_line_to(cr, kept[k].first, kept[k].second);
-                    if (close) cairo_close_path(cr);
-                }
-                contour.clear();
-            };
-            for (int k = 0; k < flat->num_data; k += flat->data[k].header.length) {
-                const cairo_path_data_t& d = flat->data[k];
-                if (d.header.type == CAIRO_PATH_CLOSE_PATH) {
-                    flush(true);
-                    continue;
-                }
-                if (d.header.type == CAIRO_PATH_MOVE_TO) flush(false);
-                contour.emplace_back(flat->data[k + 1].point.x, flat->data[k + 1].point.y);
-            }
-            flush(false);
-            cairo_path_destroy(flat);
+        stamps.flush();
+        if (group) {
+            cairo_pop_group_to_source(cr);
+            cairo_paint_with_alpha(cr, sym.halo_color.a);
         }
-        set_source(cr, sym.halo_color);
-        cairo_set_line_width(cr, sym.halo_mm * 2);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
-        cairo_set_dash(cr, nullptr, 0, 0);
-        cairo_stroke(cr);
     }
+    // PDF: the texts too are drawn in page tiles (see page_tiles.hpp), after all halos.
+    std::optional<PageTiles> text_tiles;
+    if (wants_page_tiles(cairo_get_target(cr))) text_tiles.emplace(cr);
     for (const auto& it : items) {
-        set_source(cr, it.label->request->sym->color);
+        const styles::Color color = it.label->request->sym->color;
+        set_source(cr, color);
         for_each_piece(it, [&](PangoLayout* l) {
+            if (text_tiles) {
+                PangoRectangle ink;
+                pango_layout_get_extents(l, &ink, nullptr);
+                cairo_matrix_t m = text_tiles->to_page();
+                double box[4];
+                transform_box(m, ink.x / double(PANGO_SCALE), ink.y / double(PANGO_SCALE), ink.width / double(PANGO_SCALE),
+                              ink.height / double(PANGO_SCALE), box);
+                text_tiles->add(box[0], box[1], box[2], box[3], [l, m, color](cairo_t* c) {
+                    cairo_transform(c, &m);
+                    set_source(c, color);
+                    cairo_move_to(c, 0, 0);
+                    pango_cairo_show_layout(c, l);
+                });
+                return;
+            }
             cairo_move_to(cr, 0, 0);
             pango_cairo_show_layout(cr, l);
         });
     }
+    if (text_tiles) text_tiles->flush();
 }
 
 }  // namespace planmap::render

@@ -95,6 +95,9 @@ struct TempFile {
 
 const Color black{0, 0, 0, 1}, white{1, 1, 1, 1}, grey{0.45, 0.45, 0.45, 1};
 
+// Height of the page strips a rule's polygons are drawn in, one path per strip (mm).
+constexpr double strip_mm = 20;
+
 struct LegendEntry {
     std::string title;
     const styles::Rule* rule = nullptr;
@@ -201,19 +204,34 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
             std::size_t e = k;
             while (e < todo.size() && todo[e].second == rule) ++e;
             if (rule->fill) {
-                cairo_new_path(cr_);
                 bool all_one_pass = true;
+                // One path per horizontal strip of the page (features by the middle of their
+                // height): a raster band then replays only the strips it crosses, not every
+                // vertex of the rule.
+                std::vector<std::pair<long, std::size_t>> strips;
+                strips.reserve(e - k);
                 for (std::size_t j = k; j < e; ++j) {
-                    add_path(cr_, feats[todo[j].first].geometry.get(), view_, true, true);
-                    all_one_pass = all_one_pass && one_pass(rule, feats[todo[j].first].geometry.get());
+                    const GEOSGeometry* g = feats[todo[j].first].geometry.get();
+                    all_one_pass = all_one_pass && one_pass(rule, g);
+                    double y0 = 0, y1 = 0;
+                    GEOSGeom_getYMin_r(ctx, g, &y0), GEOSGeom_getYMax_r(ctx, g, &y1);
+                    strips.emplace_back(std::lround(std::floor(view_.py((y0 + y1) / 2) / strip_mm)), j);
                 }
-                fill_current_path(cr_, *rule->fill, CAIRO_FILL_RULE_WINDING);
-                if (all_one_pass) {
-                    apply_line_style(cr_, *rule->line);
-                    cairo_stroke(cr_);
-                    stroked_with_fill.insert(rule);
+                std::stable_sort(strips.begin(), strips.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+                for (std::size_t a = 0; a < strips.size();) {
+                    std::size_t b = a;
+                    cairo_new_path(cr_);
+                    for (; b < strips.size() && strips[b].first == strips[a].first; ++b)
+                        add_path(cr_, feats[todo[strips[b].second].first].geometry.get(), view_, true, true);
+                    fill_current_path(cr_, *rule->fill, CAIRO_FILL_RULE_WINDING);
+                    if (all_one_pass) {
+                        apply_line_style(cr_, *rule->line);
+                        cairo_stroke(cr_);
+                    }
+                    cairo_new_path(cr_);
+                    a = b;
                 }
-                cairo_new_path(cr_);
+                if (all_one_pass) stroked_with_fill.insert(rule);
             }
             k = e;
         }
