@@ -27,7 +27,7 @@ constexpr std::size_t kHugeFrom = std::size_t(1) << 20;  // arrays from 1 MiB on
 std::size_t whole_huge_pages(std::size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
 }  // namespace
 
-void* huge_allocate(std::size_t bytes) {
+void* huge_allocate(std::size_t bytes, bool huge_pages, bool populate) {
     if (bytes < kHugeFrom) return ::operator new(bytes);
     // Map 2 MiB more than needed and keep the 2 MiB-aligned stretch (huge pages need it).
     const std::size_t size = whole_huge_pages(bytes);
@@ -41,9 +41,9 @@ void* huge_allocate(std::size_t bytes) {
     // Hints (without them it still works): huge pages, and every page made present now in one call
     // rather than at one page fault each on first touch (a fault costs microseconds, more under
     // virtualisation, and a search's first touches are scattered over the whole array).
-    ::madvise(p, size, MADV_HUGEPAGE);
+    if (huge_pages) ::madvise(p, size, MADV_HUGEPAGE);
 #ifdef MADV_POPULATE_WRITE
-    ::madvise(p, size, MADV_POPULATE_WRITE);
+    if (populate) ::madvise(p, size, MADV_POPULATE_WRITE);
 #endif
     return p;
 }

@@ -19,8 +19,13 @@ namespace planmap::geo {
 namespace detail {
 // An allocator asking the kernel for transparent huge pages (2 MiB) for large arrays: graph
 // searches jump around arrays of tens of megabytes, and with 4 KiB pages most of those jumps
-// miss the TLB (expensive, especially under virtualisation). Small arrays use the heap.
-void* huge_allocate(std::size_t bytes);
+// miss the TLB (expensive, especially under virtualisation). Small arrays use the heap. Large
+// ones are made present in one call rather than faulted in page by page on first touch.
+// huge_pages = false keeps normal pages: making huge pages can stall for memory compaction (tens
+// of milliseconds when memory is fragmented), which a search workspace made per search must not.
+// populate = false leaves pages to be faulted in on first touch (arrays filled front to back, of
+// which a run may use a small part).
+void* huge_allocate(std::size_t bytes, bool huge_pages = true, bool populate = true);
 void huge_deallocate(void* p, std::size_t bytes) noexcept;
 template <class T>
 struct HugePageAllocator {
@@ -35,20 +40,23 @@ struct HugePageAllocator {
 };
 template <class T>
 using big_vector = std::vector<T, HugePageAllocator<T>>;
-// An uninitialised array of plain values in the same memory, for workspaces whose entries are
-// written before they are read: no pass over the whole array when it is made.
+// An uninitialised array of plain values (large ones mapped and made present up front, in normal
+// pages), for workspaces whose entries are written before they are read: no pass over the whole
+// array when it is made.
 template <class T>
-class HugeArray {
+class WorkArray {
     static_assert(std::is_trivial_v<T>);
 
 public:
-    HugeArray() = default;
-    explicit HugeArray(std::size_t n) : p_(static_cast<T*>(huge_allocate(n * sizeof(T)))), n_(n) {}
-    ~HugeArray() {
+    WorkArray() = default;
+    // populate: make every page present now (arrays used all over); false for arrays filled from
+    // the front, whose pages are best faulted in as the filling reaches them.
+    WorkArray(std::size_t n, bool populate) : p_(static_cast<T*>(huge_allocate(n * sizeof(T), false, populate))), n_(n) {}
+    ~WorkArray() {
         if (p_) huge_deallocate(p_, n_ * sizeof(T));
     }
-    HugeArray(HugeArray&& o) noexcept : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
-    HugeArray& operator=(HugeArray&& o) noexcept {
+    WorkArray(WorkArray&& o) noexcept : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+    WorkArray& operator=(WorkArray&& o) noexcept {
         std::swap(p_, o.p_);
         std::swap(n_, o.n_);
         return *this;

@@ -4,6 +4,7 @@
 #include <tbb/parallel_invoke.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "geo/error.hpp"
@@ -20,12 +21,23 @@ constexpr std::size_t kParallelSeeds = 64;
 constexpr std::size_t kParallelNodes = 50000;
 }  // namespace
 
+bool NetworkSearch::two_threads(std::size_t seeds) const {
+    return parallel_ && seeds >= kParallelSeeds && net_.node_count() >= kParallelNodes &&
+           tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) >= 2;
+}
+
 NetworkSearch::NetworkSearch(const Network& net, bool parallel)
     : net_(net),
-      dist_(net.node_count()),
-      reached_(net.node_count()),
+      chunk_(std::clamp<std::uint32_t>(std::bit_ceil(static_cast<std::uint32_t>(net.node_count() / 2048 + 1)), 32, 256)),
       parallel_(parallel) {
-    std::fill(dist_.data(), dist_.data() + dist_.size(), kInf);
+    auto own = [this] {
+        dist_ = detail::WorkArray<double>(net_.node_count(), true);
+        std::fill(dist_.data(), dist_.data() + dist_.size(), kInf);
+        reached_ = detail::WorkArray<std::uint32_t>(net_.node_count(), false);
+    };
+    // A workspace that may search on two threads makes the second thread's workspace alongside.
+    if (two_threads(kParallelSeeds)) tbb::parallel_invoke(own, [this] { helper_ = std::make_unique<NetworkSearch>(net_, false); });
+    else own();
 }
 NetworkSearch::~NetworkSearch() = default;
 NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
@@ -36,16 +48,22 @@ std::uint32_t NetworkSearch::new_chunk() {
         free_chunks_ = chunk_next_[c];
         return c;
     }
-    if (std::size_t(used_chunks_ + 1) * kChunk > pool_.size()) {
-        pool_.resize(std::max<std::size_t>(pool_.size() * 2, 64 * kChunk));
-        chunk_next_.resize(pool_.size() / kChunk);
+    if (std::size_t(used_chunks_ + 1) * chunk_ > pool_.size()) {
+        // Start small on small networks (a search there must not cost more than the graph), then
+        // double; the entries in use move along (they are addressed by chunk index).
+        const std::size_t chunks = pool_.size() ? 2 * pool_.size() / chunk_
+                                                : std::clamp<std::size_t>(net_.node_count() / 1024, 4, 64);
+        detail::WorkArray<QueueItem> bigger(chunks * chunk_, false);
+        std::copy(pool_.data(), pool_.data() + std::size_t(used_chunks_) * chunk_, bigger.data());
+        pool_ = std::move(bigger);
+        chunk_next_.resize(chunks);
     }
     return used_chunks_++;
 }
 
 inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
     Bucket& b = buckets_[bucket];
-    if (b.fill == kChunk) {
+    if (b.fill == chunk_) {
         const std::uint32_t c = new_chunk();
         chunk_next_[c] = Network::none;
         if (b.tail == Network::none) b.head = c;
@@ -53,7 +71,7 @@ inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
         b.tail = c;
         b.fill = 0;
     }
-    pool_[std::size_t(b.tail) * kChunk + b.fill++] = {d, n};
+    pool_[std::size_t(b.tail) * chunk_ + b.fill++] = {d, n};
 }
 
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
@@ -72,7 +90,7 @@ void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
     inv_delta_ = 1.0 / delta_;
     const std::size_t nb = static_cast<std::size_t>(limit_m * inv_delta_) + 2;
-    buckets_.assign(std::max(buckets_.size(), nb), Bucket{});
+    buckets_.assign(std::max(buckets_.size(), nb), Bucket{Network::none, Network::none, chunk_});
     free_chunks_ = Network::none;
     used_chunks_ = 0;
     blocked_ = blocked && !blocked->empty() ? blocked : nullptr;
@@ -88,8 +106,7 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
             throw usage_error("a search seed refers to an edge or node that does not exist");
     }
     begin(limit_m, blocked);
-    if (!parallel_ || seeds.size() < kParallelSeeds || net_.node_count() < kParallelNodes ||
-        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) < 2) {
+    if (!two_threads(seeds.size())) {
         run_serial(seeds);
     } else {
         // Two groups of neighbouring seeds (node order follows a Hilbert curve, so close indices are
@@ -98,9 +115,13 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
         auto where = [this](const Seed& s) { return s.edge != Network::none ? net_.edge(s.edge).u : s.node; };
         std::sort(sorted.begin(), sorted.end(), [&](const Seed& a, const Seed& b) { return where(a) < where(b); });
         std::span<const Seed> first(sorted.data(), sorted.size() / 2), second(sorted.data() + sorted.size() / 2, sorted.size() - sorted.size() / 2);
-        if (!helper_) helper_ = std::make_unique<NetworkSearch>(net_, false);
-        helper_->begin(limit_m, blocked);
-        tbb::parallel_invoke([&] { run_serial(first); }, [&] { helper_->run_serial(second); });
+        // The second workspace is made on the second thread, while the first one searches.
+        tbb::parallel_invoke([&] { run_serial(first); },
+                             [&] {
+                                 if (!helper_) helper_ = std::make_unique<NetworkSearch>(net_, false);
+                                 helper_->begin(limit_m, blocked);
+                                 helper_->run_serial(second);
+                             });
         for (auto n : helper_->reached()) {
             const double d = helper_->dist_[n];
             if (d < dist_[n]) {
@@ -139,9 +160,9 @@ void NetworkSearch::drain(std::size_t i) {
     Bucket& b = buckets_[i];
     while (b.head != Network::none) {
         const std::uint32_t c = b.head;
-        const QueueItem* items = pool_.data() + std::size_t(c) * kChunk;
+        const QueueItem* items = pool_.data() + std::size_t(c) * chunk_;
         for (std::uint32_t k = 0;; ++k) {
-            const std::uint32_t count = c == b.tail ? b.fill : kChunk;
+            const std::uint32_t count = c == b.tail ? b.fill : chunk_;
             if (k >= count) break;
             // The nodes of a chunk are known in advance: fetch their data ahead of use (the arc
             // range 16 entries ahead, the arcs and distance 8 ahead).
@@ -159,11 +180,11 @@ void NetworkSearch::drain(std::size_t i) {
             } else {
                 for (const auto& a : net_.arcs(u)) relax(a.to, d + a.length_m);
             }
-            items = pool_.data() + std::size_t(c) * kChunk;  // the pool may have grown
+            items = pool_.data() + std::size_t(c) * chunk_;  // the pool may have grown
         }
         if (c == b.tail) {
             b.head = b.tail = Network::none;
-            b.fill = kChunk;
+            b.fill = chunk_;
         } else {
             b.head = chunk_next_[c];
         }

@@ -65,6 +65,7 @@ private:
     void relax(std::uint32_t n, double d);
     void run_serial(std::span<const Seed> seeds);
     void begin(double limit_m, const EdgeMask* blocked);
+    bool two_threads(std::size_t seeds) const;
 
     void list(std::uint32_t n) { reached_[reached_count_++] = n; }
 
@@ -81,25 +82,27 @@ private:
         double dist;
         std::uint32_t node;
     };
-    static constexpr std::uint32_t kChunk = 256;  // entries per chunk
     struct Bucket {
         std::uint32_t head = Network::none, tail = Network::none;
-        std::uint32_t fill = kChunk;  // entries in the tail chunk (full when there is none)
+        std::uint32_t fill = 0;  // entries in the tail chunk (chunk_, "full", when there is none)
     };
     std::uint32_t new_chunk();
     void push(std::size_t bucket, double d, std::uint32_t n);
     void drain(std::size_t bucket);
 
     const Network& net_;
-    detail::HugeArray<double> dist_;  // +infinity when not reached; reset through reached_
+    detail::WorkArray<double> dist_;  // +infinity when not reached; reset through reached_
     std::vector<Bucket> buckets_;
-    detail::big_vector<QueueItem> pool_;     // chunk c holds entries [c * kChunk, (c + 1) * kChunk)
+    // Entries per chunk: from 32 on small networks (a search front there is spread thinly over
+    // many buckets, each holding a chunk) to 256 on large ones (fewer chunk changes).
+    std::uint32_t chunk_ = 256;
+    detail::WorkArray<QueueItem> pool_;      // chunk c holds entries [c * chunk_, (c + 1) * chunk_)
     std::vector<std::uint32_t> chunk_next_;  // the next chunk of the same bucket, or of the free list
     std::uint32_t free_chunks_ = Network::none;
     std::uint32_t used_chunks_ = 0;
     double delta_ = 10;
     double inv_delta_ = 0.1;
-    detail::HugeArray<std::uint32_t> reached_;  // the first reached_count_ entries are set
+    detail::WorkArray<std::uint32_t> reached_;  // the first reached_count_ entries are set
     std::size_t reached_count_ = 0;
     std::vector<Seed> edge_seeds_;
     const EdgeMask* blocked_ = nullptr;
