@@ -96,13 +96,21 @@ bool place_line(PangoContext* ctx, const LabelRequest& req, const Box& frame, Co
     double dx = pts.back().first - pts.front().first, dy = pts.back().second - pts.front().second;
     bool vertical = sym.vertical && std::fabs(dx) < 0.5 * std::fabs(dy);
     if (vertical ? dy < 0 : dx < 0) std::reverse(pts.begin(), pts.end());
-    Polyline line(pts);
+    const Polyline forward(pts);
+    std::reverse(pts.begin(), pts.end());
+    const Polyline backward(pts);
     double total = vertical ? h * 0.95 * static_cast<double>(chars.size()) : std::accumulate(adv.begin(), adv.end(), 0.0);
-    double len = line.length();
+    double len = forward.length();
     if (len < total * 1.05) return false;
     for (double share : {0.5, 0.35, 0.65, 0.2, 0.8}) {
         double start = len * share - total / 2;
         if (start < 0 || start + total > len) continue;
+        // Text reads left to right (top to bottom when vertical) along the stretch it sits on,
+        // whatever the line's overall direction: a curving line may run the other way there.
+        const auto a0 = forward.at(start), a1 = forward.at(start + total);
+        const bool flip = vertical ? a1.second < a0.second : a1.first < a0.first;
+        const Polyline& line = flip ? backward : forward;
+        if (flip) start = len - start - total;
         std::vector<PlacedGlyph> glyphs;
         std::vector<Box> boxes;
         bool ok = true;

@@ -7,6 +7,7 @@
 #include <cairo-svg.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "render/halo.hpp"
@@ -186,4 +187,30 @@ TEST(Halo, SvgKeepsLabelsAndHalos) {
     std::string svg = test::read_file(path);
     EXPECT_EQ(count(svg, "xlink:href=\"#glyph"), static_cast<std::size_t>(2 * n)) << "each glyph of each label drawn once";
     EXPECT_GE(count(svg, "stroke-width:0.6"), 1u) << "halos stroked";
+}
+
+// A line label reads left to right on the stretch it sits on, even where a winding line runs
+// right to left (its overall direction is left to right): no glyph upside down.
+TEST(LineLabels, StayUprightWhereTheLineRunsBackwards) {
+    styles::LabelSymbolizer sym;
+    sym.size_pt = 8;
+    sym.placement = styles::Placement::line;
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
+    CairoPtr cr(cairo_create(surface.get()));
+    auto ctx = render::make_text_context(cr.get());
+    // Overall from x = 0 to x = 140, but its long middle stretch runs from x = 130 back to x = 10.
+    std::vector<render::LabelRequest> requests(1);
+    requests[0].text = "中央大道发展轴";
+    requests[0].sym = &sym;
+    requests[0].pts = {{0, 20}, {130, 20}, {130, 40}, {10, 40}, {10, 60}, {140, 60}};
+    for (bool reversed : {false, true}) {  // the same line drawn from its other end
+        if (reversed) std::reverse(requests[0].pts.begin(), requests[0].pts.end());
+        render::CollisionIndex obstacles;
+        auto result = render::place_labels(ctx.get(), requests, render::Box{-10, -10, 200, 200}, obstacles);
+        ASSERT_EQ(result.placed.size(), 1u);
+        const auto& glyphs = result.placed[0].glyphs;
+        ASSERT_EQ(glyphs.size(), 7u);
+        for (const auto& g : glyphs) EXPECT_GE(std::cos(g.angle), 0.0) << g.text << " at angle " << g.angle;
+        EXPECT_LT(glyphs.front().cx, glyphs.back().cx);  // the first character on the left
+    }
 }
