@@ -4,6 +4,7 @@
 #include <tbb/parallel_invoke.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 
@@ -30,15 +31,15 @@ NetworkSearch::NetworkSearch(const Network& net, bool parallel)
     : net_(net),
       chunk_(std::clamp<std::uint32_t>(std::bit_ceil(static_cast<std::uint32_t>(net.node_count() / 2048 + 1)), 32, 256)),
       parallel_(parallel) {
-    auto own = [this] {
-        dist_ = detail::WorkArray<double>(net_.node_count(), true);
-        std::fill(dist_.data(), dist_.data() + dist_.size(), kInf);
-        reached_ = detail::WorkArray<std::uint32_t>(net_.node_count(), false);
-    };
-    // A workspace that may search on two threads makes the second thread's workspace alongside.
-    if (two_threads(kParallelSeeds)) tbb::parallel_invoke(own, [this] { helper_ = std::make_unique<NetworkSearch>(net_, false); });
-    else own();
+    dist_ = detail::WorkArray<double>(net_.node_count(), true);
+    std::fill(dist_.data(), dist_.data() + dist_.size(), kInf);
+    d_ = dist_.data();
+    reached_ = detail::WorkArray<std::uint32_t>(net_.node_count(), false);
+    if (two_threads(kParallelSeeds)) helper_.reset(new NetworkSearch(net_, *this));
 }
+
+NetworkSearch::NetworkSearch(const Network& net, NetworkSearch& owner)
+    : net_(net), d_(owner.d_), chunk_(owner.chunk_), reached_(net.node_count(), false) {}
 NetworkSearch::~NetworkSearch() = default;
 NetworkSearch::NetworkSearch(NetworkSearch&&) noexcept = default;
 
@@ -74,18 +75,30 @@ inline void NetworkSearch::push(std::size_t bucket, double d, std::uint32_t n) {
     pool_[std::size_t(b.tail) * chunk_ + b.fill++] = {d, n};
 }
 
+template <bool Shared>
 inline void NetworkSearch::relax(std::uint32_t n, double d) {
     if (d > limit_) return;
-    const double old = dist_[n];
-    if (d >= old) return;
-    if (old == kInf) list(n);  // reached for the first time
-    dist_[n] = d;
+    if constexpr (Shared) {
+        std::atomic_ref<double> slot(d_[n]);
+        double old = slot.load(std::memory_order_relaxed);
+        do {
+            if (d >= old) return;
+        } while (!slot.compare_exchange_weak(old, d, std::memory_order_relaxed));
+        if (old == kInf) list(n);  // reached for the first time (by this thread: it alone saw infinity)
+    } else {
+        const double old = d_[n];
+        if (d >= old) return;
+        if (old == kInf) list(n);  // reached for the first time
+        d_[n] = d;
+    }
     push(static_cast<std::size_t>(d * inv_delta_), d, n);
 }
 
 void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
-    // Forget the previous run: every node it reached is listed in reached_.
-    for (auto n : reached()) dist_[n] = kInf;
+    // Forget the previous run: every node it reached is listed in the owner's reached_ (the
+    // second thread's are added to it after each run).
+    if (!dist_.size()) reached_count_ = 0;
+    for (auto n : reached()) d_[n] = kInf;
     limit_ = limit_m;
     delta_ = std::max(kMinDelta, limit_m / kBuckets);
     inv_delta_ = 1.0 / delta_;
@@ -106,8 +119,8 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
             throw usage_error("a search seed refers to an edge or node that does not exist");
     }
     begin(limit_m, blocked);
-    if (!two_threads(seeds.size())) {
-        run_serial(seeds);
+    if (!two_threads(seeds.size()) || !helper_) {
+        run_serial<false>(seeds);
     } else {
         // Two groups of neighbouring seeds (node order follows a Hilbert curve, so close indices are
         // close on the ground): their searches overlap only along the border between them.
@@ -115,25 +128,15 @@ void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeM
         auto where = [this](const Seed& s) { return s.edge != Network::none ? net_.edge(s.edge).u : s.node; };
         std::sort(sorted.begin(), sorted.end(), [&](const Seed& a, const Seed& b) { return where(a) < where(b); });
         std::span<const Seed> first(sorted.data(), sorted.size() / 2), second(sorted.data() + sorted.size() / 2, sorted.size() - sorted.size() / 2);
-        // The second workspace is made on the second thread, while the first one searches.
-        tbb::parallel_invoke([&] { run_serial(first); },
-                             [&] {
-                                 if (!helper_) helper_ = std::make_unique<NetworkSearch>(net_, false);
-                                 helper_->begin(limit_m, blocked);
-                                 helper_->run_serial(second);
-                             });
-        for (auto n : helper_->reached()) {
-            const double d = helper_->dist_[n];
-            if (d < dist_[n]) {
-                if (dist_[n] == kInf) list(n);
-                dist_[n] = d;
-            }
-        }
+        helper_->begin(limit_m, blocked);
+        tbb::parallel_invoke([&] { run_serial<true>(first); }, [&] { helper_->run_serial<true>(second); });
+        for (auto n : helper_->reached()) list(n);  // each node was first reached by one thread only
         edge_seeds_.insert(edge_seeds_.end(), helper_->edge_seeds_.begin(), helper_->edge_seeds_.end());
         std::sort(edge_seeds_.begin(), edge_seeds_.end(), [](const Seed& a, const Seed& b) { return a.edge < b.edge; });
     }
 }
 
+template <bool Shared>
 void NetworkSearch::run_serial(std::span<const Seed> seeds) {
     const std::size_t nb = static_cast<std::size_t>(limit_ * inv_delta_) + 2;
     for (const auto& s : seeds) {
@@ -143,19 +146,20 @@ void NetworkSearch::run_serial(std::span<const Seed> seeds) {
             double a = std::clamp(std::min(s.from_m, s.to_m), 0.0, e.length_m);
             double b = std::clamp(std::max(s.from_m, s.to_m), a, e.length_m);
             edge_seeds_.push_back(Seed::on_edge(s.edge, a, b, s.start_m));
-            relax(e.u, s.start_m + a);
-            relax(e.v, s.start_m + (e.length_m - b));
+            relax<Shared>(e.u, s.start_m + a);
+            relax<Shared>(e.v, s.start_m + (e.length_m - b));
         } else {
-            relax(s.node, s.start_m);
+            relax<Shared>(s.node, s.start_m);
         }
     }
     std::sort(edge_seeds_.begin(), edge_seeds_.end(), [](const Seed& a, const Seed& b) { return a.edge < b.edge; });
 
-    for (std::size_t i = 0; i < nb; ++i) drain(i);
+    for (std::size_t i = 0; i < nb; ++i) drain<Shared>(i);
 }
 
 // Takes bucket i's entries chunk by chunk, in order; entries the relaxations add to bucket i itself
 // (improvements within the bucket) are appended to its tail and taken in turn.
+template <bool Shared>
 void NetworkSearch::drain(std::size_t i) {
     Bucket& b = buckets_[i];
     while (b.head != Network::none) {
@@ -169,16 +173,18 @@ void NetworkSearch::drain(std::size_t i) {
             if (k + 16 < count) net_.prefetch_offsets(items[k + 16].node);
             if (k + 8 < count) {
                 net_.prefetch_arcs(items[k + 8].node);
-                __builtin_prefetch(dist_.data() + items[k + 8].node);
+                __builtin_prefetch(d_ + items[k + 8].node);
             }
             const std::uint32_t u = items[k].node;
             const double d = items[k].dist;
-            if (d != dist_[u]) continue;  // queued again since with a shorter distance
+            // Skipped when queued again since with a shorter distance (by either thread).
+            const double now = Shared ? std::atomic_ref<double>(d_[u]).load(std::memory_order_relaxed) : d_[u];
+            if (d != now) continue;
             if (blocked_) {
                 for (const auto& a : net_.arcs(u))
-                    if (!(*blocked_)[a.edge]) relax(a.to, d + a.length_m);
+                    if (!(*blocked_)[a.edge]) relax<Shared>(a.to, d + a.length_m);
             } else {
-                for (const auto& a : net_.arcs(u)) relax(a.to, d + a.length_m);
+                for (const auto& a : net_.arcs(u)) relax<Shared>(a.to, d + a.length_m);
             }
             items = pool_.data() + std::size_t(c) * chunk_;  // the pool may have grown
         }

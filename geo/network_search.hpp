@@ -47,13 +47,14 @@ public:
 
     // Runs the search from all seeds at once (each node gets its distance to the nearest seed).
     // With `parallel`, many seeds on a large network are split in two groups of neighbouring seeds
-    // searched on two threads, and the distances merged (the minimum of the two: exact).
+    // searched on two threads over the same distances (updated atomically, each thread carrying
+    // on from the nodes it improved: exact, as one search).
     void run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked = nullptr);
 
     double limit_m() const noexcept { return limit_; }
     // Distance of node n, +infinity when beyond the limit or not reached.
     double distance(std::uint32_t n) const noexcept {
-        return dist_[n];
+        return d_[n];
     }
     // Nodes within the limit, each once (roughly nearest first: in the order they were first reached).
     std::span<const std::uint32_t> reached() const noexcept { return {reached_.data(), reached_count_}; }
@@ -62,7 +63,12 @@ public:
     static double total_length(const std::vector<EdgePart>& parts);
 
 private:
+    // The second thread's workspace: its own queue, the owner's distances.
+    NetworkSearch(const Network& net, NetworkSearch& owner);
+    // Shared: the distances are written by two threads (compare-and-swap).
+    template <bool Shared>
     void relax(std::uint32_t n, double d);
+    template <bool Shared>
     void run_serial(std::span<const Seed> seeds);
     void begin(double limit_m, const EdgeMask* blocked);
     bool two_threads(std::size_t seeds) const;
@@ -88,10 +94,12 @@ private:
     };
     std::uint32_t new_chunk();
     void push(std::size_t bucket, double d, std::uint32_t n);
+    template <bool Shared>
     void drain(std::size_t bucket);
 
     const Network& net_;
     detail::WorkArray<double> dist_;  // +infinity when not reached; reset through reached_
+    double* d_ = nullptr;             // the distances in use: dist_, or the owner's
     std::vector<Bucket> buckets_;
     // Entries per chunk: from 32 on small networks (a search front there is spread thinly over
     // many buckets, each holding a chunk) to 256 on large ones (fewer chunk changes).
