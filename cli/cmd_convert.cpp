@@ -1,4 +1,5 @@
 // planmap convert SRC DST: read, optionally reproject, write (atomically).
+#include <filesystem>
 #include <ostream>
 
 #include "cli/cli.hpp"
@@ -6,6 +7,7 @@
 #include "cli/source_options.hpp"
 #include "geo/error.hpp"
 #include "layers/io.hpp"
+#include "layers/plan.hpp"
 
 namespace planmap::cli {
 
@@ -44,6 +46,11 @@ void add_convert(CLI::App& app, Context& ctx) {
             }
             layers::WriteOptions wo;
             wo.format = opts->format;
+            // A plan GeoPackage (from `build`) keeps what the plan says of itself (id, names, period).
+            auto src = layers::SourceSpec::parse(opts->src);
+            if (std::filesystem::path(src.path).extension() == ".gpkg") {
+                if (auto plan = layers::plan_identity(layers::read_metadata(src.path))) wo.metadata = layers::plan_metadata(*plan);
+            }
             auto report = layers::write(ds, opts->dst, wo);
             if (ctx.quiet) return;
             for (const auto& l : ds.layers) {

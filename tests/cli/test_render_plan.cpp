@@ -51,10 +51,15 @@ TEST(RenderPlan, BuiltGeoPackageCarriesThePlansNameOntoTheSheet) {
     std::string text = pdftotext(out / "jj.pdf");
     for (const char* s : {"台州市椒江区新型城镇化发展“十四五”规划 规划结构图", "2021-2025", "jiaojiang"})
         EXPECT_NE(text.find(s), std::string::npos) << s << "\n" << text;
-    // A GeoPackage without plan metadata still renders, titled after its file name.
-    auto c = test::run({"convert", (out / "jj.gpkg").string(), (out / "plain.gpkg").string(), "-q"});
+    // `convert` keeps it (here: reprojected to Web Mercator) ...
+    auto c = test::run({"convert", (out / "jj.gpkg").string(), (out / "jj3857.gpkg").string(), "--t-crs", "EPSG:3857", "-q"});
     ASSERT_EQ(c.code, 0) << c.err;
-    EXPECT_TRUE(layers::read_metadata((out / "plain.gpkg").string()).empty());
+    auto kept = layers::read_metadata((out / "jj3857.gpkg").string());
+    EXPECT_EQ(kept["PLAN_ID"], "jiaojiang");
+    EXPECT_EQ(kept["PLAN_PERIOD"], meta["PLAN_PERIOD"]);
+    // ... while a GeoPackage without plan metadata still renders, titled after its file name.
+    layers::write(layers::read((out / "jj.gpkg").string()), (out / "plain.gpkg").string());
+    ASSERT_TRUE(layers::read_metadata((out / "plain.gpkg").string()).empty());
     auto r2 = test::run({"render", "--plan", (out / "plain.gpkg").string(), "-o", (out / "plain.pdf").string(), "-q"});
     ASSERT_EQ(r2.code, 0) << r2.err;
     EXPECT_NE(pdftotext(out / "plain.pdf").find("plain 规划结构图"), std::string::npos);
