@@ -107,7 +107,7 @@ struct LegendEntry {
 class SheetPainter {
 public:
     SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, RenderReport& rep, double snap_mm)
-        : cr_(cr), map_(map), opt_(opt), rep_(rep), text_(make_text_context(cr)) {
+        : cr_(cr), map_(map), opt_(opt), rep_(rep), text_(make_text_context()) {
         view_.snap_mm = snap_mm;
         const auto& p = map.spec.paper;
         W_ = p.width_mm, H_ = p.height_mm, m_ = p.margin_mm;

@@ -4,8 +4,11 @@
 
 namespace planmap::render {
 
-PangoContextPtr make_text_context(cairo_t* cr) {
-    PangoContextPtr ctx(pango_cairo_create_context(cr));
+PangoContextPtr make_text_context() {
+    SurfacePtr reference(cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1));
+    CairoPtr cr(cairo_create(reference.get()));
+    cairo_scale(cr.get(), 72 / 25.4, 72 / 25.4);
+    PangoContextPtr ctx(pango_cairo_create_context(cr.get()));
     cairo_font_options_t* fo = cairo_font_options_create();
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);

@@ -21,9 +21,10 @@ inline constexpr const char* serif_family = "Noto Serif CJK SC"; // 宋体 role:
 
 inline double pt_to_mm(double pt) { return pt * 25.4 / 72.0; }
 
-// A Pango context for a cairo_t whose user units are millimetres; hinting off so that PNG, PDF and
-// SVG lay text out identically.
-PangoContextPtr make_text_context(cairo_t* cr);
+// A Pango context for drawing on cairo_t's whose user units are millimetres. Text is measured at
+// one fixed scale (that of PDF: 1 pt per device unit) with hinting off, whatever the target: a
+// sheet lays its text out (and so places the same labels) alike in PNG at any dpi, PDF and SVG.
+PangoContextPtr make_text_context();
 
 struct TextSpec {
     std::string family = sans_family;

@@ -53,7 +53,7 @@ void draw_repeated_labels(cairo_surface_t* surface, int n) {
     {
         CairoPtr cr(cairo_create(surface));
         cairo_scale(cr.get(), 72 / 25.4, 72 / 25.4);
-        auto ctx = render::make_text_context(cr.get());
+        auto ctx = render::make_text_context();
         render::TextSpec spec;
         spec.size_pt = sym.size_pt;
         render::LabelResult result;
@@ -85,7 +85,7 @@ TEST(Halo, RasterMasksCoverTheStrokedOutline) {
     {
         CairoPtr cr(cairo_create(stamped.get()));
         cairo_scale(cr.get(), px_per_mm, px_per_mm);
-        auto ctx = render::make_text_context(cr.get());
+        auto ctx = render::make_text_context();
         auto layout = render::make_layout(ctx.get(), "规划路网 Ab12", spec);
         cairo_translate(cr.get(), 3.33, 2.71);
         render::HaloStamps stamps(cr.get());
@@ -95,7 +95,7 @@ TEST(Halo, RasterMasksCoverTheStrokedOutline) {
     {
         CairoPtr cr(cairo_create(stroked.get()));
         cairo_scale(cr.get(), px_per_mm, px_per_mm);
-        auto ctx = render::make_text_context(cr.get());
+        auto ctx = render::make_text_context();
         auto layout = render::make_layout(ctx.get(), "规划路网 Ab12", spec);
         cairo_translate(cr.get(), 3.33, 2.71);
         cairo_move_to(cr.get(), 0, 0);
@@ -134,7 +134,7 @@ TEST(Halo, TranslucentHalosDoNotDarkenWhereGlyphsMeet) {
     {
         CairoPtr cr(cairo_create(img.get()));
         cairo_scale(cr.get(), px_per_mm, px_per_mm);
-        auto ctx = render::make_text_context(cr.get());
+        auto ctx = render::make_text_context();
         render::PlacedLabel pl;
         pl.request = &req;
         render::TextSpec spec;
@@ -197,7 +197,7 @@ TEST(LineLabels, StayUprightWhereTheLineRunsBackwards) {
     sym.placement = styles::Placement::line;
     SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
     CairoPtr cr(cairo_create(surface.get()));
-    auto ctx = render::make_text_context(cr.get());
+    auto ctx = render::make_text_context();
     // Overall from x = 0 to x = 140, but its long middle stretch runs from x = 130 back to x = 10.
     std::vector<render::LabelRequest> requests(1);
     requests[0].text = "中央大道发展轴";

@@ -88,6 +88,15 @@ std::pair<double, std::size_t> ink(const fs::path& p) {
 
 render::LoadedMap fixture_map() { return render::load_map_data(render::load_map((data_dir() / "plan_a4.toml").string())); }
 
+// The fixture with its labels three times as large: more than fit.
+render::LoadedMap crowded_map() {
+    auto map = fixture_map();
+    for (auto& L : map.layers)
+        for (auto& r : L.style.rules)
+            if (r.label) r.label->size_pt *= 3;
+    return map;
+}
+
 }  // namespace
 
 TEST(Sheets, VisualRegressionPlanStructure) {
@@ -157,10 +166,7 @@ TEST(Sheets, LabelsNeverOverlapAndStayInsidePolygons) {
 TEST(Sheets, LabelsLeftOutRatherThanOverlapWhenCrowded) {
     // The same sheet on a small frame at a large font: fewer labels fit, none overlap.
     test::TempDir tmp;
-    auto map = fixture_map();
-    for (auto& L : map.layers)
-        for (auto& r : L.style.rules)
-            if (r.label) r.label->size_pt *= 3;
+    auto map = crowded_map();
     render::SheetOptions o;
     o.collect_details = true;
     auto rep = render::render_sheet(map, (tmp / "s.svg").string(), o);
@@ -174,6 +180,31 @@ TEST(Sheets, LabelsLeftOutRatherThanOverlapWhenCrowded) {
                     EXPECT_FALSE(a[p] < b[q + 2] && b[q] < a[p + 2] && a[p + 1] < b[q + 3] && b[q + 1] < a[p + 3]);
                 }
     EXPECT_NE(test::read_file(tmp / "s.svg").find("<svg"), std::string::npos);
+}
+
+TEST(Sheets, SameLabelsInEveryFormatAndAtEveryDpi) {
+    // Text is measured alike for every target: the crowded sheet keeps the same labels, in the
+    // same places, in PDF, SVG and PNG at any resolution.
+    test::TempDir tmp;
+    auto map = crowded_map();
+    auto labels_of = [&](const std::string& name, double dpi) {
+        render::SheetOptions o;
+        o.collect_details = true;
+        o.dpi = dpi;
+        return render::render_sheet(map, (tmp / name).string(), o).labels;
+    };
+    auto pdf = labels_of("s.pdf", 150);
+    ASSERT_GT(pdf.size(), 3u);
+    for (const auto& [name, dpi] : std::vector<std::pair<std::string, double>>{{"s.svg", 150}, {"a.png", 72}, {"b.png", 150}, {"c.png", 300}}) {
+        auto other = labels_of(name, dpi);
+        ASSERT_EQ(other.size(), pdf.size()) << name;
+        for (std::size_t i = 0; i < pdf.size(); ++i) {
+            EXPECT_EQ(other[i].text, pdf[i].text) << name;
+            ASSERT_EQ(other[i].box.size(), pdf[i].box.size()) << name << " '" << pdf[i].text << "'";
+            for (std::size_t k = 0; k < pdf[i].box.size(); ++k)
+                EXPECT_NEAR(other[i].box[k], pdf[i].box[k], 1e-9) << name << " '" << pdf[i].text << "'";
+        }
+    }
 }
 
 TEST(Sheets, LegendEqualsClassesDrawn) {
