@@ -195,8 +195,6 @@ TEST(LineLabels, StayUprightWhereTheLineRunsBackwards) {
     styles::LabelSymbolizer sym;
     sym.size_pt = 8;
     sym.placement = styles::Placement::line;
-    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
-    CairoPtr cr(cairo_create(surface.get()));
     auto ctx = render::make_text_context();
     // Overall from x = 0 to x = 140, but its long middle stretch runs from x = 130 back to x = 10.
     std::vector<render::LabelRequest> requests(1);

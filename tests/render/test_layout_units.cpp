@@ -88,8 +88,6 @@ TEST(MapFile, ParsesAndReportsLines) {
 }
 
 TEST(ChineseText, NoClosingPunctuationAtLineStart) {
-    render::SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 10, 10));
-    render::CairoPtr cr(cairo_create(s.get()));
     auto ctx = render::make_text_context();
     const std::string text = "规划形成一轴、一链、一城、一区的空间结构，构建“七环六轴”绿道网络。完善十五分钟生活圈，公园服务半径覆盖率达到百分之九十！";
     const std::vector<std::string> closers = {"，", "。", "、", "！", "”", "）"};
