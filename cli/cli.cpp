@@ -6,7 +6,7 @@
 #include <optional>
 #include <ostream>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 #include "styles/qgis.hpp"
 

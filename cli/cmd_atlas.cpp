@@ -5,7 +5,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/render_report.hpp"
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 #include "render/sheet.hpp"
 

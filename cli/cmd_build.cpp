@@ -12,9 +12,9 @@
 
 #include "cli/cli.hpp"
 #include "cli/report.hpp"
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
-#include "layers/plan.hpp"
+#include "plan/plan.hpp"
 
 namespace planmap::cli {
 
@@ -39,7 +39,7 @@ std::string data_source_of(const std::string& file) {
     return {};
 }
 
-nlohmann::json report_json(const layers::Plan& plan, const layers::PlanBuild& b, const std::string& output) {
+nlohmann::json report_json(const plan::Plan& plan, const plan::PlanBuild& b, const std::string& output) {
     nlohmann::json j;
     j["plan"] = {{"id", plan.id},         {"name_zh", plan.name_zh}, {"name_en", plan.name_en},
                  {"period", plan.period}, {"source", plan.source},   {"file", plan.file}};
@@ -82,7 +82,7 @@ nlohmann::json report_json(const layers::Plan& plan, const layers::PlanBuild& b,
     return j;
 }
 
-void print_report(std::ostream& out, const layers::Plan& plan, const layers::PlanBuild& b, bool verbose) {
+void print_report(std::ostream& out, const plan::Plan& plan, const plan::PlanBuild& b, bool verbose) {
     out << "plan " << plan.id << ": " << plan.name_zh << " (" << plan.name_en << ")\n";
     for (const auto& f : b.files_read) {
         std::string s = data_source_of(f);
@@ -155,13 +155,13 @@ void add_build(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember({"cgcs2000", "analysis"}));
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
-            auto plan = layers::parse_plan(opts->plan);
-            layers::BuildOptions bo;
+            auto plan = plan::parse_plan(opts->plan);
+            plan::BuildOptions bo;
             bo.analysis_crs_output = opts->crs == "analysis";
-            auto built = layers::build_plan(plan, bo);
+            auto built = plan::build_plan(plan, bo);
             if (!ctx.quiet || built.errors()) print_report(ctx.out, plan, built, ctx.verbose);
             if (built.errors()) {
-                const layers::CheckResult* first = nullptr;
+                const plan::CheckResult* first = nullptr;
                 for (const auto& c : built.checks)
                     if (!c.passed && c.severity == "error" && !first) first = &c;
                 throw file_error(plan.file, first->line,
@@ -175,7 +175,7 @@ void add_build(CLI::App& app, Context& ctx) {
             std::optional<PendingFile> report;
             if (!opts->report.empty()) report.emplace(opts->report, report_json(plan, built, opts->output).dump(2) + "\n");
             layers::WriteOptions wo;
-            wo.metadata = layers::plan_metadata(plan);
+            wo.metadata = plan::plan_metadata(plan);
             auto rep = layers::write(ls, opts->output, wo);
             if (report) report->commit();
             if (!ctx.quiet) {

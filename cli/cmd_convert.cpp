@@ -5,9 +5,9 @@
 #include "cli/cli.hpp"
 #include "cli/report.hpp"
 #include "cli/source_options.hpp"
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
-#include "layers/plan.hpp"
+#include "plan/plan.hpp"
 
 namespace planmap::cli {
 
@@ -49,7 +49,7 @@ void add_convert(CLI::App& app, Context& ctx) {
             // A plan GeoPackage (from `build`) keeps what the plan says of itself (id, names, period).
             auto src = layers::SourceSpec::parse(opts->src);
             if (std::filesystem::path(src.path).extension() == ".gpkg") {
-                if (auto plan = layers::plan_identity(layers::read_metadata(src.path))) wo.metadata = layers::plan_metadata(*plan);
+                if (auto plan = plan::plan_identity(layers::read_metadata(src.path))) wo.metadata = plan::plan_metadata(*plan);
             }
             auto report = layers::write(ds, opts->dst, wo);
             if (ctx.quiet) return;

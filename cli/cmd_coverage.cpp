@@ -11,17 +11,22 @@
 #include <ostream>
 #include <sstream>
 
-#include "cli/analysis_input.hpp"
+#include "analysis/inputs.hpp"
 #include "cli/cli.hpp"
-#include "cli/coverage_output.hpp"
-#include "cli/coverage_postgis.hpp"
-#include "cli/html_report.hpp"
+#include "cli/progress.hpp"
+#include "cli/report.hpp"
+#include "core/files.hpp"
+#include "core/stopwatch.hpp"
+#include "cli/network_options.hpp"
+#include "analysis/coverage_run.hpp"
+#include "analysis/postgis_engine.hpp"
+#include "analysis/html_report.hpp"
 #include "layers/postgis.hpp"
 #include "geo/coverage.hpp"
-#include "cli/network_mode.hpp"
-#include "geo/error.hpp"
-#include "geo/network_coverage.hpp"
-#include "geo/service_areas.hpp"
+#include "analysis/network_mode.hpp"
+#include "core/error.hpp"
+#include "analysis/network_growth.hpp"
+#include "analysis/service_areas.hpp"
 
 namespace planmap::cli {
 
@@ -40,17 +45,17 @@ std::string fixed(double v, int decimals) {
 
 // The network part of the summary: the network, what could not be attached, and the gap between
 // the straight-line figures on the same inputs and the network figures.
-void add_network_figures(json& j, const CoverageRun& run, const NetworkModeOptions& o, const LoadedNetwork& n,
-                         const geo::NetworkGrowth& g, std::pair<double, double> straight) {
-    j["network"] = describe_network(o, n);
+void add_network_figures(json& j, const analysis::CoverageRun& run, const analysis::NetworkModeOptions& o, const analysis::LoadedNetwork& n,
+                         const analysis::NetworkGrowth& g, std::pair<double, double> straight) {
+    j["network"] = analysis::describe_network(o, n);
     j["network"]["width_m"] = o.width;
     j["network"]["reach_length_m"] = g.reach_length_m;
     j["unattached_facilities"] = g.unattached_facilities;
     for (auto& rule : j["service_areas"]) rule["walking_min"] = rule["radius_m"].get<double>() / o.speed;
     const auto [sl_area, sl_pop] = straight;
-    json sl = {{"covered_area_m2", sl_area}, {"coverage_ratio", ratio(sl_area, run.residential_area_m2)}};
+    json sl = {{"covered_area_m2", sl_area}, {"coverage_ratio", analysis::ratio(sl_area, run.residential_area_m2)}};
     json gap = {{"covered_area_m2", sl_area - run.covered_area_m2},
-                {"coverage_ratio", ratio(sl_area, run.residential_area_m2) - ratio(run.covered_area_m2, run.residential_area_m2)}};
+                {"coverage_ratio", analysis::ratio(sl_area, run.residential_area_m2) - analysis::ratio(run.covered_area_m2, run.residential_area_m2)}};
     if (run.population_field.empty() || !(run.total_population > 0)) {
         sl["covered_population"] = nullptr;
         sl["population_coverage_ratio"] = nullptr;
@@ -58,9 +63,9 @@ void add_network_figures(json& j, const CoverageRun& run, const NetworkModeOptio
         gap["population_coverage_ratio"] = nullptr;
     } else {
         sl["covered_population"] = sl_pop;
-        sl["population_coverage_ratio"] = ratio(sl_pop, run.total_population);
+        sl["population_coverage_ratio"] = analysis::ratio(sl_pop, run.total_population);
         gap["covered_population"] = sl_pop - run.covered_population;
-        gap["population_coverage_ratio"] = ratio(sl_pop, run.total_population) - ratio(run.covered_population, run.total_population);
+        gap["population_coverage_ratio"] = analysis::ratio(sl_pop, run.total_population) - analysis::ratio(run.covered_population, run.total_population);
     }
     j["straight_line"] = sl;
     j["gap"] = gap;
@@ -102,7 +107,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
         double radius_m = 0;
         int quad_segs = 16;
         bool no_repair = false, spatial_index = false;
-        NetworkModeOptions net;
+        analysis::NetworkModeOptions net;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("--facilities", opts->facilities, "facilities (parks, schools …): SRC[:layer], points or polygons")
@@ -135,35 +140,35 @@ void add_coverage(CLI::App& app, Context& ctx) {
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index,
                   "build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)");
-    opts->net.add_to(*cmd, true);
+    add_network_mode_options(*cmd, opts->net, true);
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             if (opts->radius_m == 0 && opts->profile.empty()) throw usage_error("coverage needs --radius M or --profile P");
             if (opts->profile.empty() && !(opts->radius_m > 0)) throw usage_error("--radius must be positive (metres)");
             opts->net.check();
-            if (!opts->html.empty()) require_output_folder(opts->html, "--html");
-            Stopwatch total, step;
-            std::optional<geo::Profile> prof;
-            if (!opts->profile.empty()) prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
+            if (!opts->html.empty()) core::require_output_folder(opts->html, "--html");
+            core::Stopwatch total, step;
+            std::optional<analysis::Profile> prof;
+            if (!opts->profile.empty()) prof = analysis::find_profile(opts->profile, (fs::path(core::data_dir()) / "profiles").string());
             if (prof && prof->radius_rules.empty() && prof->facilities.empty())
                 throw usage_error("profile " + prof->name + " has thresholds only; it cannot size service areas");
 
             std::vector<std::string> warnings;
-            CoverageRun run;
+            analysis::CoverageRun run;
             // Network mode measures everything in the network's metric CRS.
-            std::optional<LoadedNetwork> network;
+            std::optional<analysis::LoadedNetwork> network;
             if (opts->net.network_mode()) {
-                network = load_analysis_network(opts->net);
+                network = analysis::load_analysis_network(opts->net);
                 run.timings["network_load"] = network->load_s;
                 step.lap();
             }
-            run.residential = read_metric_layer(opts->residential, "--residential", !opts->no_repair,
-                                                network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings, &ctx);
+            run.residential = analysis::read_metric_layer(opts->residential, "--residential", !opts->no_repair,
+                                                network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings, progress_callback(ctx.err, ctx.quiet, "reading --residential"));
             run.crs = *run.residential.crs();
-            layers::Layer facilities = read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings, &ctx);
+            layers::Layer facilities = analysis::read_metric_layer(opts->facilities, "--facilities", false, run.crs, warnings, progress_callback(ctx.err, ctx.quiet, "reading --facilities"));
             std::optional<layers::Layer> zones;
-            if (!opts->zones.empty()) zones = read_metric_layer(opts->zones, "--zones", true, run.crs, warnings, &ctx);
+            if (!opts->zones.empty()) zones = analysis::read_metric_layer(opts->zones, "--zones", true, run.crs, warnings, progress_callback(ctx.err, ctx.quiet, "reading --zones"));
 
             std::string type_field = !opts->type_field.empty() ? opts->type_field : (prof ? prof->type_field : "");
             if (!type_field.empty() && facilities.field_index(type_field) < 0)
@@ -177,19 +182,19 @@ void add_coverage(CLI::App& app, Context& ctx) {
             run.timings["read"] = step.lap();
 
             // Service areas, then the parcels against them.
-            std::vector<geo::FacilityRef> refs;
+            std::vector<analysis::FacilityRef> refs;
             refs.reserve(facilities.size());
             for (std::size_t i = 0; i < facilities.size(); ++i) {
                 const auto& f = facilities.features()[i];
                 std::string type = type_field.empty() ? "" : layers::value_to_string(facilities.value(i, type_field));
                 refs.push_back({f.fid, f.geometry.get(), std::move(type)});
             }
-            geo::RadiusChoice choice;
+            analysis::RadiusChoice choice;
             if (!prof) choice.radius_m = opts->radius_m;
             choice.profile = prof ? &*prof : nullptr;
             choice.quad_segs = opts->quad_segs;
             std::map<std::string, std::string> db_inputs;
-            std::optional<geo::NetworkGrowth> growth;
+            std::optional<analysis::NetworkGrowth> growth;
             std::optional<std::pair<double, double>> straight;
             if (opts->engine == "postgis") {
                 if (network) throw usage_error("--engine postgis computes straight-line coverage; drop --mode network or use the embedded engine");
@@ -199,30 +204,30 @@ void add_coverage(CLI::App& app, Context& ctx) {
                 if (db.empty()) throw usage_error("--engine postgis needs --db PG:… (or a PG:… --residential source)");
                 if (!layers::is_postgis(db)) throw usage_error("--db '" + db + "' is not a PG:… connection string");
                 run.engine = "postgis";
-                PostgisCoverage pg{db, type_field, opts->zone_field, false, opts->residential, opts->facilities};
-                db_inputs = compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
+                analysis::PostgisCoverage pg{db, type_field, opts->zone_field, false, opts->residential, opts->facilities};
+                db_inputs = analysis::compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
             } else {
-                Stopwatch parts;
+                core::Stopwatch parts;
                 if (network) {
-                    run.service = geo::size_service_units(refs, choice);
-                    geo::NetworkGrowOptions go;
+                    run.service = analysis::size_service_units(refs, choice);
+                    analysis::NetworkGrowOptions go;
                     go.attach = opts->net.attach();
                     go.width_m = opts->net.width;
                     go.quad_segs = opts->quad_segs;
                     go.blocked = &network->blocked;
-                    growth = geo::grow_along_network(network->opened.net, run.service, go);
+                    growth = analysis::grow_along_network(network->opened.net, run.service, go);
                     run.timings["network_snap"] = growth->snap_s;
                     run.timings["network_search"] = growth->search_s;
                     run.timings["network_polygons"] = growth->polygons_s;
                 } else {
-                    run.service = geo::straight_line_service_areas(refs, choice);
+                    run.service = analysis::straight_line_service_areas(refs, choice);
                 }
                 run.timings["compute_service_areas"] = parts.lap();
                 run.compute(zones ? &*zones : nullptr, opts->zone_field);
                 run.timings["compute_parcels"] = parts.lap();
                 // The straight-line figures on the same inputs, to show how much they over-claim.
                 if (network) {
-                    straight = run.covered_with(geo::straight_line_service_areas(refs, choice));
+                    straight = run.covered_with(analysis::straight_line_service_areas(refs, choice));
                     run.timings["straight_line_reference"] = parts.lap();
                 }
             }
@@ -244,8 +249,8 @@ void add_coverage(CLI::App& app, Context& ctx) {
             j["warnings"] = warnings;
             if (!db_inputs.empty()) j["db_inputs"] = db_inputs;
             if (!opts->html.empty()) {
-                Stopwatch sw;
-                ReportInput in{"coverage", j, prof ? &*prof : nullptr, (fs::path(opts->outdir) / "coverage.gpkg").string(), {}};
+                core::Stopwatch sw;
+                analysis::ReportInput in{"coverage", j, prof ? &*prof : nullptr, (fs::path(opts->outdir) / "coverage.gpkg").string(), {}};
                 in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
                                  {prof ? "--profile" : "--radius", prof ? opts->profile : std::to_string(opts->radius_m) + " m"},
                                  {"--population-field", run.population_field.empty() ? "(none)" : run.population_field},
@@ -254,7 +259,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
                                  {"--engine", run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(opts->db.empty() ? opts->residential : opts->db) : "")},
                                  {"CRS", j["crs"].get<std::string>()},
                                  {"--output", opts->outdir}};
-                write_html_report(opts->html, in);
+                analysis::write_html_report(opts->html, in);
                 j["timings_s"]["report"] = sw.seconds();
             }
             if (publish_summary(ctx, j, opts->json, warnings)) return;

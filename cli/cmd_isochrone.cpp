@@ -12,13 +12,16 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
-#include "cli/network_mode.hpp"
-#include "cli/network_source.hpp"
+#include "core/files.hpp"
+#include "cli/report.hpp"
+#include "cli/network_options.hpp"
+#include "analysis/network_mode.hpp"
+#include "network/source.hpp"
 #include "geo/crs.hpp"
-#include "geo/error.hpp"
-#include "geo/network_search.hpp"
-#include "geo/network_service.hpp"
-#include "geo/network_whole.hpp"
+#include "core/error.hpp"
+#include "network/search.hpp"
+#include "network/service.hpp"
+#include "network/whole.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::cli {
@@ -96,11 +99,11 @@ void add_isochrone(CLI::App& app, Context& ctx) {
         std::vector<std::string> from, from_nodes, barriers;
         double distance_m = NAN, minutes = NAN, speed = 80, width = 25, max_snap = 500, entry = 10;
         bool count_snap = false, dissolved_only = false, no_whole_area = false;
-        NetworkSourceOptions source;
+        network::NetworkSourceOptions source;
     };
     auto o = std::make_shared<Opts>();
     cmd->add_option("--network", o->network, "network: a file from 'network build', an OSM file, a line layer, or an edge-list CSV")->required();
-    o->source.add_to(*cmd);
+    add_network_source_options(*cmd, o->source);
     cmd->add_option("--from", o->from, "a source: LON,LAT (WGS84) or a point/polygon layer SRC[:layer]; repeatable");
     cmd->add_option("--from-nodes", o->from_nodes, "source node ids as in 'network export', comma-separated")->delimiter(',');
     cmd->add_option("--from-nodes-file", o->nodes_file, "file of source node ids (one per line or comma-separated)");
@@ -141,8 +144,8 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             const double limit = by_time ? o->minutes * o->speed : o->distance_m;
 
             auto t0 = Clock::now();
-            auto opened = open_network(o->network, o->source);
-            const geo::Network& net = opened.net;
+            auto opened = network::open_network(o->network, o->source);
+            const network::Network& net = opened.net;
             double t_load = since(t0);
 
             t0 = Clock::now();
@@ -177,22 +180,22 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 sources.push_back({text, nullptr, net.find_node(id), true});
             }
 
-            geo::EdgeMask blocked;
+            network::EdgeMask blocked;
             std::size_t blocked_count = 0;
             if (!o->barriers.empty()) {
                 if (!crs) throw usage_error("--barrier needs a network with geometry");
-                blocked = barrier_mask(o->barriers, net, *crs);
+                blocked = analysis::barrier_mask(o->barriers, net, *crs);
                 blocked_count = static_cast<std::size_t>(std::count(blocked.begin(), blocked.end(), 1));
             }
 
-            geo::AttachOptions ao;
+            network::AttachOptions ao;
             ao.max_snap_m = o->max_snap;
             ao.entry_m = o->entry;
             ao.count_snap = o->count_snap;
-            std::vector<geo::Attachment> attachments(sources.size());
+            std::vector<network::Attachment> attachments(sources.size());
             {
-                std::optional<geo::NetworkChains> chains;
-                std::optional<geo::JunctionLocator> junctions;
+                std::optional<network::NetworkChains> chains;
+                std::optional<network::JunctionLocator> junctions;
                 if (o->start_at == "node" && net.has_geometry()) {
                     chains.emplace(net, &blocked);
                     junctions.emplace(net, *chains, &blocked);
@@ -217,13 +220,13 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                                 a.point = net.node_xy(hit->node);
                             }
                             a.attached = true;
-                            a.seeds.push_back(geo::Seed::at_node(hit->node, o->count_snap ? hit->distance : 0.0));
+                            a.seeds.push_back(network::Seed::at_node(hit->node, o->count_snap ? hit->distance : 0.0));
                         }
                     } else if (sources[i].node_given) {
                         auto& a = attachments[i];
                         a.attached = sources[i].node.has_value() && !net.arcs(*sources[i].node).empty();
                         if (a.attached) {
-                            a.seeds.push_back(geo::Seed::at_node(*sources[i].node));
+                            a.seeds.push_back(network::Seed::at_node(*sources[i].node));
                             if (net.has_geometry()) a.point = net.node_xy(*sources[i].node);
                         }
                     } else {
@@ -232,7 +235,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                     }
                 }
                 if (!geoms.empty()) {
-                    auto att = geo::attach_all(net, geoms, ao, &blocked);
+                    auto att = network::attach_all(net, geoms, ao, &blocked);
                     for (std::size_t k = 0; k < which.size(); ++k) attachments[which[k]] = std::move(att[k]);
                 }
             }
@@ -240,23 +243,23 @@ void add_isochrone(CLI::App& app, Context& ctx) {
 
             // The multi-source search: each node's distance to its nearest source.
             t0 = Clock::now();
-            geo::NetworkSearch search(net, /*parallel=*/true);
-            auto seeds = geo::all_seeds(attachments);
+            network::NetworkSearch search(net, /*parallel=*/true);
+            auto seeds = network::all_seeds(attachments);
             search.run(seeds, limit, &blocked);
             double t_search = since(t0);
             double t_polygons = 0;
 
-            std::optional<geo::NetworkServiceAreas> areas;
+            std::optional<network::NetworkServiceAreas> areas;
             if (!o->out.empty()) {
                 if (!net.has_geometry())
                     throw usage_error("-o needs a network with geometry ('" + o->network + "' has none: give its node table with --nodes)");
-                geo::ServiceAreaOptions so;
+                network::ServiceAreaOptions so;
                 so.distance_m = limit;
                 so.buffer_m = o->width;
                 so.per_facility = !o->dissolved_only;
                 so.whole_edge_area = !o->no_whole_area;
                 so.blocked = &blocked;
-                areas = geo::service_areas(net, attachments, so);
+                areas = network::service_areas(net, attachments, so);
                 t_search += areas->search_s;
                 t_polygons = areas->polygons_s;
             }
@@ -325,17 +328,17 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                     csv.append(buf, p);
                     csv += '\n';
                 }
-                geo::write_file_atomically(o->distances, csv);
+                core::write_file_atomically(o->distances, csv);
             }
             double t_write = since(t0);
 
             std::vector<std::string> unattached;
             for (std::size_t i = 0; i < sources.size(); ++i)
                 if (!attachments[i].attached) unattached.push_back(sources[i].id);
-            const double reach_len = areas ? areas->reach_length_m : geo::NetworkSearch::total_length(search.reachable_parts());
+            const double reach_len = areas ? areas->reach_length_m : network::NetworkSearch::total_length(search.reachable_parts());
             const double whole_len = areas ? areas->whole_edge_length_m
-                                           : geo::NetworkSearch::total_length(geo::whole_edge_parts(
-                                                 net, geo::NetworkChains(net, &blocked), search, seeds));
+                                           : network::NetworkSearch::total_length(network::whole_edge_parts(
+                                                 net, network::NetworkChains(net, &blocked), search, seeds));
 
             if (!o->json.empty()) {
                 nlohmann::json j;
@@ -370,7 +373,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                     j["per_source"] = per;
                 }
                 j["timings_s"] = {{"load", t_load}, {"snap", t_snap}, {"search", t_search}, {"polygons", t_polygons}, {"write", t_write}};
-                geo::write_file_atomically(o->json, j.dump(2) + "\n");
+                core::write_file_atomically(o->json, j.dump(2) + "\n");
             }
             if (ctx.quiet) return;
             print_network_summary(ctx.out, opened);

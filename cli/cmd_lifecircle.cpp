@@ -8,14 +8,19 @@
 #include <ostream>
 #include <sstream>
 
-#include "cli/analysis_input.hpp"
+#include "analysis/inputs.hpp"
 #include "cli/cli.hpp"
-#include "cli/coverage_output.hpp"
-#include "cli/html_report.hpp"
-#include "geo/error.hpp"
-#include "cli/network_mode.hpp"
-#include "geo/lifecircle.hpp"
-#include "geo/network_coverage.hpp"
+#include "cli/progress.hpp"
+#include "cli/report.hpp"
+#include "core/files.hpp"
+#include "core/stopwatch.hpp"
+#include "cli/network_options.hpp"
+#include "analysis/coverage_run.hpp"
+#include "analysis/html_report.hpp"
+#include "core/error.hpp"
+#include "analysis/network_mode.hpp"
+#include "analysis/lifecircle.hpp"
+#include "analysis/network_growth.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::cli {
@@ -44,7 +49,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     struct Opts {
         std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json, html;
         bool no_repair = false, spatial_index = false;
-        NetworkModeOptions net;
+        analysis::NetworkModeOptions net;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("--facilities", opts->facilities, "facilities with a type attribute: SRC[:layer], points or polygons")
@@ -60,25 +65,25 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                     "also write a self-contained HTML report (map, level and type tables and charts, profile) to this file");
     cmd->add_flag("--no-repair", opts->no_repair, "keep invalid residential geometries as they are");
     cmd->add_flag("--spatial-index", opts->spatial_index, "build the GeoPackage R-tree index in the output (off by default)");
-    opts->net.add_to(*cmd, false);
+    add_network_mode_options(*cmd, opts->net, false);
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             opts->net.check();
-            if (!opts->html.empty()) require_output_folder(opts->html, "--html");
-            Stopwatch total, step;
-            auto prof = geo::find_profile(opts->profile, (fs::path(data_dir()) / "profiles").string());
+            if (!opts->html.empty()) core::require_output_folder(opts->html, "--html");
+            core::Stopwatch total, step;
+            auto prof = analysis::find_profile(opts->profile, (fs::path(core::data_dir()) / "profiles").string());
             if (prof.levels.empty() || prof.facilities.empty())
                 throw usage_error("profile " + prof.name + " has no life-circle [[level]] and [[facility]] rows");
             std::vector<std::string> warnings;
             // Network mode measures everything in the network's metric CRS.
-            std::optional<LoadedNetwork> network;
-            if (opts->net.network_mode()) network = load_analysis_network(opts->net);
+            std::optional<analysis::LoadedNetwork> network;
+            if (opts->net.network_mode()) network = analysis::load_analysis_network(opts->net);
             double t_load = step.lap();
-            auto res = read_metric_layer(opts->residential, "--residential", !opts->no_repair,
-                                         network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings, &ctx);
+            auto res = analysis::read_metric_layer(opts->residential, "--residential", !opts->no_repair,
+                                         network ? std::optional<geo::Crs>(network->crs) : std::nullopt, warnings, progress_callback(ctx.err, ctx.quiet, "reading --residential"));
             auto crs = *res.crs();
-            auto fac = read_metric_layer(opts->facilities, "--facilities", false, crs, warnings, &ctx);
+            auto fac = analysis::read_metric_layer(opts->facilities, "--facilities", false, crs, warnings, progress_callback(ctx.err, ctx.quiet, "reading --facilities"));
             std::string type_field = opts->type_field.empty() ? prof.type_field : opts->type_field;
             if (fac.field_index(type_field) < 0)
                 throw usage_error("facility layer '" + fac.name() + "' has no field '" + type_field + "'");
@@ -90,18 +95,18 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
 
             std::vector<const GEOSGeometry*> parcels;
             for (const auto& f : res.features()) parcels.push_back(f.geometry.get());
-            std::vector<geo::FacilityRef> refs;
+            std::vector<analysis::FacilityRef> refs;
             for (std::size_t i = 0; i < fac.size(); ++i)
                 refs.push_back({fac.features()[i].fid, fac.features()[i].geometry.get(),
                                 layers::value_to_string(fac.value(i, type_field))});
-            geo::LifeCircleAudit audit;
+            analysis::LifeCircleAudit audit;
             if (network) {
-                geo::NetworkAuditOptions no;
+                analysis::NetworkAuditOptions no;
                 no.attach = opts->net.attach();
                 no.blocked = &network->blocked;
-                audit = geo::audit_life_circles_network(network->opened.net, parcels, refs, prof, no);
+                audit = analysis::audit_life_circles_network(network->opened.net, parcels, refs, prof, no);
             } else {
-                audit = geo::audit_life_circles(parcels, refs, prof);
+                audit = analysis::audit_life_circles(parcels, refs, prof);
             }
             std::vector<double> area(parcels.size(), 0.0), pop(parcels.size(), 0.0);
             Tally all;
@@ -160,7 +165,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             j["crs"] = crs.label();
             j["mode"] = opts->net.mode;
             if (network) {
-                j["network"] = describe_network(opts->net, *network);
+                j["network"] = analysis::describe_network(opts->net, *network);
                 json up = json::array();
                 for (auto p : audit.unattached_parcels) up.push_back(res.features()[p].fid);
                 j["unattached_parcels"] = up;
@@ -179,23 +184,23 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             csv << "kind,level,type,name_zh,radius_m,facilities,parcels,parcel_share,area_m2,area_share,population,"
                    "population_share,citation\n";
             auto row = [&](const std::string& kind, const std::string& level, const std::string& type, const std::string& zh,
-                           double radius, std::size_t facilities, const Tally& t, const geo::Citation& c) {
+                           double radius, std::size_t facilities, const Tally& t, const analysis::Citation& c) {
                 json r = {{"level", level},
                           {"radius_m", radius},
                           {"parcels", t.parcels},
-                          {"parcel_share", ratio(t.parcels, all.parcels)},
+                          {"parcel_share", analysis::ratio(t.parcels, all.parcels)},
                           {"area_m2", t.area_m2},
-                          {"area_share", ratio(t.area_m2, all.area_m2)},
+                          {"area_share", analysis::ratio(t.area_m2, all.area_m2)},
                           {"population", t.population},
-                          {"population_share", pop_field.empty() ? json(nullptr) : json(ratio(t.population, all.population))},
+                          {"population_share", pop_field.empty() ? json(nullptr) : json(analysis::ratio(t.population, all.population))},
                           {"citation", c.text()}};
                 if (kind == "type") r["type"] = type, r["name_zh"] = zh, r["facilities"] = facilities;
                 char buf[512];
                 std::snprintf(buf, sizeof buf, "%s,%s,%s,%s,%.1f,%s,%zu,%.6f,%.4f,%.6f,%.3f,%s,\"%s\"\n", kind.c_str(),
                               level.c_str(), type.c_str(), zh.c_str(), radius,
-                              kind == "type" ? std::to_string(facilities).c_str() : "", t.parcels, ratio(t.parcels, all.parcels),
-                              t.area_m2, ratio(t.area_m2, all.area_m2), t.population,
-                              pop_field.empty() ? "" : std::to_string(ratio(t.population, all.population)).c_str(),
+                              kind == "type" ? std::to_string(facilities).c_str() : "", t.parcels, analysis::ratio(t.parcels, all.parcels),
+                              t.area_m2, analysis::ratio(t.area_m2, all.area_m2), t.population,
+                              pop_field.empty() ? "" : std::to_string(analysis::ratio(t.population, all.population)).c_str(),
                               c.text().c_str());
                 csv << buf;
                 return r;
@@ -228,8 +233,8 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             wo.spatial_index = opts->spatial_index;
             layers::write(res, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), wo);
             res.set_name(name);
-            write_text_atomic((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
-            j["thresholds"] = threshold_checks(&prof, j);
+            core::write_file_atomically((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
+            j["thresholds"] = analysis::threshold_checks(&prof, j);
             j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}};
             if (network) {
                 j["timings_s"]["network_load"] = t_load;
@@ -238,12 +243,12 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             }
             j["warnings"] = warnings;
             if (!opts->html.empty()) {
-                ReportInput in{"lifecircle", j, &prof, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), {}};
+                analysis::ReportInput in{"lifecircle", j, &prof, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), {}};
                 in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
                                  {"--profile", opts->profile}, {"--type-field", type_field},
                                  {"--population-field", pop_field.empty() ? "(none)" : pop_field},
                                  {"CRS", crs.label()}, {"--output", opts->outdir}};
-                write_html_report(opts->html, in);
+                analysis::write_html_report(opts->html, in);
                 j["timings_s"]["report"] = step.lap();
             }
             j["timings_s"]["total"] = total.seconds();

@@ -2,9 +2,11 @@
 #include <ostream>
 
 #include "cli/cli.hpp"
-#include "cli/network_source.hpp"
-#include "geo/error.hpp"
-#include "geo/network.hpp"
+#include "cli/report.hpp"
+#include "cli/network_options.hpp"
+#include "network/source.hpp"
+#include "core/error.hpp"
+#include "network/graph.hpp"
 
 namespace planmap::cli {
 
@@ -14,17 +16,17 @@ void add_network(CLI::App& app, Context& ctx) {
 
     struct BuildOpts {
         std::string src, out;
-        NetworkSourceOptions source;
+        network::NetworkSourceOptions source;
     };
     auto b = std::make_shared<BuildOpts>();
     auto* build = cmd->add_subcommand("build", "build a walking network (OSM PBF, line layer or edge-list CSV) and cache it");
     build->add_option("SRC", b->src, "OSM file (.osm.pbf/.osm), a line layer (SRC[:layer]), or an edge-list CSV")->required();
     build->add_option("-o,--output", b->out, "network file to write (binary, e.g. NAME.pmnet)")->required();
-    b->source.add_to(*build);
+    add_network_source_options(*build, b->source);
     build->callback([&ctx, b] {
         ctx.action = [&ctx, b] {
-            auto n = open_network(b->src, b->source);
-            geo::save_network(n.net, b->out);
+            auto n = network::open_network(b->src, b->source);
+            network::save_network(n.net, b->out);
             if (ctx.quiet) return;
             print_network_summary(ctx.out, n);
             ctx.out << "wrote " << b->out << "\n";
@@ -33,19 +35,19 @@ void add_network(CLI::App& app, Context& ctx) {
 
     struct ExportOpts {
         std::string src, csv, nodes_csv;
-        NetworkSourceOptions source;
+        network::NetworkSourceOptions source;
     };
     auto e = std::make_shared<ExportOpts>();
     auto* exp = cmd->add_subcommand("export", "export a network as an edge list (u,v,length_m) and a node table (node,lon,lat)");
     exp->add_option("NET", e->src, "network file (or any network source build accepts)")->required();
     exp->add_option("--csv", e->csv, "edge list to write: u,v,length_m (undirected)")->required();
     exp->add_option("--nodes-csv", e->nodes_csv, "node table to write: node,lon,lat (default: E.nodes.csv beside --csv)");
-    e->source.add_to(*exp);
+    add_network_source_options(*exp, e->source);
     exp->callback([&ctx, e] {
         ctx.action = [&ctx, e] {
-            auto n = open_network(e->src, e->source);
-            std::string nodes = e->nodes_csv.empty() ? geo::node_table_path(e->csv) : e->nodes_csv;
-            geo::write_edge_list(n.net, e->csv, nodes);
+            auto n = network::open_network(e->src, e->source);
+            std::string nodes = e->nodes_csv.empty() ? network::node_table_path(e->csv) : e->nodes_csv;
+            network::write_edge_list(n.net, e->csv, nodes);
             if (ctx.quiet) return;
             print_network_summary(ctx.out, n);
             ctx.out << "wrote " << n.net.edge_count() << " edges to " << e->csv;

@@ -4,10 +4,11 @@
 #include <ostream>
 
 #include "cli/cli.hpp"
+#include "core/files.hpp"
 #include "cli/render_report.hpp"
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
-#include "layers/plan.hpp"
+#include "plan/plan.hpp"
 #include "render/plan_sheet.hpp"
 #include "render/sheet.hpp"
 
@@ -33,14 +34,14 @@ void add_render(CLI::App& app, Context& ctx) {
             if (opts->map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
             render::MapSpec spec;
             // A plan file is built first into a temporary GeoPackage (removed afterwards).
-            std::optional<layers::TempDir> built;
-            std::optional<layers::Plan> plan;
+            std::optional<core::TempDir> built;
+            std::optional<plan::Plan> plan;
             if (!opts->plan.empty()) {
                 std::string gpkg = opts->plan, title = opts->title;
                 auto ext = std::filesystem::path(opts->plan).extension();
                 if (ext == ".toml") {
-                    plan = layers::parse_plan(opts->plan);
-                    auto build = layers::build_plan(*plan);
+                    plan = plan::parse_plan(opts->plan);
+                    auto build = plan::build_plan(*plan);
                     if (build.errors())
                         throw error(opts->plan + ": " + std::to_string(build.errors()) +
                                     " check(s) failed; run 'planmap build' for the report");
@@ -50,7 +51,7 @@ void add_render(CLI::App& app, Context& ctx) {
                     for (const auto& l : build.layers) ls.push_back(&l);
                     layers::write(ls, gpkg);
                 } else if (ext == ".gpkg") {
-                    plan = layers::plan_identity(layers::read_metadata(gpkg));  // written by `build`
+                    plan = plan::plan_identity(layers::read_metadata(gpkg));  // written by `build`
                 } else {
                     throw usage_error("render --plan: expects a plan file (.toml) or a GeoPackage of plan layers (.gpkg), got " +
                                       opts->plan);

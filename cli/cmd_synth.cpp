@@ -1,9 +1,11 @@
 // planmap synth: a deterministic synthetic city (CGCS2000 Gauss-Krüger) for scale work and tests.
 #include <ostream>
 
-#include "cli/analysis_input.hpp"
+#include "analysis/inputs.hpp"
 #include "cli/cli.hpp"
-#include "geo/error.hpp"
+#include "core/files.hpp"
+#include "core/stopwatch.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 #include "layers/synth.hpp"
 
@@ -24,7 +26,7 @@ void add_synth(CLI::App& app, Context& ctx) {
     cmd->add_flag("--spatial-index", opts->spatial_index, "build GeoPackage R-tree indexes (off by default)");
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
-            Stopwatch sw;
+            core::Stopwatch sw;
             layers::SynthOptions so;
             so.parcels = opts->parcels;
             so.seed = opts->seed;

@@ -1,6 +1,10 @@
 #include "cli/report.hpp"
 
+#include <iomanip>
 #include <ostream>
+#include <sstream>
+
+#include "core/files.hpp"
 
 namespace planmap::cli {
 
@@ -21,6 +25,34 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
 
 void print_warnings(std::ostream& err, const std::vector<std::string>& warnings) {
     for (const auto& w : warnings) err << "planmap: warning: " << w << "\n";
+}
+
+bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
+                     const std::vector<std::string>& warnings) {
+    if (json_path == "-") {
+        ctx.out << summary.dump(2) << "\n";
+        return true;
+    }
+    if (!json_path.empty()) core::write_file_atomically(json_path, summary.dump(2) + "\n");
+    print_warnings(ctx.err, warnings);
+    return false;
+}
+
+void print_network_summary(std::ostream& out, const network::OpenedNetwork& n) {
+    std::ostringstream km;
+    km << std::fixed << std::setprecision(1) << n.net.total_length_m() / 1000.0;
+    out << "network (" << n.kind << "): " << n.net.node_count() << " nodes, " << n.net.edge_count() << " edges, " << km.str()
+        << " km, " << (n.net.has_geometry() ? n.net.crs() : std::string("no geometry")) << "\n";
+    const auto& r = n.report;
+    if (r.ways_read) {
+        out << "  " << r.ways_used << " of " << r.ways_read << (n.kind == "OSM" ? " highway ways walkable" : " lines used") << "\n";
+        for (const auto& [why, count] : r.skipped) out << "  skipped " << count << ": " << why << "\n";
+    }
+    if (r.missing_nodes) out << "  " << r.missing_nodes << " node reference(s) without a location (outside the extract): ways cut there\n";
+    if (r.snapped_lines) out << "  " << r.snapped_lines << " line end(s) moved by the snapping tolerance\n";
+    if (r.duplicate_edges)
+        out << "  " << r.duplicate_edges << " edge(s) left out as duplicates (another way over the same nodes), "
+            << std::fixed << std::setprecision(1) << r.duplicate_length_m / 1000 << std::defaultfloat << " km\n";
 }
 
 }  // namespace planmap::cli

@@ -6,7 +6,9 @@
 #include <iosfwd>
 #include <vector>
 
+#include "cli/cli.hpp"
 #include "layers/feature.hpp"
+#include "network/source.hpp"
 
 namespace planmap::cli {
 
@@ -16,5 +18,13 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
 
 // Prints each warning as "planmap: warning: …" (on stderr by convention).
 void print_warnings(std::ostream& err, const std::vector<std::string>& warnings);
+
+// Writes a command's JSON summary to `json_path` (atomically), or prints it when the path is "-"
+// (then returns true: nothing else goes to standard output); otherwise prints the warnings.
+bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
+                     const std::vector<std::string>& warnings);
+
+// "network (kind): 12,345 nodes, 23,456 edges, 123.4 km, EPSG:32632" and the build report lines.
+void print_network_summary(std::ostream& out, const network::OpenedNetwork& n);
 
 }  // namespace planmap::cli

@@ -8,7 +8,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::fuzz {

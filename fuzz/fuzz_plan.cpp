@@ -3,14 +3,14 @@
 #include <cstdint>
 #include <string>
 
-#include "geo/error.hpp"
-#include "layers/plan.hpp"
+#include "core/error.hpp"
+#include "plan/plan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        auto plan = planmap::layers::parse_plan_text(text, "fuzz.toml");
-        (void)planmap::layers::dependency_order(plan);
+        auto plan = planmap::plan::parse_plan_text(text, "fuzz.toml");
+        (void)planmap::plan::dependency_order(plan);
     } catch (const planmap::error&) {
     }
     return 0;

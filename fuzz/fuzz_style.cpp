@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "styles/style.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "geo/geos.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 
 namespace planmap::geo {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 
 namespace planmap::layers {
 

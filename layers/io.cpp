@@ -10,7 +10,8 @@
 #include <set>
 #include <unistd.h>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "layers/encoding.hpp"
 #include "layers/gdal.hpp"
 
@@ -472,24 +473,6 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
 
 }  // namespace
 
-TempDir::TempDir(const fs::path& parent) {
-    std::random_device rd;
-    for (int attempt = 0; attempt < 16; ++attempt) {
-        fs::path p = parent / (".planmap-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
-        std::error_code ec;
-        if (fs::create_directory(p, ec)) {
-            path_ = p;
-            return;
-        }
-        if (ec && ec != std::errc::file_exists) throw io_error("cannot write in '" + parent.string() + "': " + ec.message());
-    }
-    throw io_error("cannot create a temporary folder in '" + parent.string() + "'");
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-}
 namespace {
 
 StyleProvider& style_provider() {
@@ -564,7 +547,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
     std::error_code ec;
     if (!fs::is_directory(parent, ec)) throw io_error("cannot write '" + path + "': folder '" + parent.string() + "' does not exist");
     if (fs::is_directory(target, ec)) throw io_error("cannot write '" + path + "': it is a folder");
-    TempDir tmp(parent);
+    core::TempDir tmp(parent);
     fs::path tmp_file = tmp.path() / target.filename();
     {
         GdalErrorCapture cap;

@@ -63,18 +63,6 @@ std::string driver_for_path(const std::string& path);
 // has none. Throws io_error when the file cannot be opened.
 std::map<std::string, std::string> read_metadata(const std::string& path);
 
-// A fresh folder ".planmap-tmp-…" inside `parent`, removed with everything in it on destruction.
-class TempDir {
-public:
-    explicit TempDir(const std::filesystem::path& parent);
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 // A QGIS style for one layer, stored in a GeoPackage's `layer_styles` table (QGIS's schema).
 struct QgisStyle {
     std::string name;         // styleName

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <regex>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/gdal.hpp"
 
 namespace planmap::layers {

@@ -3,13 +3,13 @@
 #include <cmath>
 #include <filesystem>
 
-#include "geo/error.hpp"
-#include "styles/toml_read.hpp"
+#include "core/error.hpp"
+#include "core/toml_read.hpp"
 
 namespace planmap::render {
 
 namespace fs = std::filesystem;
-using styles::TomlTable;
+using core::TomlTable;
 
 PaperSpec resolve_paper(PaperSpec p) {
     // ISO 216 A series, portrait width × height in mm.
@@ -57,7 +57,7 @@ LayerSpec parse_layer(TomlTable t, bool need_style) {
 }  // namespace
 
 MapSpec parse_map(const std::string& text, const std::string& file) {
-    toml::table doc = styles::parse_toml_text(text, file);
+    toml::table doc = core::parse_toml_text(text, file);
     TomlTable t(doc, file, "");
     MapSpec m;
     m.file = file;
@@ -142,6 +142,6 @@ MapSpec parse_map(const std::string& text, const std::string& file) {
     return m;
 }
 
-MapSpec load_map(const std::string& path) { return parse_map(styles::read_text_file(path, "map file"), path); }
+MapSpec load_map(const std::string& path) { return parse_map(core::read_text_file(path, "map file"), path); }
 
 }  // namespace planmap::render

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::render {

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "render/cairo.hpp"
 
 namespace planmap::render {

@@ -13,7 +13,8 @@
 #include <set>
 #include <thread>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
 #include "layers/io.hpp"
 #include "render/draw.hpp"
 #include "render/labels.hpp"
@@ -80,18 +81,6 @@ std::string distance_label(double m) {
     else std::snprintf(buf, sizeof buf, "%g m", m);
     return buf;
 }
-
-// Removes a temporary output unless released.
-struct TempFile {
-    std::string path;
-    bool keep = false;
-    ~TempFile() {
-        if (!keep) {
-            std::error_code ec;
-            fs::remove(path, ec);
-        }
-    }
-};
 
 const Color black{0, 0, 0, 1}, white{1, 1, 1, 1}, grey{0.45, 0.45, 0.45, 1};
 
@@ -779,20 +768,17 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     if (options.dpi < 10 || options.dpi > 1200) throw usage_error("--dpi must be 10 to 1200");
     const auto& paper = map.spec.paper;
     rep.page_w_mm = paper.width_mm, rep.page_h_mm = paper.height_mm;
-    fs::path out(output);
-    fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-    if (!fs::is_directory(dir)) throw io_error("cannot write " + output + ": folder " + dir.string() + " does not exist");
-    TempFile tmp{(dir / ("." + out.filename().string() + ".tmp" + std::to_string(::getpid()))).string()};
+    core::AtomicFile tmp{fs::path(output)};
 
     const double pt_per_mm = 72.0 / 25.4;
     SurfacePtr surface;
     double k = pt_per_mm;
     if (rep.format == "pdf") {
-        surface.reset(cairo_pdf_surface_create(tmp.path.c_str(), paper.width_mm * pt_per_mm, paper.height_mm * pt_per_mm));
+        surface.reset(cairo_pdf_surface_create(tmp.path().c_str(), paper.width_mm * pt_per_mm, paper.height_mm * pt_per_mm));
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, (map.spec.title + options.title_suffix).c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "planmap");
     } else if (rep.format == "svg") {
-        surface.reset(cairo_svg_surface_create(tmp.path.c_str(), paper.width_mm * pt_per_mm, paper.height_mm * pt_per_mm));
+        surface.reset(cairo_svg_surface_create(tmp.path().c_str(), paper.width_mm * pt_per_mm, paper.height_mm * pt_per_mm));
     } else {
         k = options.dpi / 25.4;
         rep.width_px = static_cast<int>(std::lround(paper.width_mm * k));
@@ -828,7 +814,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
             paint(rec.get(), scratch);
             return rec;
         };
-        write_png_bands(surface.get(), another, workers, rep.width_px, rep.height_px, options.dpi, tmp.path);
+        write_png_bands(surface.get(), another, workers, rep.width_px, rep.height_px, options.dpi, tmp.path().string());
     } else {
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
@@ -836,10 +822,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     }
     surface.reset();
     rep.output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-    std::error_code ec;
-    fs::rename(tmp.path, output, ec);
-    if (ec) throw io_error("cannot write " + output + ": " + ec.message());
-    tmp.keep = true;
+    tmp.commit();
     rep.warnings = map.warnings;
     return rep;
 }

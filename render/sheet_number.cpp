@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 
 namespace planmap::render {
 

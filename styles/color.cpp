@@ -1,5 +1,7 @@
 #include "styles/color.hpp"
 
+#include "core/toml_read.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -39,6 +41,14 @@ std::optional<Color> parse_color(std::string_view text) {
     if (h.size() != 6 && h.size() != 8) return std::nullopt;
     auto comp = [&](int i) { return std::stoi(h.substr(static_cast<std::size_t>(i) * 2, 2), nullptr, 16) / 255.0; };
     Color c{comp(0), comp(1), comp(2), h.size() == 8 ? comp(3) : 1.0};
+    return c;
+}
+
+std::optional<Color> read_color(core::TomlTable& t, const std::string& key) {
+    auto s = t.str(key);
+    if (!s) return std::nullopt;
+    auto c = parse_color(*s);
+    if (!c) t.fail(key, "is not a colour: '" + *s + "' (use #RRGGBB, #RRGGBBAA or a CSS name)");
     return c;
 }
 

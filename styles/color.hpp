@@ -5,6 +5,10 @@
 #include <string>
 #include <string_view>
 
+namespace planmap::core {
+class TomlTable;
+}
+
 namespace planmap::styles {
 
 struct Color {
@@ -14,5 +18,8 @@ struct Color {
 };
 
 std::optional<Color> parse_color(std::string_view text);
+
+// The colour at `key` of a checked TOML table (nullopt when absent; a file error when not a colour).
+std::optional<Color> read_color(core::TomlTable& t, const std::string& key);
 
 }  // namespace planmap::styles

@@ -3,11 +3,14 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "styles/toml_read.hpp"
+#include "core/toml_read.hpp"
 
 namespace planmap::styles {
 
 namespace fs = std::filesystem;
+using core::TomlTable;
+using core::parse_toml_text;
+using core::read_text_file;
 
 namespace {
 
@@ -31,12 +34,12 @@ double opacity_of(TomlTable& t, double def) {
 
 FillSymbolizer parse_fill(TomlTable t) {
     FillSymbolizer f;
-    auto c = t.color("color");
+    auto c = read_color(t, "color");
     if (!c) t.fail("", "needs 'color'");
     f.color = *c;
     f.opacity = opacity_of(t, 1.0);
     f.hatch = parse_hatch(t, "hatch");
-    f.hatch_color = t.color("hatch_color").value_or(f.hatch_color);
+    f.hatch_color = read_color(t, "hatch_color").value_or(f.hatch_color);
     f.hatch_spacing_mm = t.positive("hatch_spacing_mm").value_or(f.hatch_spacing_mm);
     f.hatch_width_mm = t.positive("hatch_width_mm").value_or(f.hatch_width_mm);
     t.finish();
@@ -45,7 +48,7 @@ FillSymbolizer parse_fill(TomlTable t) {
 
 LineSymbolizer parse_line(TomlTable t) {
     LineSymbolizer l;
-    l.color = t.color("color").value_or(l.color);
+    l.color = read_color(t, "color").value_or(l.color);
     l.width_mm = t.positive("width_mm").value_or(l.width_mm);
     l.opacity = opacity_of(t, 1.0);
     if (auto d = t.num_list("dash_mm")) {
@@ -62,13 +65,13 @@ LineSymbolizer parse_line(TomlTable t) {
 
 ArrowSymbolizer parse_arrow(TomlTable t) {
     ArrowSymbolizer a;
-    a.color = t.color("color").value_or(a.color);
+    a.color = read_color(t, "color").value_or(a.color);
     a.opacity = opacity_of(t, a.opacity);
     a.start_width_mm = t.positive("start_width_mm").value_or(a.start_width_mm);
     a.end_width_mm = t.positive("end_width_mm").value_or(a.end_width_mm);
     a.head_length_mm = t.positive("head_length_mm").value_or(a.head_length_mm);
     a.head_width_mm = t.positive("head_width_mm").value_or(a.head_width_mm);
-    a.outline = t.color("outline").value_or(a.outline);
+    a.outline = read_color(t, "outline").value_or(a.outline);
     a.outline_width_mm = t.num("outline_width_mm").value_or(a.outline_width_mm);
     t.finish();
     return a;
@@ -79,8 +82,8 @@ MarkerSymbolizer parse_marker(TomlTable t) {
     if (auto s = t.choice("shape", {"circle", "square", "triangle", "star", "diamond"}))
         m.shape = *s == "circle" ? MarkerShape::circle : *s == "square" ? MarkerShape::square : *s == "triangle" ? MarkerShape::triangle
                 : *s == "star" ? MarkerShape::star : MarkerShape::diamond;
-    m.fill = t.color("fill").value_or(m.fill);
-    m.stroke = t.color("stroke").value_or(m.stroke);
+    m.fill = read_color(t, "fill").value_or(m.fill);
+    m.stroke = read_color(t, "stroke").value_or(m.stroke);
     m.stroke_width_mm = t.num("stroke_width_mm").value_or(m.stroke_width_mm);
     m.size_mm = t.positive("size_mm").value_or(m.size_mm);
     m.size_field = t.str("size_field").value_or("");
@@ -106,8 +109,8 @@ LabelSymbolizer parse_label(TomlTable t) {
     }
     l.size_pt = t.positive("size_pt").value_or(l.size_pt);
     l.bold = t.boolean("bold").value_or(false);
-    l.color = t.color("color").value_or(l.color);
-    l.halo_color = t.color("halo_color").value_or(l.halo_color);
+    l.color = read_color(t, "color").value_or(l.color);
+    l.halo_color = read_color(t, "halo_color").value_or(l.halo_color);
     l.halo_mm = t.num("halo_mm").value_or(l.halo_mm);
     if (l.halo_mm < 0) t.fail("halo_mm", "must be 0 or more");
     l.priority = static_cast<int>(t.integer("priority").value_or(0));
@@ -262,7 +265,7 @@ Style parse_style(const std::string& text, const std::string& file) {
                 for (auto& a : *al) cond.values.push_back(a);
             r.filter.conditions.push_back(cond);
             FillSymbolizer f;
-            auto col = c.color("color");
+            auto col = read_color(c, "color");
             if (!col) c.fail("", "needs 'color'");
             f.color = *col;
             f.opacity = opacity;

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <random>
 
-#include "cli/cli.hpp"
 
 namespace planmap::test {
 
@@ -25,22 +24,8 @@ fs::path project_data() {
     return fs::exists(p) ? p : fs::path();
 }
 
-TempDir::TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("planmap-test-" + std::to_string(rd()));
-    fs::create_directories(path_);
-}
+TempDir::TempDir() : dir_(fs::temp_directory_path()) {}
 
-TempDir::~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-}
-
-CliResult run(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    int code = cli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
 
 std::vector<std::string> list_files(const fs::path& dir) {
     std::vector<std::string> out;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/files.hpp"
 #include "geo/geos.hpp"
 
 namespace planmap::test {
@@ -30,12 +31,11 @@ fs::path project_root();
 class TempDir {
 public:
     TempDir();
-    ~TempDir();
-    const fs::path& path() const { return path_; }
-    fs::path operator/(const std::string& name) const { return path_ / name; }
+    const fs::path& path() const { return dir_.path(); }
+    fs::path operator/(const std::string& name) const { return dir_.path() / name; }
 
 private:
-    fs::path path_;
+    core::TempDir dir_;
 };
 
 struct CliResult {
@@ -43,6 +43,7 @@ struct CliResult {
     std::string out;
     std::string err;
 };
+// Runs `planmap args…` in-process (only in programs linking planmap_test_cli).
 CliResult run(const std::vector<std::string>& args);
 
 // Lists every file below a folder (relative names), to prove nothing was left behind.

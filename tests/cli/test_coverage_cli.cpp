@@ -7,7 +7,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 #include "tests/support.hpp"
 #include "tests/support_pg.hpp"

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <memory>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 #include "layers/postgis.hpp"
 #include "tests/support.hpp"

@@ -8,7 +8,7 @@
 
 #include "geo/china_coords.hpp"
 #include "geo/crs.hpp"
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <set>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "layers/io.hpp"
 #include "tests/support.hpp"
 

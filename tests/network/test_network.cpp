@@ -16,17 +16,17 @@
 #include <tuple>
 
 #include "geo/crs.hpp"
-#include "geo/error.hpp"
-#include "geo/network.hpp"
-#include "geo/network_build.hpp"
-#include "geo/network_search.hpp"
-#include "geo/network_service.hpp"
+#include "core/error.hpp"
+#include "network/graph.hpp"
+#include "network/build.hpp"
+#include "network/search.hpp"
+#include "network/service.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
-using geo::Network;
-using geo::NetworkSearch;
-using geo::Seed;
+using network::Network;
+using network::NetworkSearch;
+using network::Seed;
 namespace fs = std::filesystem;
 
 namespace {
@@ -156,7 +156,7 @@ TEST(NetworkSearch, SeedInsideAnEdge) {
 
 TEST(NetworkService, SnappingAndUnattachedSources) {
     auto net = small_network();
-    geo::EdgeLocator locator(net);
+    network::EdgeLocator locator(net);
     auto hit = locator.nearest({150, 10}, 500);
     ASSERT_TRUE(hit);
     EXPECT_EQ(hit->edge, 1u);
@@ -164,16 +164,16 @@ TEST(NetworkService, SnappingAndUnattachedSources) {
     EXPECT_DOUBLE_EQ(hit->distance, 10);
     // Farther than the maximum snap distance: unattached, and reported as such.
     auto p_near = geo::make_point(150, 10), p_far = geo::make_point(150, 900);
-    geo::AttachOptions ao;
+    network::AttachOptions ao;
     ao.max_snap_m = 100;
-    auto att = geo::attach_all(net, {p_near.get(), p_far.get()}, ao);
+    auto att = network::attach_all(net, {p_near.get(), p_far.get()}, ao);
     ASSERT_EQ(att.size(), 2u);
     EXPECT_TRUE(att[0].attached);
     EXPECT_FALSE(att[1].attached);
-    geo::ServiceAreaOptions so;
+    network::ServiceAreaOptions so;
     so.distance_m = 60;
     so.buffer_m = 5;
-    auto areas = geo::service_areas(net, att, so);
+    auto areas = network::service_areas(net, att, so);
     ASSERT_EQ(areas.unattached.size(), 1u);
     EXPECT_EQ(areas.unattached[0], 1u);
     EXPECT_NEAR(areas.reach_length_m, 120 + 10, 1e-9);  // 60 m each way along b-c, 10 m up the spur
@@ -183,7 +183,7 @@ TEST(NetworkService, SnappingAndUnattachedSources) {
     // A polygon touching b-c enters along the stretch inside it.
     auto poly = geo::make_polygon({{120, -5}, {160, -5}, {160, 5}, {120, 5}, {120, -5}});
     ao.entry_m = 0;
-    auto pa = geo::attach_all(net, {poly.get()}, ao);
+    auto pa = network::attach_all(net, {poly.get()}, ao);
     ASSERT_TRUE(pa[0].attached);
     ASSERT_EQ(pa[0].seeds.size(), 1u);
     EXPECT_NEAR(pa[0].seeds[0].from_m, 20, 1e-9);
@@ -192,7 +192,7 @@ TEST(NetworkService, SnappingAndUnattachedSources) {
 
 TEST(NetworkService, BarriersRemoveCrossedEdges) {
     auto net = small_network();
-    geo::EdgeLocator locator(net);
+    network::EdgeLocator locator(net);
     auto wall = geo::make_linestring({{250, -20}, {250, 20}});
     auto blocked = locator.crossing({wall.get()});
     EXPECT_EQ(std::count(blocked.begin(), blocked.end(), 1), 1);
@@ -204,7 +204,7 @@ TEST(NetworkService, BarriersRemoveCrossedEdges) {
     EXPECT_DOUBLE_EQ(search.distance(2), 200);
     EXPECT_DOUBLE_EQ(NetworkSearch::total_length(search.reachable_parts()), 250);
     // A source next to the blocked edge snaps to a usable one instead.
-    geo::EdgeLocator usable(net, &blocked);
+    network::EdgeLocator usable(net, &blocked);
     auto hit = usable.nearest({280, 5}, 500);
     ASSERT_TRUE(hit);
     EXPECT_NE(hit->edge, 2u);
@@ -213,13 +213,13 @@ TEST(NetworkService, BarriersRemoveCrossedEdges) {
 TEST(NetworkFiles, BinaryAndCsvRoundTrip) {
     test::TempDir dir;
     auto g = random_graph(11, 30, 60);
-    geo::save_network(g.net, (dir / "g.pmnet").string());
-    auto back = geo::load_network((dir / "g.pmnet").string());
+    network::save_network(g.net, (dir / "g.pmnet").string());
+    auto back = network::load_network((dir / "g.pmnet").string());
     ASSERT_EQ(back.edge_count(), g.net.edge_count());
     EXPECT_EQ(back.node_id(3), g.net.node_id(3));
-    geo::write_edge_list(g.net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    network::write_edge_list(g.net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
     EXPECT_FALSE(fs::exists(dir / "e.nodes.csv"));  // no geometry, no node table
-    auto csv = geo::read_edge_list((dir / "e.csv").string());
+    auto csv = network::read_edge_list((dir / "e.csv").string());
     NetworkSearch a(g.net), b(back), c(csv);
     std::vector<Seed> s1 = {Seed::at_node(0)}, s3 = {Seed::at_node(*csv.find_node(g.net.node_id(0)))};
     a.run(s1, 1e9);
@@ -233,8 +233,8 @@ TEST(NetworkFiles, BinaryAndCsvRoundTrip) {
     }
     // With geometry: the node table comes back, projected to the same metric CRS.
     auto net = small_network(370000, 4845000);
-    geo::write_edge_list(net, (dir / "s.csv").string(), geo::node_table_path((dir / "s.csv").string()));
-    auto s = geo::read_edge_list((dir / "s.csv").string(), (dir / "s.nodes.csv").string());
+    network::write_edge_list(net, (dir / "s.csv").string(), network::node_table_path((dir / "s.csv").string()));
+    auto s = network::read_edge_list((dir / "s.csv").string(), (dir / "s.nodes.csv").string());
     ASSERT_TRUE(s.has_geometry());
     EXPECT_EQ(s.crs(), "EPSG:32632");
     EXPECT_NEAR(s.node_xy(*s.find_node(3)).x - s.node_xy(*s.find_node(0)).x, 300, 1e-3);
@@ -244,10 +244,10 @@ TEST(NetworkFiles, BadFilesGiveClearErrors) {
     test::TempDir dir;
     auto net = small_network();
     std::string good = (dir / "g.pmnet").string();
-    geo::save_network(net, good);
+    network::save_network(net, good);
     auto expect_error = [](const std::string& path, const std::string& words) {
         try {
-            geo::load_network(path);
+            network::load_network(path);
             ADD_FAILURE() << "no error for " << path;
         } catch (const file_error& e) {
             std::string msg = e.what();
@@ -281,7 +281,7 @@ TEST(NetworkFiles, BadFilesGiveClearErrors) {
     // Edge-list CSV errors name the file and line.
     write_text(dir / "e.csv", "u,v,length_m\n1,2,10\n2,3,ten\n");
     try {
-        geo::read_edge_list((dir / "e.csv").string());
+        network::read_edge_list((dir / "e.csv").string());
         ADD_FAILURE() << "no error";
     } catch (const file_error& e) {
         EXPECT_NE(std::string(e.what()).find("e.csv:3"), std::string::npos) << e.what();
@@ -293,15 +293,15 @@ TEST(NetworkBuild, LinesAreNodedAndSnapped) {
     auto h = geo::make_linestring({{0, 0}, {200, 0}});
     auto v = geo::make_linestring({{100, -100}, {100, 100}});
     auto gap = geo::make_linestring({{200.4, 0}, {300, 0}});
-    auto plain = geo::build_network_from_lines({h.get(), v.get(), gap.get()}, "EPSG:32632", 0);
+    auto plain = network::build_network_from_lines({h.get(), v.get(), gap.get()}, "EPSG:32632", 0);
     EXPECT_EQ(plain.node_count(), 7u);  // 4 ends of the cross, its centre, 2 ends of the gap line
     EXPECT_EQ(plain.edge_count(), 5u);
-    geo::NetworkBuildReport rep;
-    auto snapped = geo::build_network_from_lines({h.get(), v.get(), gap.get()}, "EPSG:32632", 1.0, &rep);
+    network::NetworkBuildReport rep;
+    auto snapped = network::build_network_from_lines({h.get(), v.get(), gap.get()}, "EPSG:32632", 1.0, &rep);
     EXPECT_EQ(snapped.node_count(), 6u);
     EXPECT_EQ(rep.snapped_lines, 1u);
     NetworkSearch search(snapped);
-    geo::EdgeLocator loc(snapped);
+    network::EdgeLocator loc(snapped);
     auto west = loc.nearest({0, 0}, 1);
     ASSERT_TRUE(west);
     std::vector<Seed> seeds = {Seed::on_edge(west->edge, west->offset_m, west->offset_m)};
@@ -326,10 +326,10 @@ TEST(NetworkBuild, UndershootAtATJunctionIsJoined) {
             if (net.node_xy(n).y == 100) return search.distance(n);
         return -1.0;
     };
-    auto loose = geo::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 0);
+    auto loose = network::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 0);
     EXPECT_TRUE(std::isinf(far_end(loose)));
-    geo::NetworkBuildReport rep;
-    auto joined = geo::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 1.0, &rep);
+    network::NetworkBuildReport rep;
+    auto joined = network::build_network_from_lines({main_street.get(), side.get()}, "EPSG:32632", 1.0, &rep);
     EXPECT_EQ(rep.snapped_lines, 1u);
     EXPECT_EQ(joined.node_count(), 5u);  // the split point on the main street is a node
     EXPECT_EQ(joined.edge_count(), 4u);  // two halves, the connector, the side street
@@ -337,9 +337,9 @@ TEST(NetworkBuild, UndershootAtATJunctionIsJoined) {
 }
 
 TEST(NetworkBuild, WalkableTags) {
-    using geo::WalkRules;
+    using network::WalkRules;
     auto rule = [](std::map<std::string, std::string> tags, WalkRules rules) {
-        return geo::walk_exclusion(
+        return network::walk_exclusion(
             [&](const char* k) -> const char* {
                 auto it = tags.find(k);
                 return it == tags.end() ? nullptr : it->second.c_str();
@@ -373,14 +373,14 @@ TEST(NetworkBuild, WalkableTags) {
     EXPECT_EQ(rule({{"highway", "cycleway"}, {"foot", "designated"}}, WalkRules::access), nullptr);
     EXPECT_EQ(rule({{"highway", "service"}, {"access", "private"}, {"foot", "yes"}}, WalkRules::access), nullptr);
     EXPECT_NE(rule({{"highway", "footway"}, {"foot", "private"}}, WalkRules::access), nullptr);  // a private pier
-    EXPECT_EQ(geo::parse_walk_rules("access"), WalkRules::access);
-    EXPECT_THROW(geo::parse_walk_rules("car"), usage_error);
+    EXPECT_EQ(network::parse_walk_rules("access"), WalkRules::access);
+    EXPECT_THROW(network::parse_walk_rules("car"), usage_error);
 }
 
 TEST(NetworkBuild, MonacoFromOsm) {
     PLANMAP_REQUIRE_SHARED(pbf, "osm/monaco.osm.pbf");
-    geo::NetworkBuildReport rep;
-    auto net = geo::build_network_from_osm(pbf.string(), &rep);
+    network::NetworkBuildReport rep;
+    auto net = network::build_network_from_osm(pbf.string(), &rep);
     EXPECT_EQ(net.crs(), "EPSG:32632");  // UTM 32N
     EXPECT_GT(net.node_count(), 1000u);
     EXPECT_GT(net.edge_count(), net.node_count() / 2);
@@ -390,8 +390,8 @@ TEST(NetworkBuild, MonacoFromOsm) {
     EXPECT_GT(rep.skipped.count("highway not for walking") + rep.skipped.count("access=private"), 0u);
     // The legal-access rules leave out more: the access=no roads (and keep nothing OSMnx drops
     // but foot-opened cycleways and private roads).
-    geo::NetworkBuildReport strict;
-    auto legal = geo::build_network_from_osm(pbf.string(), &strict, geo::WalkRules::access);
+    network::NetworkBuildReport strict;
+    auto legal = network::build_network_from_osm(pbf.string(), &strict, network::WalkRules::access);
     EXPECT_GT(strict.skipped["access=no/private"], 0u);
     EXPECT_LT(legal.total_length_m(), net.total_length_m());
     // Every edge is at least as long as the straight line between its nodes, and its polyline
@@ -407,12 +407,12 @@ TEST(NetworkBuild, MonacoFromOsm) {
     double x = 7.4277, y = 43.7396;
     geo::Transformer(geo::Crs::wgs84(), geo::Crs::parse(net.crs())).transform_point(x, y);
     auto pt = geo::make_point(x, y);
-    auto att = geo::attach_all(net, {pt.get()}, {});
+    auto att = network::attach_all(net, {pt.get()}, {});
     ASSERT_TRUE(att[0].attached);
     EXPECT_LT(att[0].snap_m, 60);
-    geo::ServiceAreaOptions so;
+    network::ServiceAreaOptions so;
     so.per_facility = false;
-    auto areas = geo::service_areas(net, att, so);
+    auto areas = network::service_areas(net, att, so);
     EXPECT_GT(areas.reach_length_m, 10e3);
     EXPECT_LT(areas.reach_length_m, net.total_length_m());
     EXPECT_GT(areas.area_m2, 0.5e6);
@@ -422,7 +422,7 @@ TEST(NetworkBuild, MonacoFromOsm) {
 TEST(NetworkCli, IsochroneWritesLayersAndReportsUnattached) {
     test::TempDir dir;
     auto net = small_network(370000, 4845000);
-    geo::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    network::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
     // Two lon/lat sources: one on the network, one far away (must be reported by id).
     std::ifstream nodes(dir / "e.nodes.csv");
     std::string header, first;
@@ -460,7 +460,7 @@ TEST(NetworkPeer, DistancesEqualNetworkx) {
     ASSERT_EQ(b.code, 0) << b.err;
     auto e = test::run({"network", "export", (dir / "m.pmnet").string(), "--csv", (dir / "m.csv").string(), "-q"});
     ASSERT_EQ(e.code, 0) << e.err;
-    auto net = geo::load_network((dir / "m.pmnet").string());
+    auto net = network::load_network((dir / "m.pmnet").string());
     std::mt19937 rng(5);
     std::string ids;
     for (int i = 0; i < 25; ++i) ids += std::to_string(net.node_id(rng() % net.node_count())) + "\n";
@@ -550,7 +550,7 @@ TEST(NetworkGraph, LocalityOrderKeepsTheGraphAndBringsNeighboursTogether) {
             return m;
         };
         const auto xy_before = xy_of(p);
-        geo::order_for_locality(p);
+        network::order_for_locality(p);
         EXPECT_EQ(edges_by_id(p), before) << "with_xy " << with_xy;
         EXPECT_EQ(xy_of(p), xy_before);
         // Shuffled, neighbours are n/3 apart on average; ordered, within a few rows of the grid.

@@ -9,18 +9,18 @@
 #include <fstream>
 
 #include "geo/crs.hpp"
-#include "geo/network.hpp"
-#include "geo/network_build.hpp"
-#include "geo/network_search.hpp"
-#include "geo/network_service.hpp"
-#include "geo/network_whole.hpp"
+#include "network/graph.hpp"
+#include "network/build.hpp"
+#include "network/search.hpp"
+#include "network/service.hpp"
+#include "network/whole.hpp"
 #include "layers/io.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
-using geo::Network;
-using geo::NetworkSearch;
-using geo::Seed;
+using network::Network;
+using network::NetworkSearch;
+using network::Seed;
 
 namespace {
 
@@ -38,18 +38,18 @@ Network hand_network(double ox = 0, double oy = 0) {
     return Network(std::move(p));
 }
 
-double whole_length(const Network& net, std::vector<Seed> seeds, double limit, const geo::EdgeMask* blocked = nullptr) {
+double whole_length(const Network& net, std::vector<Seed> seeds, double limit, const network::EdgeMask* blocked = nullptr) {
     NetworkSearch search(net);
     search.run(seeds, limit, blocked);
-    geo::NetworkChains chains(net, blocked);
-    return NetworkSearch::total_length(geo::whole_edge_parts(net, chains, search, seeds));
+    network::NetworkChains chains(net, blocked);
+    return NetworkSearch::total_length(network::whole_edge_parts(net, chains, search, seeds));
 }
 
 }  // namespace
 
 TEST(NetworkWhole, ChainsRunBetweenJunctions) {
     auto net = hand_network();
-    geo::NetworkChains chains(net);
+    network::NetworkChains chains(net);
     EXPECT_EQ(chains.size(), 7u);  // a-b, b-c-d, b-e, d-f, d-h and the two f-g paths
     EXPECT_TRUE(chains.interior(2));
     EXPECT_FALSE(chains.interior(6));  // two edges, but one neighbour
@@ -58,9 +58,9 @@ TEST(NetworkWhole, ChainsRunBetweenJunctions) {
     EXPECT_DOUBLE_EQ(chains.length_m(c), 200);
     EXPECT_EQ(chains.entry(2).at_m, 100);
     // A barrier on c-d makes c a dead end: b-c becomes a street of its own.
-    geo::EdgeMask blocked(net.edge_count(), 0);
+    network::EdgeMask blocked(net.edge_count(), 0);
     blocked[2] = 1;
-    geo::NetworkChains cut(net, &blocked);
+    network::NetworkChains cut(net, &blocked);
     EXPECT_FALSE(cut.interior(2));
     EXPECT_EQ(cut.chain_of(2), Network::none);
     EXPECT_DOUBLE_EQ(cut.length_m(cut.chain_of(1)), 100);
@@ -109,17 +109,17 @@ TEST(NetworkWhole, SourcesInsideAStreetSplitIt) {
 
 TEST(NetworkWhole, BarriersAndServiceAreas) {
     auto net = hand_network(370000, 4845000);
-    geo::EdgeMask blocked(net.edge_count(), 0);
+    network::EdgeMask blocked(net.edge_count(), 0);
     blocked[2] = 1;  // c-d removed: b-c is a street of its own, reached at both ends from a within 200 m
     EXPECT_DOUBLE_EQ(whole_length(net, {Seed::at_node(0)}, 200, &blocked), 100 + 50 + 100);
     // service_areas gives the figure per source and dissolved, with its buffered area.
-    geo::Attachment src;
+    network::Attachment src;
     src.attached = true;
     src.seeds = {Seed::at_node(0)};
-    geo::ServiceAreaOptions so;
+    network::ServiceAreaOptions so;
     so.distance_m = 150;
     so.buffer_m = 10;
-    auto areas = geo::service_areas(net, {src, src}, so);
+    auto areas = network::service_areas(net, {src, src}, so);
     ASSERT_EQ(areas.facilities.size(), 2u);
     EXPECT_DOUBLE_EQ(areas.whole_edge_length_m, 150);
     EXPECT_DOUBLE_EQ(areas.facilities[1].whole_edge_length_m, 150);
@@ -129,13 +129,13 @@ TEST(NetworkWhole, BarriersAndServiceAreas) {
     EXPECT_LT(areas.whole_edge_area_m2, 150 * 20 + M_PI * 100 + 1);
     EXPECT_LT(areas.whole_edge_area_m2, areas.area_m2);
     so.whole_edge_area = false;
-    EXPECT_EQ(geo::service_areas(net, {src}, so).whole_edge_area_m2, 0);
+    EXPECT_EQ(network::service_areas(net, {src}, so).whole_edge_area_m2, 0);
 }
 
 TEST(NetworkWhole, IsochroneReportsBothFigures) {
     test::TempDir dir;
     auto net = hand_network(370000, 4845000);
-    geo::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    network::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
     auto r = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from-nodes", "0", "--distance", "250", "-o",
                         (dir / "iso.gpkg").string(), "--json", (dir / "iso.json").string()});
     ASSERT_EQ(r.code, 0) << r.err;
@@ -161,7 +161,7 @@ TEST(NetworkWhole, StartAtNodeUsesTheNearestJunction) {
     test::TempDir dir;
     const double ox = 370000, oy = 4845000;
     auto net = hand_network(ox, oy);
-    geo::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
+    network::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
     // 5 m off b-c, 95 m from b: nearest street point 95 m along b-c; nearest junction b (c is
     // inside the street b-c-d, d is 105 m away).
     double x = ox + 195, y = oy + 5;
@@ -205,13 +205,13 @@ TEST(NetworkWhole, DuplicateWaysCountOnce) {
  <way id="13"><nd ref="1"/><nd ref="5"/><nd ref="3"/><tag k="highway" v="path"/></way>
 </osm>
 )";
-    geo::NetworkBuildReport rep;
-    auto net = geo::build_network_from_osm((dir / "dup.osm").string(), &rep);
+    network::NetworkBuildReport rep;
+    auto net = network::build_network_from_osm((dir / "dup.osm").string(), &rep);
     EXPECT_EQ(net.edge_count(), 4u);  // 1-2, 2-3, 2-4 and 1-5-3
     EXPECT_EQ(rep.duplicate_edges, 2u);
     EXPECT_NEAR(rep.duplicate_length_m, 161, 1);  // 0.002° of longitude at 43.73° N
     // Nodes 1 and 3 now have two distinct neighbours each: 2-1-5-3-2 is one street (a loop at
     // junction 2), 2-4 the other. With the duplicates, 1 and 3 would be junctions.
-    geo::NetworkChains chains(net);
+    network::NetworkChains chains(net);
     EXPECT_EQ(chains.size(), 2u);
 }

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "geo/error.hpp"
+#include "core/error.hpp"
 #include "render/map_spec.hpp"
 #include "render/sheet_number.hpp"
 #include "geo/geos.hpp"

@@ -1,0 +1,421 @@
+#include "analysis/html_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "core/files.hpp"
+#include "analysis/coverage_run.hpp"
+#include "layers/io.hpp"
+#include "styles/qgis.hpp"
+
+namespace planmap::analysis {
+
+using nlohmann::json;
+
+namespace {
+
+std::string esc(const std::string& s) { return styles::xml_escape(s); }
+
+std::string fmt(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+// Thousands separated, for areas and people.
+std::string big(double v, int decimals = 0) {
+    std::string s = fmt(v, decimals);
+    auto dot = s.find('.');
+    std::size_t end = dot == std::string::npos ? s.size() : dot;
+    std::size_t start = s[0] == '-' ? 1 : 0;
+    for (std::ptrdiff_t i = static_cast<std::ptrdiff_t>(end) - 3; i > static_cast<std::ptrdiff_t>(start); i -= 3)
+        s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+}
+
+std::string pct(const json& v) { return v.is_number() ? fmt(100 * v.get<double>(), 2) + " %" : "–"; }
+std::string num(const json& v, int decimals = 1) { return v.is_number() ? big(v.get<double>(), decimals) : "–"; }
+std::string str(const json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return "–";
+    return v.dump();
+}
+
+void ring_path(std::ostringstream& o, const GEOSGeometry* ring, double x0, double y0, double scale, double height, bool close) {
+    auto ctx = geo::geos_context();
+    const GEOSCoordSequence* cs = GEOSGeom_getCoordSeq_r(ctx, ring);
+    unsigned int n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n == 0) return;
+    double lx = NAN, ly = NAN;
+    for (unsigned int i = 0; i < n; ++i) {
+        double x = 0, y = 0;
+        GEOSCoordSeq_getXY_r(ctx, cs, i, &x, &y);
+        double px = std::round((x - x0) * scale * 10) / 10, py = std::round((height - (y - y0) * scale) * 10) / 10;
+        if (i > 0 && px == lx && py == ly && i + 1 < n) continue;  // drop points closer than the drawing resolution
+        o << (i == 0 ? "M" : "L") << fmt(px, 1) << ' ' << fmt(py, 1);
+        lx = px, ly = py;
+    }
+    if (close) o << 'Z';
+}
+
+void geom_path(std::ostringstream& o, const GEOSGeometry* g, double x0, double y0, double scale, double height) {
+    auto ctx = geo::geos_context();
+    int t = GEOSGeomTypeId_r(ctx, g);
+    if (t == GEOS_POLYGON) {
+        ring_path(o, GEOSGetExteriorRing_r(ctx, g), x0, y0, scale, height, true);
+        for (int k = 0; k < GEOSGetNumInteriorRings_r(ctx, g); ++k)
+            ring_path(o, GEOSGetInteriorRingN_r(ctx, g, k), x0, y0, scale, height, true);
+    } else if (t == GEOS_LINESTRING || t == GEOS_LINEARRING) {
+        ring_path(o, g, x0, y0, scale, height, false);
+    } else if (t == GEOS_MULTIPOLYGON || t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
+        for (int k = 0; k < GEOSGetNumGeometries_r(ctx, g); ++k) geom_path(o, GEOSGetGeometryN_r(ctx, g, k), x0, y0, scale, height);
+    }
+}
+
+constexpr double kMapWidth = 860;
+
+// The map: every layer of the GeoPackage the style model knows, bottom to top, with a legend.
+std::string svg_map(const std::string& gpkg, const std::string& kind) {
+    layers::Dataset ds = layers::read(gpkg);
+    std::vector<std::pair<const layers::Layer*, styles::LayerStyle>> drawn;
+    for (const auto& name : styles::map_order(kind))
+        if (const auto* l = ds.find(name))
+            if (auto st = styles::layer_style(*l)) drawn.emplace_back(l, *st);
+    geo::Envelope ext;
+    for (auto& [l, st] : drawn) ext.expand(l->extent());
+    if (drawn.empty() || ext.empty) return "<p class=\"note\">No geometry to draw.</p>";
+    double w = std::max(ext.maxx - ext.minx, 1e-9), h = std::max(ext.maxy - ext.miny, 1e-9);
+    double scale = kMapWidth / w;
+    double height = std::min(h * scale, 900.0);
+    scale = std::min(scale, height / h);
+    double width = w * scale;
+    std::ostringstream o;
+    o << "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-4 -4 " << fmt(width + 8, 1) << ' '
+      << fmt(height + 8, 1) << "\" width=\"" << fmt(width + 8, 0) << "\" height=\"" << fmt(height + 8, 0)
+      << "\" role=\"img\" aria-label=\"map\">\n<rect x=\"-4\" y=\"-4\" width=\"" << fmt(width + 8, 1) << "\" height=\""
+      << fmt(height + 8, 1) << "\" fill=\"#fbfbf8\"/>\n";
+    for (auto& [l, st] : drawn) {
+        o << "<g class=\"layer\" data-layer=\"" << esc(l->name()) << "\">\n";
+        int field = st.field.empty() ? -1 : l->field_index(st.field);
+        // One path per symbol keeps the file small.
+        std::map<std::size_t, std::ostringstream> paths;  // symbol index (0: default) → path data
+        for (std::size_t i = 0; i < l->size(); ++i) {
+            const auto* g = l->features()[i].geometry.get();
+            if (!g || geo::is_empty(g)) continue;
+            std::size_t sym = 0;
+            if (field >= 0) {
+                std::string v = layers::value_to_string(l->features()[i].values[field]);
+                for (std::size_t c = 0; c < st.categories.size(); ++c)
+                    if (st.categories[c].value == v) sym = c + 1;
+            }
+            geom_path(paths[sym], g, ext.minx, ext.miny, scale, height);
+        }
+        for (auto& [sym, path] : paths) {
+            const styles::Symbol& s = sym == 0 ? st.symbol : st.categories[sym - 1].symbol;
+            o << "<path fill-rule=\"evenodd\" fill=\"" << (s.fill.a > 0 ? s.fill.hex().substr(0, 7) : "none")
+              << "\" fill-opacity=\"" << fmt(s.fill.a, 2) << "\" stroke=\"" << s.stroke.hex().substr(0, 7)
+              << "\" stroke-opacity=\"" << fmt(s.stroke.a, 2) << "\" stroke-width=\"" << fmt(std::max(0.3, s.stroke_width_mm * 1.5), 2)
+              << "\" d=\"" << path.str() << "\"/>\n";
+        }
+        o << "</g>\n";
+    }
+    // Scale bar: a round length near a fifth of the width.
+    double target = w / 5, step = std::pow(10, std::floor(std::log10(target)));
+    double len = target >= 5 * step ? 5 * step : target >= 2 * step ? 2 * step : step;
+    double px = len * scale;
+    o << "<g class=\"scalebar\"><rect x=\"8\" y=\"" << fmt(height - 22, 1) << "\" width=\"" << fmt(px + 12, 1)
+      << "\" height=\"20\" fill=\"#ffffff\" fill-opacity=\"0.8\"/><path d=\"M14 " << fmt(height - 8, 1) << "h" << fmt(px, 1)
+      << "\" stroke=\"#222\" stroke-width=\"2\"/><text x=\"14\" y=\"" << fmt(height - 11, 1) << "\" font-size=\"11\">"
+      << (len >= 1000 ? fmt(len / 1000, len >= 10000 ? 0 : 1) + " km" : fmt(len, 0) + " m") << "</text></g>\n";
+    o << "</svg>\n<div class=\"legend\">";
+    for (auto& [l, st] : drawn) {
+        auto swatch = [&](const styles::Symbol& s, const std::string& label) {
+            o << "<span class=\"key\"><i style=\"background:" << (s.fill.a > 0 ? s.fill.hex().substr(0, 7) : "transparent")
+              << ";opacity:" << fmt(std::max(s.fill.a, 0.35), 2) << ";border-color:" << s.stroke.hex().substr(0, 7) << "\"></i>"
+              << esc(label) << "</span>";
+        };
+        if (st.categories.empty()) swatch(st.symbol, st.title);
+        else
+            for (const auto& c : st.categories) swatch(c.symbol, c.label);
+    }
+    o << "</div>\n";
+    return o.str();
+}
+
+// Horizontal bars, one per row, 0–100 %, with an optional threshold line.
+std::string bar_chart(const std::string& id, const std::vector<std::pair<std::string, double>>& bars,
+                      std::optional<double> threshold, const std::string& threshold_label) {
+    // Labels measured roughly: CJK characters are as wide as the font size, others about half of it.
+    double widest = 0;
+    for (const auto& [label, v] : bars) {
+        double w = 0;
+        for (std::size_t i = 0; i < label.size();) {
+            auto c = static_cast<unsigned char>(label[i]);
+            std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            w += len >= 3 ? 12.5 : 7;
+            i += len;
+        }
+        widest = std::max(widest, w);
+    }
+    const double label_w = std::clamp(widest + 16, 120.0, 360.0), bar_w = 560, row_h = 24, top = 18;
+    double height = top + row_h * static_cast<double>(bars.size()) + 24;
+    std::ostringstream o;
+    o << "<svg class=\"chart\" id=\"" << id << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << fmt(label_w + bar_w + 80, 0)
+      << "\" height=\"" << fmt(height, 0) << "\" role=\"img\">\n";
+    for (int t = 0; t <= 100; t += 20) {
+        double x = label_w + bar_w * t / 100.0;
+        o << "<line x1=\"" << fmt(x, 1) << "\" y1=\"" << top - 4 << "\" x2=\"" << fmt(x, 1) << "\" y2=\"" << fmt(height - 20, 1)
+          << "\" stroke=\"#ddd\"/><text x=\"" << fmt(x, 1) << "\" y=\"" << fmt(height - 6, 1)
+          << "\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">" << t << "%</text>\n";
+    }
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        double y = top + row_h * static_cast<double>(i);
+        double v = std::clamp(bars[i].second, 0.0, 1.0);
+        bool ok = !threshold || bars[i].second > *threshold;
+        o << "<text x=\"" << fmt(label_w - 8, 1) << "\" y=\"" << fmt(y + 15, 1) << "\" font-size=\"12\" text-anchor=\"end\">"
+          << esc(bars[i].first) << "</text><rect class=\"bar\" x=\"" << label_w << "\" y=\"" << fmt(y + 3, 1) << "\" width=\""
+          << fmt(bar_w * v, 1) << "\" height=\"" << row_h - 6 << "\" fill=\"" << (ok ? "#3f8f5a" : "#d0622d")
+          << "\"/><text x=\"" << fmt(label_w + bar_w * v + 6, 1) << "\" y=\"" << fmt(y + 15, 1) << "\" font-size=\"11\">"
+          << fmt(100 * bars[i].second, 1) << "%</text>\n";
+    }
+    if (threshold) {
+        double x = label_w + bar_w * std::clamp(*threshold, 0.0, 1.0);
+        o << "<line x1=\"" << fmt(x, 1) << "\" y1=\"" << top - 8 << "\" x2=\"" << fmt(x, 1) << "\" y2=\"" << fmt(height - 20, 1)
+          << "\" stroke=\"#b00020\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/><text x=\"" << fmt(x + 4, 1)
+          << "\" y=\"10\" font-size=\"10\" fill=\"#b00020\">" << esc(threshold_label) << "</text>\n";
+    }
+    o << "</svg>\n";
+    return o.str();
+}
+
+const char* kStyle = R"(
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei",sans-serif;
+ margin:0;color:#1d2327;background:#f3f4f1}
+main{max-width:1180px;margin:0 auto;padding:24px 32px 48px;background:#fff}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #3f8f5a;padding-bottom:4px}
+.sub{color:#555;margin:0 0 16px}
+.verdict{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
+.check{border-radius:6px;padding:8px 12px;border:1px solid;min-width:240px}
+.check b{font-size:18px;margin-right:8px}
+.pass{background:#e7f4ea;border-color:#3f8f5a;color:#1e5631}.fail{background:#fbe9e2;border-color:#d0622d;color:#8a2f0a}
+.na{background:#f1f1f1;border-color:#aaa;color:#444}
+.figures{display:grid;grid-template-columns:repeat(4,1fr);gap:10px}
+.fig{background:#f6f8f5;border-radius:6px;padding:10px}.fig span{display:block;color:#555;font-size:12px}.fig b{font-size:20px}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
+th,td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:left}th{background:#f0f2ee}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+#map{display:block;max-width:100%;height:auto;border:1px solid #ccc}
+.legend{margin:6px 0 0;font-size:12px}.key{margin-right:14px;white-space:nowrap}
+.key i{display:inline-block;width:14px;height:10px;border:1px solid;margin-right:4px;vertical-align:middle}
+.note{color:#666;font-size:12px}code{font-size:12px}
+)";
+
+void checks_html(std::ostringstream& o, const json& checks) {
+    o << "<div class=\"verdict\">";
+    if (checks.empty()) o << "<div class=\"check na\"><b>–</b>The profile sets no threshold for this run.</div>";
+    for (const auto& c : checks) {
+        std::string cls = c["pass"].is_null() ? "na" : c["pass"].get<bool>() ? "pass" : "fail";
+        std::string word = c["pass"].is_null() ? "n/a" : c["pass"].get<bool>() ? "PASS" : "FAIL";
+        o << "<div class=\"check " << cls << "\"><b>" << word << "</b>" << esc(c["label"].get<std::string>()) << "<br><small>"
+          << esc(c["citation"].get<std::string>()) << " · actual "
+          << (c["actual"].is_number() ? fmt(c["actual"].get<double>(), 4) : std::string("not available")) << "</small></div>";
+    }
+    o << "</div>\n";
+}
+
+void profile_html(std::ostringstream& o, const analysis::Profile* p, const json& s) {
+    o << "<h2>Rule profile</h2>\n";
+    if (!p) {
+        o << "<p>Fixed radius: every facility serves " << num(s["radius_m"]) << " m (straight line).</p>\n";
+        return;
+    }
+    o << "<p><b>" << esc(p->name) << "</b> — " << esc(p->title) << "<br><span class=\"note\">" << esc(p->file)
+      << (p->dissolve ? " · touching facility polygons are dissolved before sizing" : "") << "</span></p>\n";
+    if (!p->radius_rules.empty()) {
+        o << "<table class=\"rules\"><tr><th>rule</th><th>type</th><th class=\"n\">area from (m²)</th><th class=\"n\">area below "
+             "(m²)</th><th class=\"n\">radius (m)</th><th>clause</th></tr>\n";
+        for (const auto& r : p->radius_rules)
+            o << "<tr><td>" << esc(r.label) << "</td><td>" << esc(r.type.value_or("any")) << "</td><td class=\"n\">"
+              << big(r.min_area_m2) << "</td><td class=\"n\">" << (std::isinf(r.max_area_m2) ? "–" : big(r.max_area_m2))
+              << "</td><td class=\"n\">" << big(r.radius_m) << "</td><td>" << esc(r.cite.text()) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+    if (!p->levels.empty()) {
+        o << "<table class=\"rules\"><tr><th>level</th><th>title</th><th class=\"n\">minutes</th><th class=\"n\">radius (m)</th>"
+             "<th>clause</th></tr>\n";
+        for (const auto& l : p->levels)
+            o << "<tr><td>" << esc(l.name) << "</td><td>" << esc(l.title) << "</td><td class=\"n\">" << fmt(l.minutes, 0)
+              << "</td><td class=\"n\">" << big(l.radius_m) << "</td><td>" << esc(l.cite.text()) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+    if (!p->facilities.empty()) {
+        o << "<table class=\"rules\"><tr><th>facility type</th><th>名称</th><th>level</th><th class=\"n\">radius (m)</th>"
+             "<th>clause</th></tr>\n";
+        for (const auto& f : p->facilities)
+            o << "<tr><td>" << esc(f.type) << "</td><td>" << esc(f.name_zh) << "</td><td>" << esc(f.level) << "</td><td class=\"n\">"
+              << big(f.radius_m) << "</td><td>" << esc(f.cite.text()) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+    if (!p->thresholds.empty()) {
+        o << "<table class=\"rules\"><tr><th>threshold</th><th>metric</th><th class=\"n\">required</th><th>clause</th></tr>\n";
+        for (const auto& t : p->thresholds)
+            o << "<tr><td>" << esc(t.label) << "</td><td><code>" << esc(t.metric) << "</code></td><td class=\"n\">" << esc(t.op)
+              << ' ' << fmt(t.value, 4) << "</td><td>" << esc(t.cite.text()) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+}
+
+void coverage_body(std::ostringstream& o, const ReportInput& in, const json& s) {
+    o << "<div class=\"figures\">"
+      << "<div class=\"fig\"><span>coverage ratio (area)</span><b>" << pct(s["coverage_ratio"]) << "</b></div>"
+      << "<div class=\"fig\"><span>population coverage</span><b>" << pct(s["population_coverage_ratio"]) << "</b></div>"
+      << "<div class=\"fig\"><span>residential area</span><b>" << num(s["residential_area_m2"], 0) << " m²</b></div>"
+      << "<div class=\"fig\"><span>covered area</span><b>" << num(s["covered_area_m2"], 0) << " m²</b></div>"
+      << "<div class=\"fig\"><span>parcels</span><b>" << num(s["residential"]["parcels"], 0) << "</b></div>"
+      << "<div class=\"fig\"><span>population</span><b>" << num(s["population"], 0) << "</b></div>"
+      << "<div class=\"fig\"><span>facilities counted / ignored</span><b>" << str(s["facilities_counted"]) << " / "
+      << str(s["facilities_ignored"]) << "</b></div>"
+      << "<div class=\"fig\"><span>engine</span><b>" << esc(str(s.value("engine", json("embedded")))) << "</b></div></div>\n";
+    o << "<h2>Map</h2>\n" << svg_map(in.gpkg, in.kind);
+    std::optional<double> line;
+    std::string line_label;
+    for (const auto& c : s["thresholds"])
+        if (c["metric"] == "coverage_ratio" && (c["op"] == ">" || c["op"] == ">=")) {
+            line = c["value"].get<double>();
+            line_label = c["citation"].get<std::string>() + " " + c["op"].get<std::string>() + " " + fmt(100 * *line, 0) + "%";
+        }
+    o << "<h2>Zones</h2>\n";
+    if (s["zones"].empty()) {
+        o << "<p class=\"note\">No zones were given (--zones); the figures above are for the whole area.</p>\n";
+    } else {
+        o << "<table id=\"zones\"><tr><th>zone</th><th class=\"n\">parcels</th><th class=\"n\">residential m²</th>"
+             "<th class=\"n\">covered m²</th><th class=\"n\">coverage</th><th class=\"n\">population</th><th class=\"n\">"
+             "covered population</th><th class=\"n\">population coverage</th></tr>\n";
+        std::vector<std::pair<std::string, double>> bars;
+        for (const auto& z : s["zones"]) {
+            o << "<tr><td>" << esc(z["zone"].get<std::string>()) << "</td><td class=\"n\">" << num(z["parcels"], 0)
+              << "</td><td class=\"n\">" << num(z["residential_area_m2"], 0) << "</td><td class=\"n\">"
+              << num(z["covered_area_m2"], 0) << "</td><td class=\"n\">" << pct(z["coverage_ratio"]) << "</td><td class=\"n\">"
+              << num(z["population"], 0) << "</td><td class=\"n\">" << num(z["covered_population"], 0)
+              << "</td><td class=\"n\">" << pct(z["population_coverage_ratio"]) << "</td></tr>\n";
+            bars.emplace_back(z["zone"].get<std::string>(), z["coverage_ratio"].is_number() ? z["coverage_ratio"].get<double>() : 0);
+        }
+        o << "</table>\n<p class=\"note\">Coverage ratio by zone (share of residential area within a service area).</p>\n"
+          << bar_chart("zone-chart", bars, line, line_label);
+    }
+    o << "<h2>Service areas</h2>\n<table><tr><th>rule</th><th class=\"n\">service areas</th><th class=\"n\">radius (m)</th></tr>\n";
+    for (const auto& r : s["service_areas"])
+        o << "<tr><td>" << esc(r["rule"].get<std::string>()) << "</td><td class=\"n\">" << str(r["service_areas"])
+          << "</td><td class=\"n\">" << num(r["radius_m"], 0) << "</td></tr>\n";
+    o << "</table>\n";
+    if (!s["ignored"].empty()) {
+        o << "<p>Ignored facilities (first " << std::min<std::size_t>(s["ignored"].size(), 20) << " of "
+          << str(s["facilities_ignored"]) << "):</p><table><tr><th class=\"n\">fid</th><th>reason</th></tr>\n";
+        std::size_t k = 0;
+        for (const auto& ig : s["ignored"]) {
+            if (k++ == 20) break;
+            o << "<tr><td class=\"n\">" << str(ig["fid"]) << "</td><td>" << esc(ig["reason"].get<std::string>()) << "</td></tr>\n";
+        }
+        o << "</table>\n";
+    }
+}
+
+void lifecircle_body(std::ostringstream& o, const ReportInput& in, const json& s) {
+    o << "<div class=\"figures\">"
+      << "<div class=\"fig\"><span>parcels</span><b>" << num(s["parcels"], 0) << "</b></div>"
+      << "<div class=\"fig\"><span>residential area</span><b>" << num(s["residential_area_m2"], 0) << " m²</b></div>"
+      << "<div class=\"fig\"><span>population</span><b>" << num(s["population"], 0) << "</b></div>"
+      << "<div class=\"fig\"><span>facilities ignored</span><b>" << str(s["facilities_ignored"]) << "</b></div></div>\n";
+    o << "<h2>Map</h2>\n" << svg_map(in.gpkg, in.kind);
+    o << "<h2>Levels</h2>\n<table id=\"levels\"><tr><th>level</th><th>title</th><th class=\"n\">radius (m)</th><th>requires</th>"
+         "<th class=\"n\">parcels</th><th class=\"n\">parcel share</th><th class=\"n\">area share</th><th class=\"n\">"
+         "population share</th><th>clause</th></tr>\n";
+    std::vector<std::pair<std::string, double>> bars;
+    for (const auto& l : s["levels"]) {
+        std::string req;
+        for (const auto& r : l["requires"]) req += (req.empty() ? "" : ", ") + r.get<std::string>();
+        o << "<tr><td>" << esc(str(l["level"])) << "</td><td>" << esc(str(l["title"])) << "</td><td class=\"n\">"
+          << num(l["radius_m"], 0) << "</td><td>" << esc(req) << "</td><td class=\"n\">" << num(l["parcels"], 0)
+          << "</td><td class=\"n\">" << pct(l["parcel_share"]) << "</td><td class=\"n\">" << pct(l["area_share"])
+          << "</td><td class=\"n\">" << pct(l["population_share"]) << "</td><td>" << esc(str(l["citation"])) << "</td></tr>\n";
+        bars.emplace_back(str(l["title"]), l["area_share"].get<double>());
+    }
+    o << "</table>\n<p class=\"note\">Share of residential area meeting each level (and every lower one).</p>\n"
+      << bar_chart("level-chart", bars, std::nullopt, "");
+    o << "<h2>Facility types</h2>\n<table id=\"types\"><tr><th>type</th><th>名称</th><th>level</th><th class=\"n\">radius (m)</th>"
+         "<th class=\"n\">facilities</th><th class=\"n\">parcel share</th><th class=\"n\">area share</th><th>clause</th></tr>\n";
+    bars.clear();
+    for (const auto& t : s["types"]) {
+        o << "<tr><td>" << esc(str(t["type"])) << "</td><td>" << esc(str(t["name_zh"])) << "</td><td>" << esc(str(t["level"]))
+          << "</td><td class=\"n\">" << num(t["radius_m"], 0) << "</td><td class=\"n\">" << str(t["facilities"])
+          << "</td><td class=\"n\">" << pct(t["parcel_share"]) << "</td><td class=\"n\">" << pct(t["area_share"]) << "</td><td>"
+          << esc(str(t["citation"])) << "</td></tr>\n";
+        bars.emplace_back(str(t["name_zh"]) + " " + str(t["type"]), t["area_share"].get<double>());
+    }
+    o << "</table>\n" << bar_chart("type-chart", bars, std::nullopt, "");
+}
+
+}  // namespace
+
+json threshold_checks(const analysis::Profile* profile, const json& j) {
+    json checks = json::array();
+    if (!profile) return checks;
+    for (const auto& t : profile->thresholds) {
+        json c = {{"label", t.label}, {"metric", t.metric}, {"op", t.op}, {"value", t.value}, {"citation", t.cite.text()}};
+        if (j.contains(t.metric) && j[t.metric].is_number()) {
+            double v = j[t.metric].get<double>();
+            c["actual"] = v;
+            c["pass"] = t.passes(v);
+        } else {
+            c["actual"] = nullptr;
+            c["pass"] = nullptr;  // the metric is not available for this run
+        }
+        checks.push_back(c);
+    }
+    return checks;
+}
+
+std::string svg_path(const GEOSGeometry* g, double x0, double y0, double scale, double height) {
+    std::ostringstream o;
+    geom_path(o, g, x0, y0, scale, height);
+    return o.str();
+}
+
+std::string html_report(const ReportInput& in) {
+    const json& s = in.summary;
+    json checks = s.contains("thresholds") ? s["thresholds"] : threshold_checks(in.profile, s);
+    std::string what = in.kind == "coverage" ? "Service-radius coverage" : "Life-circle audit";
+    std::string title = what + " — " + (in.profile ? in.profile->name : "radius " + num(s["radius_m"], 0) + " m");
+    std::ostringstream o;
+    o << "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << esc(title)
+      << "</title>\n<meta name=\"generator\" content=\"planmap " << PLANMAP_VERSION << "\">\n<style>" << kStyle
+      << "</style></head>\n<body><main>\n<h1>" << esc(title) << "</h1>\n<p class=\"sub\">"
+      << (in.kind == "coverage" ? "公园绿地服务半径覆盖率 and related service-radius figures"
+                                : "GB 50180 居住区生活圈 audit, straight-line distances")
+      << " · CRS " << esc(str(s["crs"])) << "</p>\n";
+    checks_html(o, checks);
+    if (in.kind == "coverage") coverage_body(o, in, s);
+    else lifecircle_body(o, in, s);
+    profile_html(o, in.profile, s);
+    o << "<h2>Inputs and parameters</h2>\n<table id=\"parameters\">\n";
+    for (const auto& [k, v] : in.parameters) o << "<tr><th>" << esc(k) << "</th><td><code>" << esc(v) << "</code></td></tr>\n";
+    o << "</table>\n<h2>Timings</h2>\n<table>";
+    for (const auto& [k, v] : s["timings_s"].items())
+        o << "<tr><td>" << esc(k) << "</td><td class=\"n\">" << fmt(v.get<double>(), 3) << " s</td></tr>";
+    o << "</table>\n";
+    if (s.contains("warnings") && !s["warnings"].empty()) {
+        o << "<h2>Warnings</h2><ul>";
+        for (const auto& w : s["warnings"]) o << "<li>" << esc(w.get<std::string>()) << "</li>";
+        o << "</ul>\n";
+    }
+    o << "<p class=\"note\">Made by planmap " << PLANMAP_VERSION << ". Figures are exact polygon overlays in the metric CRS; "
+         "the map is drawn from <code>" << esc(in.gpkg) << "</code>.</p>\n</main></body></html>\n";
+    return o.str();
+}
+
+void write_html_report(const std::string& path, const ReportInput& input) { core::write_file_atomically(path, html_report(input)); }
+
+}  // namespace planmap::analysis

@@ -1,0 +1,68 @@
+#include "analysis/network_mode.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/error.hpp"
+#include "layers/io.hpp"
+
+namespace planmap::analysis {
+
+void NetworkModeOptions::check() const {
+    if (network_mode() && network.empty()) throw usage_error("--mode network needs --network SRC");
+    if (!network_mode() && !network.empty()) throw usage_error("--network is used only with --mode network");
+    if (!network_mode() && !barriers.empty()) throw usage_error("--barrier is used only with --mode network");
+}
+
+network::AttachOptions NetworkModeOptions::attach() const {
+    network::AttachOptions a;
+    a.max_snap_m = max_snap;
+    a.entry_m = entry;
+    a.count_snap = count_snap;
+    return a;
+}
+
+network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const network::Network& net, const geo::Crs& crs) {
+    if (barriers.empty()) return {};
+    std::vector<layers::Layer> barrier_layers;
+    std::vector<const GEOSGeometry*> geoms;
+    for (const auto& b : barriers) {
+        auto layer = layers::read_layer(layers::SourceSpec::parse(b));
+        if (!layer.crs()) throw crs_error("barrier layer '" + layer.name() + "' of '" + b + "' has no CRS");
+        layer.reproject(crs);
+        barrier_layers.push_back(std::move(layer));
+    }
+    for (const auto& l : barrier_layers)
+        for (const auto& f : l.features()) geoms.push_back(f.geometry.get());
+    return network::EdgeLocator(net).crossing(geoms);
+}
+
+LoadedNetwork load_analysis_network(const NetworkModeOptions& o) {
+    auto t0 = std::chrono::steady_clock::now();
+    LoadedNetwork out{network::open_network(o.network, o.source), geo::Crs::wgs84(), {}, 0, 0};
+    if (!out.opened.net.has_geometry())
+        throw usage_error("network '" + o.network + "' has no geometry: give the edge list's node table with --nodes");
+    out.crs = geo::Crs::parse(out.opened.net.crs());
+    out.blocked = barrier_mask(o.barriers, out.opened.net, out.crs);
+    out.blocked_edges = static_cast<std::size_t>(std::count(out.blocked.begin(), out.blocked.end(), 1));
+    out.load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+nlohmann::json describe_network(const NetworkModeOptions& o, const LoadedNetwork& n) {
+    const auto& net = n.opened.net;
+    return {{"source", o.network},
+            {"kind", n.opened.kind},
+            {"nodes", net.node_count()},
+            {"edges", net.edge_count()},
+            {"length_m", net.total_length_m()},
+            {"crs", net.crs()},
+            {"barriers", o.barriers},
+            {"blocked_edges", n.blocked_edges},
+            {"max_snap_m", o.max_snap},
+            {"entry_m", o.entry},
+            {"count_snap", o.count_snap},
+            {"speed_m_per_min", o.speed}};
+}
+
+}  // namespace planmap::analysis

@@ -1,0 +1,55 @@
+// Checked reading of TOML tables for every file planmap reads (styles, maps, profiles, plans): every value is type-checked, unknown
+// keys are errors (typos do not pass silently), and every error carries file:line.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace planmap::core {
+
+class TomlTable {
+public:
+    TomlTable(const toml::table& t, std::string file, std::string where) : t_(t), file_(std::move(file)), where_(std::move(where)) {}
+
+    const toml::table& raw() const { return t_; }
+    const std::string& file() const { return file_; }
+    int line() const { return static_cast<int>(t_.source().begin.line); }
+    int line_of(const std::string& key) const;
+    [[noreturn]] void fail(const std::string& key, const std::string& msg) const;
+
+    bool has(const std::string& key) const { return t_.contains(key); }
+    void mark(const std::string& key) const { seen_.insert(key); }  // read by the caller itself
+    std::optional<std::string> str(const std::string& key);
+    std::optional<double> num(const std::string& key);
+    std::optional<double> positive(const std::string& key);  // > 0
+    std::optional<long long> integer(const std::string& key);
+    std::optional<bool> boolean(const std::string& key);
+    std::optional<std::vector<std::string>> str_list(const std::string& key);
+    std::optional<std::vector<double>> num_list(const std::string& key);
+    std::optional<TomlTable> table(const std::string& key);
+    std::vector<TomlTable> table_array(const std::string& key);
+    // One of `choices`; error listing them otherwise.
+    std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices);
+
+    // Throws for keys never asked for (call after reading everything).
+    void finish() const;
+
+private:
+    const toml::table& t_;
+    std::string file_;
+    std::string where_;
+    mutable std::set<std::string> seen_;
+};
+
+// Parses a TOML document; a syntax error becomes file_error with the line.
+toml::table parse_toml_text(const std::string& text, const std::string& file);
+// The whole file; file_error "cannot open <what>" when it cannot be read.
+std::string read_text_file(const std::string& path, const std::string& what);
+
+}  // namespace planmap::core
