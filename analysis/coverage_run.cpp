@@ -13,6 +13,7 @@
 #include "analysis/html_report.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "core/stopwatch.hpp"
 #include "layers/io.hpp"
 
@@ -32,12 +33,6 @@ std::string csv_quote(const std::string& s) {
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
-}
-
-std::string fmt(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
 }
 
 }  // namespace
@@ -192,10 +187,10 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     csv << "zone,parcels,residential_area_m2,covered_area_m2,coverage_ratio,population,covered_population,"
            "population_coverage_ratio\n";
     auto row = [&](const ZoneFigures& z) {
-        csv << csv_quote(z.zone) << ',' << z.parcels << ',' << fmt(z.residential_area_m2, 4) << ','
-            << fmt(z.covered_area_m2, 4) << ',' << fmt(ratio(z.covered_area_m2, z.residential_area_m2), 9) << ','
-            << fmt(z.population, 3) << ',' << fmt(z.covered_population, 3) << ','
-            << fmt(ratio(z.covered_population, z.population), 9) << '\n';
+        csv << csv_quote(z.zone) << ',' << z.parcels << ',' << core::fixed(z.residential_area_m2, 4) << ','
+            << core::fixed(z.covered_area_m2, 4) << ',' << core::fixed(ratio(z.covered_area_m2, z.residential_area_m2), 9) << ','
+            << core::fixed(z.population, 3) << ',' << core::fixed(z.covered_population, 3) << ','
+            << core::fixed(ratio(z.covered_population, z.population), 9) << '\n';
     };
     for (const auto& z : zones) row(z);
     ZoneFigures all{"(all)", residential.size(), residential_area_m2, covered_area_m2, total_population, covered_population};
@@ -262,16 +257,16 @@ json CoverageRun::summary(const analysis::Profile* profile, double radius_m, int
 }
 
 void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
-    out << "coverage (" << (j["profile"].is_null() ? "radius " + fmt(j["radius_m"].get<double>(), 1) + " m"
+    out << "coverage (" << (j["profile"].is_null() ? "radius " + core::fixed(j["radius_m"].get<double>(), 1) + " m"
                                                    : "profile " + j["profile"].get<std::string>())
         << ", " << j["crs"].get<std::string>() << ")\n";
-    out << "  residential area: " << fmt(residential_area_m2, 1) << " m² in " << residential.size() << " parcel(s)";
+    out << "  residential area: " << core::fixed(residential_area_m2, 1) << " m² in " << residential.size() << " parcel(s)";
     if (result.overlapping_parcels) out << " (" << result.overlapping_parcels << " overlapping, counted once)";
-    out << "\n  covered area:     " << fmt(covered_area_m2, 1) << " m², coverage ratio "
-        << fmt(100 * ratio(covered_area_m2, residential_area_m2), 4) << " %\n";
+    out << "\n  covered area:     " << core::fixed(covered_area_m2, 1) << " m², coverage ratio "
+        << core::fixed(100 * ratio(covered_area_m2, residential_area_m2), 4) << " %\n";
     if (!population_field.empty())
-        out << "  population:       " << fmt(total_population, 0) << ", covered " << fmt(covered_population, 1) << " ("
-            << fmt(100 * ratio(covered_population, total_population), 4) << " %)"
+        out << "  population:       " << core::fixed(total_population, 0) << ", covered " << core::fixed(covered_population, 1) << " ("
+            << core::fixed(100 * ratio(covered_population, total_population), 4) << " %)"
             << (population_missing ? ", " + std::to_string(population_missing) + " parcel(s) without population" : "")
             << "\n";
     out << "  facilities:       " << service.facilities_counted << " counted, " << service.ignored.size() << " ignored";
@@ -288,13 +283,13 @@ void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
     for (const auto& c : j["thresholds"]) {
         out << "  check " << c["label"].get<std::string>() << " (" << c["citation"].get<std::string>() << "): ";
         if (c["pass"].is_null()) out << "not evaluated (" << c["metric"].get<std::string>() << " not available)\n";
-        else out << (c["pass"].get<bool>() ? "PASS" : "FAIL") << " (" << fmt(c["actual"].get<double>(), 6) << ")\n";
+        else out << (c["pass"].get<bool>() ? "PASS" : "FAIL") << " (" << core::fixed(c["actual"].get<double>(), 6) << ")\n";
     }
     for (const auto& z : zones)
-        out << "  zone " << z.zone << ": " << fmt(100 * ratio(z.covered_area_m2, z.residential_area_m2), 4) << " % of "
-            << fmt(z.residential_area_m2, 1) << " m²\n";
-    out << "  timings: read " << fmt(timings.at("read"), 3) << " s, compute " << fmt(timings.at("compute"), 3)
-        << " s, write " << fmt(timings.at("write"), 3) << " s\n";
+        out << "  zone " << z.zone << ": " << core::fixed(100 * ratio(z.covered_area_m2, z.residential_area_m2), 4) << " % of "
+            << core::fixed(z.residential_area_m2, 1) << " m²\n";
+    out << "  timings: read " << core::fixed(timings.at("read"), 3) << " s, compute " << core::fixed(timings.at("compute"), 3)
+        << " s, write " << core::fixed(timings.at("write"), 3) << " s\n";
 }
 
 }  // namespace planmap::analysis

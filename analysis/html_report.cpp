@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "analysis/coverage_run.hpp"
 #include "layers/io.hpp"
 #include "styles/qgis.hpp"
@@ -19,15 +20,9 @@ namespace {
 
 std::string esc(const std::string& s) { return styles::xml_escape(s); }
 
-std::string fmt(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 // Thousands separated, for areas and people.
 std::string big(double v, int decimals = 0) {
-    std::string s = fmt(v, decimals);
+    std::string s = core::fixed(v, decimals);
     auto dot = s.find('.');
     std::size_t end = dot == std::string::npos ? s.size() : dot;
     std::size_t start = s[0] == '-' ? 1 : 0;
@@ -36,7 +31,7 @@ std::string big(double v, int decimals = 0) {
     return s;
 }
 
-std::string pct(const json& v) { return v.is_number() ? fmt(100 * v.get<double>(), 2) + " %" : "–"; }
+std::string pct(const json& v) { return v.is_number() ? core::fixed(100 * v.get<double>(), 2) + " %" : "–"; }
 std::string num(const json& v, int decimals = 1) { return v.is_number() ? big(v.get<double>(), decimals) : "–"; }
 std::string str(const json& v) {
     if (v.is_string()) return v.get<std::string>();
@@ -55,7 +50,7 @@ void ring_path(std::ostringstream& o, const GEOSGeometry* ring, double x0, doubl
         GEOSCoordSeq_getXY_r(ctx, cs, i, &x, &y);
         double px = std::round((x - x0) * scale * 10) / 10, py = std::round((height - (y - y0) * scale) * 10) / 10;
         if (i > 0 && px == lx && py == ly && i + 1 < n) continue;  // drop points closer than the drawing resolution
-        o << (i == 0 ? "M" : "L") << fmt(px, 1) << ' ' << fmt(py, 1);
+        o << (i == 0 ? "M" : "L") << core::fixed(px, 1) << ' ' << core::fixed(py, 1);
         lx = px, ly = py;
     }
     if (close) o << 'Z';
@@ -93,10 +88,10 @@ std::string svg_map(const std::string& gpkg, const std::string& kind) {
     scale = std::min(scale, height / h);
     double width = w * scale;
     std::ostringstream o;
-    o << "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-4 -4 " << fmt(width + 8, 1) << ' '
-      << fmt(height + 8, 1) << "\" width=\"" << fmt(width + 8, 0) << "\" height=\"" << fmt(height + 8, 0)
-      << "\" role=\"img\" aria-label=\"map\">\n<rect x=\"-4\" y=\"-4\" width=\"" << fmt(width + 8, 1) << "\" height=\""
-      << fmt(height + 8, 1) << "\" fill=\"#fbfbf8\"/>\n";
+    o << "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-4 -4 " << core::fixed(width + 8, 1) << ' '
+      << core::fixed(height + 8, 1) << "\" width=\"" << core::fixed(width + 8, 0) << "\" height=\"" << core::fixed(height + 8, 0)
+      << "\" role=\"img\" aria-label=\"map\">\n<rect x=\"-4\" y=\"-4\" width=\"" << core::fixed(width + 8, 1) << "\" height=\""
+      << core::fixed(height + 8, 1) << "\" fill=\"#fbfbf8\"/>\n";
     for (auto& [l, st] : drawn) {
         o << "<g class=\"layer\" data-layer=\"" << esc(l->name()) << "\">\n";
         int field = st.field.empty() ? -1 : l->field_index(st.field);
@@ -116,8 +111,8 @@ std::string svg_map(const std::string& gpkg, const std::string& kind) {
         for (auto& [sym, path] : paths) {
             const styles::Symbol& s = sym == 0 ? st.symbol : st.categories[sym - 1].symbol;
             o << "<path fill-rule=\"evenodd\" fill=\"" << (s.fill.a > 0 ? s.fill.hex().substr(0, 7) : "none")
-              << "\" fill-opacity=\"" << fmt(s.fill.a, 2) << "\" stroke=\"" << s.stroke.hex().substr(0, 7)
-              << "\" stroke-opacity=\"" << fmt(s.stroke.a, 2) << "\" stroke-width=\"" << fmt(std::max(0.3, s.stroke_width_mm * 1.5), 2)
+              << "\" fill-opacity=\"" << core::fixed(s.fill.a, 2) << "\" stroke=\"" << s.stroke.hex().substr(0, 7)
+              << "\" stroke-opacity=\"" << core::fixed(s.stroke.a, 2) << "\" stroke-width=\"" << core::fixed(std::max(0.3, s.stroke_width_mm * 1.5), 2)
               << "\" d=\"" << path.str() << "\"/>\n";
         }
         o << "</g>\n";
@@ -126,15 +121,15 @@ std::string svg_map(const std::string& gpkg, const std::string& kind) {
     double target = w / 5, step = std::pow(10, std::floor(std::log10(target)));
     double len = target >= 5 * step ? 5 * step : target >= 2 * step ? 2 * step : step;
     double px = len * scale;
-    o << "<g class=\"scalebar\"><rect x=\"8\" y=\"" << fmt(height - 22, 1) << "\" width=\"" << fmt(px + 12, 1)
-      << "\" height=\"20\" fill=\"#ffffff\" fill-opacity=\"0.8\"/><path d=\"M14 " << fmt(height - 8, 1) << "h" << fmt(px, 1)
-      << "\" stroke=\"#222\" stroke-width=\"2\"/><text x=\"14\" y=\"" << fmt(height - 11, 1) << "\" font-size=\"11\">"
-      << (len >= 1000 ? fmt(len / 1000, len >= 10000 ? 0 : 1) + " km" : fmt(len, 0) + " m") << "</text></g>\n";
+    o << "<g class=\"scalebar\"><rect x=\"8\" y=\"" << core::fixed(height - 22, 1) << "\" width=\"" << core::fixed(px + 12, 1)
+      << "\" height=\"20\" fill=\"#ffffff\" fill-opacity=\"0.8\"/><path d=\"M14 " << core::fixed(height - 8, 1) << "h" << core::fixed(px, 1)
+      << "\" stroke=\"#222\" stroke-width=\"2\"/><text x=\"14\" y=\"" << core::fixed(height - 11, 1) << "\" font-size=\"11\">"
+      << (len >= 1000 ? core::fixed(len / 1000, len >= 10000 ? 0 : 1) + " km" : core::fixed(len, 0) + " m") << "</text></g>\n";
     o << "</svg>\n<div class=\"legend\">";
     for (auto& [l, st] : drawn) {
         auto swatch = [&](const styles::Symbol& s, const std::string& label) {
             o << "<span class=\"key\"><i style=\"background:" << (s.fill.a > 0 ? s.fill.hex().substr(0, 7) : "transparent")
-              << ";opacity:" << fmt(std::max(s.fill.a, 0.35), 2) << ";border-color:" << s.stroke.hex().substr(0, 7) << "\"></i>"
+              << ";opacity:" << core::fixed(std::max(s.fill.a, 0.35), 2) << ";border-color:" << s.stroke.hex().substr(0, 7) << "\"></i>"
               << esc(label) << "</span>";
         };
         if (st.categories.empty()) swatch(st.symbol, st.title);
@@ -163,28 +158,28 @@ std::string bar_chart(const std::string& id, const std::vector<std::pair<std::st
     const double label_w = std::clamp(widest + 16, 120.0, 360.0), bar_w = 560, row_h = 24, top = 18;
     double height = top + row_h * static_cast<double>(bars.size()) + 24;
     std::ostringstream o;
-    o << "<svg class=\"chart\" id=\"" << id << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << fmt(label_w + bar_w + 80, 0)
-      << "\" height=\"" << fmt(height, 0) << "\" role=\"img\">\n";
+    o << "<svg class=\"chart\" id=\"" << id << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << core::fixed(label_w + bar_w + 80, 0)
+      << "\" height=\"" << core::fixed(height, 0) << "\" role=\"img\">\n";
     for (int t = 0; t <= 100; t += 20) {
         double x = label_w + bar_w * t / 100.0;
-        o << "<line x1=\"" << fmt(x, 1) << "\" y1=\"" << top - 4 << "\" x2=\"" << fmt(x, 1) << "\" y2=\"" << fmt(height - 20, 1)
-          << "\" stroke=\"#ddd\"/><text x=\"" << fmt(x, 1) << "\" y=\"" << fmt(height - 6, 1)
+        o << "<line x1=\"" << core::fixed(x, 1) << "\" y1=\"" << top - 4 << "\" x2=\"" << core::fixed(x, 1) << "\" y2=\"" << core::fixed(height - 20, 1)
+          << "\" stroke=\"#ddd\"/><text x=\"" << core::fixed(x, 1) << "\" y=\"" << core::fixed(height - 6, 1)
           << "\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">" << t << "%</text>\n";
     }
     for (std::size_t i = 0; i < bars.size(); ++i) {
         double y = top + row_h * static_cast<double>(i);
         double v = std::clamp(bars[i].second, 0.0, 1.0);
         bool ok = !threshold || bars[i].second > *threshold;
-        o << "<text x=\"" << fmt(label_w - 8, 1) << "\" y=\"" << fmt(y + 15, 1) << "\" font-size=\"12\" text-anchor=\"end\">"
-          << esc(bars[i].first) << "</text><rect class=\"bar\" x=\"" << label_w << "\" y=\"" << fmt(y + 3, 1) << "\" width=\""
-          << fmt(bar_w * v, 1) << "\" height=\"" << row_h - 6 << "\" fill=\"" << (ok ? "#3f8f5a" : "#d0622d")
-          << "\"/><text x=\"" << fmt(label_w + bar_w * v + 6, 1) << "\" y=\"" << fmt(y + 15, 1) << "\" font-size=\"11\">"
-          << fmt(100 * bars[i].second, 1) << "%</text>\n";
+        o << "<text x=\"" << core::fixed(label_w - 8, 1) << "\" y=\"" << core::fixed(y + 15, 1) << "\" font-size=\"12\" text-anchor=\"end\">"
+          << esc(bars[i].first) << "</text><rect class=\"bar\" x=\"" << label_w << "\" y=\"" << core::fixed(y + 3, 1) << "\" width=\""
+          << core::fixed(bar_w * v, 1) << "\" height=\"" << row_h - 6 << "\" fill=\"" << (ok ? "#3f8f5a" : "#d0622d")
+          << "\"/><text x=\"" << core::fixed(label_w + bar_w * v + 6, 1) << "\" y=\"" << core::fixed(y + 15, 1) << "\" font-size=\"11\">"
+          << core::fixed(100 * bars[i].second, 1) << "%</text>\n";
     }
     if (threshold) {
         double x = label_w + bar_w * std::clamp(*threshold, 0.0, 1.0);
-        o << "<line x1=\"" << fmt(x, 1) << "\" y1=\"" << top - 8 << "\" x2=\"" << fmt(x, 1) << "\" y2=\"" << fmt(height - 20, 1)
-          << "\" stroke=\"#b00020\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/><text x=\"" << fmt(x + 4, 1)
+        o << "<line x1=\"" << core::fixed(x, 1) << "\" y1=\"" << top - 8 << "\" x2=\"" << core::fixed(x, 1) << "\" y2=\"" << core::fixed(height - 20, 1)
+          << "\" stroke=\"#b00020\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/><text x=\"" << core::fixed(x + 4, 1)
           << "\" y=\"10\" font-size=\"10\" fill=\"#b00020\">" << esc(threshold_label) << "</text>\n";
     }
     o << "</svg>\n";
@@ -221,7 +216,7 @@ void checks_html(std::ostringstream& o, const json& checks) {
         std::string word = c["pass"].is_null() ? "n/a" : c["pass"].get<bool>() ? "PASS" : "FAIL";
         o << "<div class=\"check " << cls << "\"><b>" << word << "</b>" << esc(c["label"].get<std::string>()) << "<br><small>"
           << esc(c["citation"].get<std::string>()) << " · actual "
-          << (c["actual"].is_number() ? fmt(c["actual"].get<double>(), 4) : std::string("not available")) << "</small></div>";
+          << (c["actual"].is_number() ? core::fixed(c["actual"].get<double>(), 4) : std::string("not available")) << "</small></div>";
     }
     o << "</div>\n";
 }
@@ -247,7 +242,7 @@ void profile_html(std::ostringstream& o, const analysis::Profile* p, const json&
         o << "<table class=\"rules\"><tr><th>level</th><th>title</th><th class=\"n\">minutes</th><th class=\"n\">radius (m)</th>"
              "<th>clause</th></tr>\n";
         for (const auto& l : p->levels)
-            o << "<tr><td>" << esc(l.name) << "</td><td>" << esc(l.title) << "</td><td class=\"n\">" << fmt(l.minutes, 0)
+            o << "<tr><td>" << esc(l.name) << "</td><td>" << esc(l.title) << "</td><td class=\"n\">" << core::fixed(l.minutes, 0)
               << "</td><td class=\"n\">" << big(l.radius_m) << "</td><td>" << esc(l.cite.text()) << "</td></tr>\n";
         o << "</table>\n";
     }
@@ -263,7 +258,7 @@ void profile_html(std::ostringstream& o, const analysis::Profile* p, const json&
         o << "<table class=\"rules\"><tr><th>threshold</th><th>metric</th><th class=\"n\">required</th><th>clause</th></tr>\n";
         for (const auto& t : p->thresholds)
             o << "<tr><td>" << esc(t.label) << "</td><td><code>" << esc(t.metric) << "</code></td><td class=\"n\">" << esc(t.op)
-              << ' ' << fmt(t.value, 4) << "</td><td>" << esc(t.cite.text()) << "</td></tr>\n";
+              << ' ' << core::fixed(t.value, 4) << "</td><td>" << esc(t.cite.text()) << "</td></tr>\n";
         o << "</table>\n";
     }
 }
@@ -285,7 +280,7 @@ void coverage_body(std::ostringstream& o, const ReportInput& in, const json& s) 
     for (const auto& c : s["thresholds"])
         if (c["metric"] == "coverage_ratio" && (c["op"] == ">" || c["op"] == ">=")) {
             line = c["value"].get<double>();
-            line_label = c["citation"].get<std::string>() + " " + c["op"].get<std::string>() + " " + fmt(100 * *line, 0) + "%";
+            line_label = c["citation"].get<std::string>() + " " + c["op"].get<std::string>() + " " + core::fixed(100 * *line, 0) + "%";
         }
     o << "<h2>Zones</h2>\n";
     if (s["zones"].empty()) {
@@ -404,7 +399,7 @@ std::string html_report(const ReportInput& in) {
     for (const auto& [k, v] : in.parameters) o << "<tr><th>" << esc(k) << "</th><td><code>" << esc(v) << "</code></td></tr>\n";
     o << "</table>\n<h2>Timings</h2>\n<table>";
     for (const auto& [k, v] : s["timings_s"].items())
-        o << "<tr><td>" << esc(k) << "</td><td class=\"n\">" << fmt(v.get<double>(), 3) << " s</td></tr>";
+        o << "<tr><td>" << esc(k) << "</td><td class=\"n\">" << core::fixed(v.get<double>(), 3) << " s</td></tr>";
     o << "</table>\n";
     if (s.contains("warnings") && !s["warnings"].empty()) {
         o << "<h2>Warnings</h2><ul>";

@@ -16,6 +16,7 @@
 #include "cli/progress.hpp"
 #include "cli/report.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "core/stopwatch.hpp"
 #include "cli/network_options.hpp"
 #include "analysis/coverage_run.hpp"
@@ -34,14 +35,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string fixed(double v, int decimals) {
-    std::ostringstream s;
-    s.setf(std::ios::fixed);
-    s.precision(decimals);
-    s << v;
-    return s.str();
-}
 
 // The network part of the summary: the network, what could not be attached, and the gap between
 // the straight-line figures on the same inputs and the network figures.
@@ -74,27 +67,27 @@ void add_network_figures(json& j, const analysis::CoverageRun& run, const analys
 void print_network_figures(std::ostream& out, const json& j) {
     const auto& n = j["network"];
     out << "  network:          " << n["kind"].get<std::string>() << ", " << n["edges"].get<std::size_t>() << " edges, "
-        << fixed(n["length_m"].get<double>() / 1000, 1) << " km";
+        << core::fixed(n["length_m"].get<double>() / 1000, 1) << " km";
     if (n["blocked_edges"].get<std::size_t>()) out << ", " << n["blocked_edges"].get<std::size_t>() << " edge(s) cut by barriers";
-    out << "; service areas reach " << fixed(n["width_m"].get<double>(), 1) << " m either side of the reachable streets\n";
+    out << "; service areas reach " << core::fixed(n["width_m"].get<double>(), 1) << " m either side of the reachable streets\n";
     const auto& un = j["unattached_facilities"];
     if (!un.empty()) {
         out << "  unattached:       " << un.size() << " facilit" << (un.size() == 1 ? "y" : "ies") << " (no street within "
-            << fixed(n["max_snap_m"].get<double>(), 1) << " m):";
+            << core::fixed(n["max_snap_m"].get<double>(), 1) << " m):";
         for (std::size_t k = 0; k < un.size() && k < 20; ++k) out << " " << un[k].get<std::int64_t>();
         if (un.size() > 20) out << " …";
         out << "\n";
     }
-    out << "  straight-line:    coverage ratio " << fixed(100 * j["straight_line"]["coverage_ratio"].get<double>(), 4)
-        << " % on the same inputs; gap (straight-line − network) " << fixed(100 * j["gap"]["coverage_ratio"].get<double>(), 4)
+    out << "  straight-line:    coverage ratio " << core::fixed(100 * j["straight_line"]["coverage_ratio"].get<double>(), 4)
+        << " % on the same inputs; gap (straight-line − network) " << core::fixed(100 * j["gap"]["coverage_ratio"].get<double>(), 4)
         << " points";
     if (j["gap"]["population_coverage_ratio"].is_number())
-        out << ", population " << fixed(100 * j["gap"]["population_coverage_ratio"].get<double>(), 4) << " points";
+        out << ", population " << core::fixed(100 * j["gap"]["population_coverage_ratio"].get<double>(), 4) << " points";
     out << "\n";
     const auto& t = j["timings_s"];
-    out << "  network timings:  load " << fixed(t["network_load"].get<double>(), 3) << " s, snap "
-        << fixed(t["network_snap"].get<double>(), 3) << " s, search " << fixed(t["network_search"].get<double>(), 3)
-        << " s, polygons " << fixed(t["network_polygons"].get<double>(), 3) << " s\n";
+    out << "  network timings:  load " << core::fixed(t["network_load"].get<double>(), 3) << " s, snap "
+        << core::fixed(t["network_snap"].get<double>(), 3) << " s, search " << core::fixed(t["network_search"].get<double>(), 3)
+        << " s, polygons " << core::fixed(t["network_polygons"].get<double>(), 3) << " s\n";
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "network/source.hpp"
 #include "geo/crs.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "network/search.hpp"
 #include "network/service.hpp"
 #include "network/whole.hpp"
@@ -82,12 +83,6 @@ void read_layer_sources(const std::string& text, const std::string& id_field, co
         s.geometry = std::move(f.geometry);
         out.push_back(std::move(s));
     }
-}
-
-std::string fmt(double v, int digits = 1) {
-    std::ostringstream s;
-    s << std::fixed << std::setprecision(digits) << v;
-    return s.str();
 }
 
 }  // namespace
@@ -377,9 +372,9 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             }
             if (ctx.quiet) return;
             print_network_summary(ctx.out, opened);
-            ctx.out << "distance: " << fmt(limit) << " m";
+            ctx.out << "distance: " << core::fixed(limit, 1) << " m";
             if (by_time) ctx.out << " (" << o->minutes << " min at a walking speed of " << o->speed << " m/min)";
-            else ctx.out << " (" << fmt(limit / o->speed) << " min at a walking speed of " << o->speed << " m/min)";
+            else ctx.out << " (" << core::fixed(limit / o->speed, 1) << " min at a walking speed of " << o->speed << " m/min)";
             ctx.out << "\n";
             if (blocked_count) ctx.out << "barriers: " << blocked_count << " edge(s) removed\n";
             ctx.out << "sources: " << sources.size() << ", attached " << sources.size() - unattached.size() << "\n";
@@ -394,12 +389,12 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                 }
                 ctx.out << "\n";
             }
-            ctx.out << "reached " << search.reached().size() << " nodes, " << fmt(reach_len / 1000.0, 2) << " km of streets";
-            ctx.out << " (" << fmt(whole_len / 1000.0, 2) << " km reached at both ends)";
-            if (areas) ctx.out << ", service area " << fmt(areas->area_m2 / 1e6, 3) << " km² (" << o->width << " m either side)";
+            ctx.out << "reached " << search.reached().size() << " nodes, " << core::fixed(reach_len / 1000.0, 2) << " km of streets";
+            ctx.out << " (" << core::fixed(whole_len / 1000.0, 2) << " km reached at both ends)";
+            if (areas) ctx.out << ", service area " << core::fixed(areas->area_m2 / 1e6, 3) << " km² (" << o->width << " m either side)";
             ctx.out << "\n";
-            ctx.out << "timings: load " << fmt(t_load, 3) << " s, snap " << fmt(t_snap, 3) << " s, search " << fmt(t_search, 3)
-                    << " s, polygons " << fmt(t_polygons, 3) << " s, write " << fmt(t_write, 3) << " s\n";
+            ctx.out << "timings: load " << core::fixed(t_load, 3) << " s, snap " << core::fixed(t_snap, 3) << " s, search " << core::fixed(t_search, 3)
+                    << " s, polygons " << core::fixed(t_polygons, 3) << " s, write " << core::fixed(t_write, 3) << " s\n";
             if (!o->out.empty()) ctx.out << "wrote " << o->out << "\n";
             if (!o->distances.empty()) ctx.out << "wrote " << o->distances << "\n";
         };

@@ -10,6 +10,7 @@
 
 #include "geo/construct.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "layers/io.hpp"
 #include "plan/plan.hpp"
 
@@ -29,14 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-std::string fmt(double v, int digits = 1) {
-    std::ostringstream s;
-    s.setf(std::ios::fixed);
-    s.precision(digits);
-    s << v;
-    return s.str();
-}
 
 bool is_polygonal(const GEOSGeometry* g) { return geo::dimension(g) == 2; }
 
@@ -293,7 +286,7 @@ private:
                 auto s = seed_of(x);
                 auto p = geo::make_point(s.first, s.second);
                 if (GEOSPreparedCovers_r(geo::geos_context(), prepared.get(), p.get()) != 1)
-                    fail(x, "seed lies outside '" + key + "' (" + fmt(distance(boundary, p.get()), 0) + " m away)");
+                    fail(x, "seed lies outside '" + key + "' (" + core::fixed(distance(boundary, p.get()), 0) + " m away)");
                 group.push_back(&x);
                 seeds.push_back(s);
             }
@@ -336,14 +329,14 @@ private:
                 auto p = authored_point(e.geometry.parts[i][0]);
                 if (GEOSCovers_r(geo::geos_context(), w, p.get()) != 1) {
                     const auto& ll = e.geometry.parts[i][0];
-                    fail(e, "point (" + fmt(ll.first, 5) + ", " + fmt(ll.second, 5) + ") lies outside '" + e.within +
-                                "' (" + fmt(distance(w, p.get()), 0) + " m away)");
+                    fail(e, "point (" + core::fixed(ll.first, 5) + ", " + core::fixed(ll.second, 5) + ") lies outside '" + e.within +
+                                "' (" + core::fixed(distance(w, p.get()), 0) + " m away)");
                 }
             }
         }
         auto outside = geo::difference(g, w);
-        std::string amount = geo::dimension(g) == 2 ? fmt(geo::area(outside.get()) / 1e6, 3) + " km²"
-                                                    : fmt(geo::length(outside.get()), 0) + " m";
+        std::string amount = geo::dimension(g) == 2 ? core::fixed(geo::area(outside.get()) / 1e6, 3) + " km²"
+                                                    : core::fixed(geo::length(outside.get()), 0) + " m";
         fail(e, what + " leaves '" + e.within + "' (" + amount + " of it outside)");
     }
 
@@ -450,10 +443,10 @@ private:
         double rel = mismatch / whole_area;
         double rel_overlap = overlap / whole_area;
         r.passed = rel <= c.area_tolerance && rel_overlap <= c.overlap_tolerance;
-        r.detail = std::to_string(els.size()) + " member(s) cover " + fmt(union_area / 1e6, 2) + " km² of " +
-                   fmt(whole_area / 1e6, 2) + " km²; mismatch " + fmt(100 * rel, 3) + "% (max " +
-                   fmt(100 * c.area_tolerance, 3) + "%), overlap " + fmt(100 * rel_overlap, 4) + "% (max " +
-                   fmt(100 * c.overlap_tolerance, 4) + "%)";
+        r.detail = std::to_string(els.size()) + " member(s) cover " + core::fixed(union_area / 1e6, 2) + " km² of " +
+                   core::fixed(whole_area / 1e6, 2) + " km²; mismatch " + core::fixed(100 * rel, 3) + "% (max " +
+                   core::fixed(100 * c.area_tolerance, 3) + "%), overlap " + core::fixed(100 * rel_overlap, 4) + "% (max " +
+                   core::fixed(100 * c.overlap_tolerance, 4) + "%)";
     }
 
     // a inside b: area (or length, or points) of a outside b grown by the tolerance.
@@ -467,13 +460,13 @@ private:
         if (dim == 2) {
             double share = geo::area(out.get()) / geo::area(a);
             if (share <= 1e-9) return true;  // numerical noise along shared boundaries
-            why = fmt(100 * share, 3) + "% of its area outside";
+            why = core::fixed(100 * share, 3) + "% of its area outside";
         } else if (dim == 1) {
-            why = fmt(geo::length(out.get()), 0) + " m of it outside";
+            why = core::fixed(geo::length(out.get()), 0) + " m of it outside";
         } else {
             double d = 0;
             GEOSDistance_r(geo::geos_context(), a, container, &d);
-            why = fmt(d, 0) + " m outside";
+            why = core::fixed(d, 0) + " m outside";
         }
         return false;
     }
@@ -508,7 +501,7 @@ private:
                 if (is_polygonal(gx) && is_polygonal(gy)) {
                     auto i = geo::intersection(gx, gy);
                     double ov = geo::area(i.get());
-                    if (ov > c.tolerance_m2) bad.push_back(x->id + " overlaps " + y->id + " by " + fmt(ov, 0) + " m²");
+                    if (ov > c.tolerance_m2) bad.push_back(x->id + " overlaps " + y->id + " by " + core::fixed(ov, 0) + " m²");
                 } else if (GEOSIntersects_r(geo::geos_context(), gx, gy) == 1) {
                     bad.push_back(x->id + " meets " + y->id);
                 }
