@@ -1,8 +1,7 @@
 // Streets reached at both ends (the ego-graph convention of OSMnx and pgRouting) on a hand-made
-// network whose answers are worked out by hand, and their place in the isochrone outputs.
+// network whose answers are worked out by hand. (Their place in the isochrone outputs is tested in
+// tests/cli/test_network_cli.cpp.)
 #include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -15,28 +14,16 @@
 #include "network/service.hpp"
 #include "network/whole.hpp"
 #include "layers/io.hpp"
+#include "tests/network/networks.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
 using network::Network;
 using network::NetworkSearch;
 using network::Seed;
+using test::hand_network;
 
 namespace {
-
-// a(0) -100- b(1) -100- c(2) -100- d(3), and b -50- e(4) going north; c has two neighbours, so
-// b-c-d is one 200 m street. d has a 30 m dead end d-h(7) south and a 40 m edge d-f(5) on to
-// g(6) by two different 60 m paths (parallel edges: g has two edges but one neighbour, a junction).
-// (Without d-h, d would have two neighbours and b-c-d-f would be one street.)
-Network hand_network(double ox = 0, double oy = 0) {
-    Network::Parts p;
-    p.node_ids = {0, 1, 2, 3, 4, 5, 6, 7};
-    p.node_xy = {{ox, oy}, {ox + 100, oy}, {ox + 200, oy}, {ox + 300, oy}, {ox + 100, oy + 50}, {ox + 340, oy}, {ox + 400, oy},
-                 {ox + 300, oy - 30}};
-    p.edges = {{0, 1, 100}, {1, 2, 100}, {2, 3, 100}, {1, 4, 50}, {3, 5, 40}, {5, 6, 60}, {6, 5, 60}, {3, 7, 30}};
-    p.crs = "EPSG:32632";
-    return Network(std::move(p));
-}
 
 double whole_length(const Network& net, std::vector<Seed> seeds, double limit, const network::EdgeMask* blocked = nullptr) {
     NetworkSearch search(net);
@@ -130,62 +117,6 @@ TEST(NetworkWhole, BarriersAndServiceAreas) {
     EXPECT_LT(areas.whole_edge_area_m2, areas.area_m2);
     so.whole_edge_area = false;
     EXPECT_EQ(network::service_areas(net, {src}, so).whole_edge_area_m2, 0);
-}
-
-TEST(NetworkWhole, IsochroneReportsBothFigures) {
-    test::TempDir dir;
-    auto net = hand_network(370000, 4845000);
-    network::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
-    auto r = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from-nodes", "0", "--distance", "250", "-o",
-                        (dir / "iso.gpkg").string(), "--json", (dir / "iso.json").string()});
-    ASSERT_EQ(r.code, 0) << r.err;
-    auto j = nlohmann::json::parse(test::read_file(dir / "iso.json"));
-    EXPECT_DOUBLE_EQ(j["reach_length_m"].get<double>(), 300);  // 250 m: a-b, b-c, 50 m of c-d, b-e
-    EXPECT_DOUBLE_EQ(j["whole_edge_length_m"].get<double>(), 150);
-    EXPECT_GT(j["whole_edge_area_m2"].get<double>(), 0);
-    EXPECT_DOUBLE_EQ(j["per_source"][0]["whole_edge_length_m"].get<double>(), 150);
-    EXPECT_TRUE(j["figures"].contains("whole_edge_length_m"));
-    auto sources = layers::read_layer(layers::SourceSpec::parse((dir / "iso.gpkg").string() + ":sources"));
-    ASSERT_EQ(sources.size(), 1u);
-    EXPECT_DOUBLE_EQ(std::get<double>(sources.value(0, "whole_edge_length_m")), 150);
-    auto all = layers::read_layer(layers::SourceSpec::parse((dir / "iso.gpkg").string() + ":service_area_all"));
-    EXPECT_DOUBLE_EQ(std::get<double>(all.value(0, "whole_edge_length_m")), 150);
-    // Without -o (no polygons), the JSON still has the whole-edge length.
-    auto r2 = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from-nodes", "0", "--distance", "250", "--json",
-                         (dir / "j2.json").string()});
-    ASSERT_EQ(r2.code, 0) << r2.err;
-    EXPECT_DOUBLE_EQ(nlohmann::json::parse(test::read_file(dir / "j2.json"))["whole_edge_length_m"].get<double>(), 150);
-}
-
-TEST(NetworkWhole, StartAtNodeUsesTheNearestJunction) {
-    test::TempDir dir;
-    const double ox = 370000, oy = 4845000;
-    auto net = hand_network(ox, oy);
-    network::write_edge_list(net, (dir / "e.csv").string(), (dir / "e.nodes.csv").string());
-    // 5 m off b-c, 95 m from b: nearest street point 95 m along b-c; nearest junction b (c is
-    // inside the street b-c-d, d is 105 m away).
-    double x = ox + 195, y = oy + 5;
-    geo::Transformer(geo::Crs::parse("EPSG:32632"), geo::Crs::wgs84()).transform_point(x, y);
-    char lonlat[64];
-    std::snprintf(lonlat, sizeof lonlat, "%.9f,%.9f", x, y);
-    auto figures = [&](const std::string& start) {
-        auto r = test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from", lonlat, "--distance", "100", "--start-at",
-                            start, "--json", (dir / "j.json").string(), "-o", (dir / "o.gpkg").string()});
-        EXPECT_EQ(r.code, 0) << r.err;
-        return nlohmann::json::parse(test::read_file(dir / "j.json"))["per_source"][0];
-    };
-    auto edge = figures("edge");
-    EXPECT_NEAR(edge["snap_m"].get<double>(), 5, 0.05);
-    EXPECT_NEAR(edge["whole_edge_length_m"].get<double>(), 95, 0.5);  // b-source; d (105 m) is out of reach
-    EXPECT_NEAR(edge["reach_length_m"].get<double>(), 100 + 5 + 100, 0.5);
-    auto node = figures("node");
-    EXPECT_NEAR(node["snap_m"].get<double>(), std::hypot(95, 5), 0.1);
-    EXPECT_DOUBLE_EQ(node["whole_edge_length_m"].get<double>(), 150);  // from b: a-b and b-e
-    EXPECT_DOUBLE_EQ(node["reach_length_m"].get<double>(), 250);       // and 100 m into b-c
-    EXPECT_EQ(test::run({"isochrone", "--network", (dir / "e.csv").string(), "--from", lonlat, "--distance", "100", "--start-at",
-                         "middle", "--json", (dir / "j.json").string()})
-                  .code,
-              2);
 }
 
 TEST(NetworkWhole, DuplicateWaysCountOnce) {

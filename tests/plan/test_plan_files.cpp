@@ -1,157 +1,22 @@
-// Broken plan files: one line naming file:line and the element, exit code 1, nothing written.
+// Plan files read and evaluated by the library: dependency order, and selecting base features by
+// name or code. (Broken plan files through the build command, one line naming file:line and the
+// element, exit code 1, nothing written, are tested in tests/cli/test_plan_cli.cpp.)
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "core/error.hpp"
-#include "layers/io.hpp"
 #include "plan/plan.hpp"
+#include "tests/plan/plan_text.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
-namespace fs = std::filesystem;
+using test::point_element;
+using test::zone_element;
 
 namespace {
-
-const char* kHeader = R"([plan]
-id = "t"
-name_zh = "测试"
-name_en = "Test"
-source = "test"
-)";
-
-// An element with authored geometry only (no base data needed).
-std::string point_element(const std::string& id, const std::string& extra = "") {
-    return "\n[[element]]\nid = \"" + id +
-           "\"\nkind = \"node\"\nname_zh = \"点\"\nname_en = \"Point\"\nprecision = \"indicative\"\nsource_ref = \"x\"\n"
-           "point = [121.4, 28.6]\n" + extra;
-}
-
-// A zone element whose geometry keys are given as TOML lines.
-std::string zone_element(const std::string& id, const std::string& geometry) {
-    return "\n[[element]]\nid = \"" + id +
-           "\"\nkind = \"zone\"\nname_zh = \"区\"\nname_en = \"Zone\"\nprecision = \"schematic\"\nsource_ref = \"x\"\n" + geometry;
-}
-
-struct Broken {
-    test::TempDir in, out;
-    test::CliResult r;
-    explicit Broken(const std::string& text, std::vector<std::string> extra = {}) {
-        std::ofstream(in / "plan.toml") << text;
-        std::vector<std::string> args = {"build", (in / "plan.toml").string(), "-o", (out / "o.gpkg").string(),
-                                         "--report", (out / "r.json").string()};
-        args.insert(args.end(), extra.begin(), extra.end());
-        r = test::run(args);
-    }
-    void expect_failure(int line, const std::string& names) const {
-        EXPECT_EQ(r.code, 1) << r.err;
-        std::string where = (in / "plan.toml").string() + ":" + std::to_string(line) + ":";
-        EXPECT_NE(r.err.find(where), std::string::npos) << r.err;
-        EXPECT_NE(r.err.find(names), std::string::npos) << r.err;
-        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-        EXPECT_TRUE(test::list_files(out.path()).empty()) << "output left behind";
-    }
-};
-
+const char* kHeader = test::kPlanHeader;
 }  // namespace
-
-TEST(PlanFiles, MinimalPlanBuilds) {
-    Broken b(std::string(kHeader) + point_element("a") + point_element("b"));
-    EXPECT_EQ(b.r.code, 0) << b.r.err;
-    EXPECT_TRUE(fs::exists(b.out / "o.gpkg"));
-    EXPECT_TRUE(fs::exists(b.out / "r.json"));
-}
-
-TEST(PlanFiles, SyntaxError) {
-    Broken b(std::string(kHeader) + "\n[[element]]\nid = \"a\nkind = \"node\"\n");
-    b.expect_failure(8, "plan.toml");
-}
-
-TEST(PlanFiles, UnknownReference) {
-    std::string text =
-        std::string(kHeader) + point_element("a") + zone_element("u", "op = \"union\"\nmembers = [\"a\", \"nowhere\"]\n");
-    Broken b(text);
-    b.expect_failure(16, "element 'u': unknown element 'nowhere'");
-}
-
-TEST(PlanFiles, UnknownParent) {
-    Broken b(std::string(kHeader) + point_element("a", "parent = \"ghost\"\n"));
-    b.expect_failure(7, "unknown parent 'ghost'");
-}
-
-TEST(PlanFiles, DependencyCycleNamesItsElements) {
-    auto el = [](const std::string& id, const std::string& of) {
-        return zone_element(id, "op = \"buffer\"\nof = \"" + of + "\"\ndistance_m = 10\n");
-    };
-    Broken b(std::string(kHeader) + el("a", "b") + el("b", "c") + el("c", "a"));
-    EXPECT_EQ(b.r.code, 1);
-    EXPECT_NE(b.r.err.find("dependency cycle a -> b -> c -> a"), std::string::npos) << b.r.err;
-    b.expect_failure(7, "element 'a'");
-}
-
-TEST(PlanFiles, UnknownKind) {
-    std::string text = std::string(kHeader) + point_element("a");
-    text.replace(text.find("kind = \"node\""), 13, "kind = \"blob\"");
-    Broken b(text);
-    b.expect_failure(9, "element 'a': unknown kind 'blob'");
-}
-
-TEST(PlanFiles, UnknownKeyIsNotIgnored) {
-    Broken b(std::string(kHeader) + point_element("a", "colour = \"red\"\n"));
-    b.expect_failure(15, "unknown key 'colour'");
-}
-
-TEST(PlanFiles, MissingRequiredField) {
-    std::string text = std::string(kHeader) + point_element("a");
-    text.erase(text.find("source_ref = \"x\"\n"), 17);
-    Broken b(text);
-    b.expect_failure(7, "'source_ref' is required");
-}
-
-TEST(PlanFiles, InvalidAuthoredGeometry) {
-    std::string text = std::string(kHeader) +
-                       zone_element("bow", "polygon = [[121.0, 28.0], [121.1, 28.1], [121.1, 28.0], [121.0, 28.1]]\n");
-    Broken b(text);
-    b.expect_failure(7, "element 'bow': invalid geometry");
-}
-
-TEST(PlanFiles, InvalidDerivationAnnulusOfOpenRing) {
-    auto line = [](const std::string& id, const std::string& coords) {
-        return "\n[[element]]\nid = \"" + id + "\"\nkind = \"ring\"\nname_zh = \"环\"\nname_en = \"Ring\"\n"
-               "precision = \"schematic\"\nsource_ref = \"x\"\nline = " + coords + "\n";
-    };
-    std::string text = std::string(kHeader) +
-                       line("outer", "[[121.0, 28.0], [121.2, 28.0], [121.2, 28.2], [121.0, 28.2]]") +
-                       line("inner", "[[121.05, 28.05], [121.1, 28.05], [121.1, 28.1], [121.05, 28.05]]") +
-                       zone_element("a", "op = \"annulus\"\nouter = \"outer\"\ninner = \"inner\"\n");
-    Broken b(text);
-    b.expect_failure(25, "element 'a': not a closed ring");
-}
-
-TEST(PlanFiles, FailingCheckWritesNothingButWarningDoesNot) {
-    std::string text = std::string(kHeader) + point_element("a") +
-                       "\n[[check]]\nname = \"two nodes\"\ntype = \"count\"\nkind = \"node\"\nexpect = 2\n";
-    Broken fail(text);
-    fail.expect_failure(16, "check 'two nodes' failed");
-    EXPECT_NE(fail.r.out.find("[FAIL] two nodes"), std::string::npos) << fail.r.out;
-    Broken warn(text + "severity = \"warning\"\n");
-    EXPECT_EQ(warn.r.code, 0) << warn.r.err;
-    EXPECT_NE(warn.r.out.find("[WARN] two nodes"), std::string::npos) << warn.r.out;
-    EXPECT_TRUE(fs::exists(warn.out / "o.gpkg"));
-}
-
-TEST(PlanFiles, PointOutsideItsDistrict) {
-    const auto data = test::project_data();
-    if (data.empty() || !fs::exists(data / "boundaries/331000.geojson")) GTEST_SKIP() << "data/boundaries not present";
-    std::string text = std::string(kHeader) + "district = \"d\"\n" + "\n[[base]]\nid = \"tz\"\npath = \"" +
-                       (data / "boundaries/331000.geojson").string() + "\"\ncrs = \"GCJ02\"\n" +
-                       "\n[[element]]\nid = \"d\"\nkind = \"district\"\nname_zh = \"路桥区\"\nname_en = \"Luqiao\"\n"
-                       "precision = \"surveyed\"\nsource_ref = \"x\"\nselect = { base = \"tz\", name = \"路桥区\" }\n" +
-                       point_element("far", "");
-    text.replace(text.rfind("point = [121.4, 28.6]"), 21, "point = [120.0, 30.0]");
-    Broken b(text);
-    b.expect_failure(22, "element 'far': point (120.00000, 30.00000) lies outside 'd'");
-}
 
 TEST(PlanFiles, ParseGivesDependencyOrder) {
     std::string text =
@@ -164,32 +29,6 @@ TEST(PlanFiles, ParseGivesDependencyOrder) {
     auto built = plan::build_plan(plan);
     EXPECT_EQ(built.counts.at("zone"), 1u);
     EXPECT_EQ(built.counts.at("node"), 1u);
-}
-
-TEST(PlanFiles, AnalysisCrsOutputAndHelpersLeftOut) {
-    test::TempDir out;
-    test::TempDir in;
-    std::ofstream(in / "plan.toml") << std::string(kHeader) << point_element("a")
-                                    << point_element("h", "helper = true\n");
-    auto r = test::run({"build", (in / "plan.toml").string(), "-o", (out / "o.gpkg").string(), "--crs", "analysis"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    auto ds = layers::read((out / "o.gpkg").string());
-    ASSERT_EQ(ds.layers.size(), 1u);
-    EXPECT_EQ(ds.layers[0].size(), 1u) << "the helper element was written";
-    ASSERT_TRUE(ds.layers[0].crs());
-    EXPECT_EQ(ds.layers[0].crs()->label(), "EPSG:4549");  // 3-degree GK zone of 121.4°E: central meridian 120°E
-    auto e = ds.layers[0].extent();
-    EXPECT_GT(e.minx, 1000.0);  // metres, not degrees
-}
-
-TEST(PlanFiles, UnwritableReportLeavesNoGeoPackage) {
-    test::TempDir in, out;
-    std::ofstream(in / "plan.toml") << std::string(kHeader) << point_element("a");
-    auto r = test::run({"build", (in / "plan.toml").string(), "-o", (out / "o.gpkg").string(), "--report",
-                        (out / "missing-dir" / "r.json").string()});
-    EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.err.find("r.json"), std::string::npos) << r.err;
-    EXPECT_TRUE(test::list_files(out.path()).empty());
 }
 
 TEST(PlanFiles, SelectByNameToleratesTheAdministrativeSuffix) {

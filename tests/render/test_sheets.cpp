@@ -1,6 +1,7 @@
 // Whole sheets: visual regression against reference PNGs, layout invariants (labels never overlap,
 // polygon labels inside, legend = classes drawn), PDF text/fonts/page size through poppler-utils,
-// PNG size, and clean failures. Refresh the references with PLANMAP_OVERWRITE_REFS=1.
+// PNG size. (The render and atlas commands, and their clean failures, are tested in
+// tests/cli/test_render_cli.cpp.) Refresh the references with PLANMAP_OVERWRITE_REFS=1.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -234,8 +235,7 @@ TEST(Sheets, PdfTextFontsAndPageSize) {
     if (!have("pdftotext") || !have("pdffonts") || !have("pdfinfo")) GTEST_SKIP() << "poppler-utils not installed";
     test::TempDir tmp;
     auto out = tmp / "sheet.pdf";
-    auto r = test::run({"render", (data_dir() / "plan_a4.toml").string(), "-o", out.string()});
-    ASSERT_EQ(r.code, 0) << r.err;
+    render::render_sheet(fixture_map(), out.string());
     std::string text = shell("pdftotext -layout '" + out.string() + "' -");
     std::string raw = shell("pdftotext -raw '" + out.string() + "' -");
     for (const char* s : {"示例区空间结构规划图", "图例", "规划范围 district", "片区 zone", "区块 block", "道路 road", "发展轴 axis",
@@ -264,15 +264,17 @@ TEST(Sheets, PdfTextFontsAndPageSize) {
 TEST(Sheets, PngHasPaperSizeAtDpiAndIsNotBlank) {
     test::TempDir tmp;
     auto out = tmp / "sheet.png";
-    auto r = test::run({"render", (data_dir() / "plan_a4.toml").string(), "-o", out.string(), "--dpi", "96"});
-    ASSERT_EQ(r.code, 0) << r.err;
+    render::SheetOptions o;
+    o.dpi = 96;
+    auto rep = render::render_sheet(fixture_map(), out.string(), o);
     auto s = load_png(out);
     EXPECT_EQ(cairo_image_surface_get_width(s.get()), std::lround(210 / 25.4 * 96));
     EXPECT_EQ(cairo_image_surface_get_height(s.get()), std::lround(297 / 25.4 * 96));
     auto [share, colours] = ink(out);
     EXPECT_GT(share, 0.1);
     EXPECT_GT(colours, 20u);
-    EXPECT_NE(r.out.find("legend: [规划范围 district]"), std::string::npos) << r.out;
+    ASSERT_FALSE(rep.legend.empty());
+    EXPECT_EQ(rep.legend.front(), "规划范围 district");
 }
 
 TEST(Sheets, LargePngFromParallelBandsIsWholeAndRepeatable) {
@@ -297,62 +299,4 @@ TEST(Sheets, LargePngFromParallelBandsIsWholeAndRepeatable) {
     for (int y = h - 300; y < h; ++y)
         for (int x = 0; x < w; ++x) dark += d[y * st + x * 4] < 128;
     EXPECT_GT(dark, 1000u);
-}
-
-TEST(Sheets, PlanGeoPackageAndAtlas) {
-    test::TempDir tmp;
-    // A plan GeoPackage: one layer per kind, as the plan layers are written.
-    layers::Dataset ds;
-    for (const char* k : {"district", "zone", "axis", "centre", "node"}) {
-        auto l = layers::read_layer((data_dir() / ("plan_" + std::string(k) + ".geojson")).string());
-        l.set_name(k);
-        ds.layers.push_back(std::move(l));
-    }
-    auto gpkg = tmp / "plan.gpkg";
-    layers::write(ds, gpkg.string());
-    auto r = test::run({"render", "--plan", gpkg.string(), "-o", (tmp / "plan.pdf").string()});
-    ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_NE(r.out.find("发展轴 axis"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("规划范围 district"), std::string::npos) << r.out;
-    // Atlas: one sheet per index feature, named by the field.
-    auto dir = tmp / "atlas";
-    r = test::run({"atlas", (data_dir() / "plan_a4.toml").string(), "--index", (data_dir() / "atlas_index.geojson").string(), "--field", "sheet",
-                   "-o", dir.string(), "--format", "png", "--dpi", "50"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(test::list_files(dir), (std::vector<std::string>{"东片.png", "西片.png"}));
-    EXPECT_NE(r.out.find("atlas: 2 sheet(s)"), std::string::npos);
-}
-
-TEST(Sheets, BadStyleOrMapFailsCleanly) {
-    test::TempDir tmp;
-    // Copy the fixture with a broken style next to it.
-    for (const auto& e : fs::directory_iterator(data_dir())) fs::copy_file(e.path(), tmp / e.path().filename());
-    std::ofstream(tmp / "bad.toml") << "name = \"bad\"\n[[rule]]\nfill = { color = \"#zzzzzz\" }\n";
-    std::string map = test::read_file(tmp / "plan_a4.toml");
-    std::string with_bad_style = std::regex_replace(map, std::regex("style = \"plan_structure\""), "style = \"bad.toml\"", std::regex_constants::format_first_only);
-    std::ofstream(tmp / "m1.toml") << with_bad_style;
-    std::ofstream(tmp / "m2.toml") << std::regex_replace(map, std::regex("size = \"A4\""), "size = \"A9\"");
-    std::ofstream(tmp / "m3.toml") << std::regex_replace(map, std::regex("plan_zone.geojson"), "missing.geojson");
-    auto before = test::fingerprint(tmp.path());
-    auto out_dir = tmp / "out";
-    fs::create_directories(out_dir);
-    struct Case {
-        std::string map, names;
-    } cases[] = {{"m1.toml", "bad.toml:3:"}, {"m2.toml", "m2.toml:7:"}, {"m3.toml", "m3.toml:"}};
-    for (const auto& c : cases) {
-        for (const char* ext : {".pdf", ".png"}) {
-            auto r = test::run({"render", (tmp / c.map).string(), "-o", (out_dir / (std::string("sheet") + ext)).string()});
-            EXPECT_EQ(r.code, 1) << c.map << ": " << r.err;
-            EXPECT_NE(r.err.find(c.names), std::string::npos) << r.err;
-            EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-            EXPECT_TRUE(test::list_files(out_dir).empty()) << "output left behind for " << c.map;
-        }
-    }
-    auto r = test::run({"render", (tmp / "plan_a4.toml").string(), "-o", (out_dir / "sheet.jpg").string()});
-    EXPECT_EQ(r.code, 2) << r.err;
-    EXPECT_TRUE(test::list_files(out_dir).empty());
-    r = test::run({"render", "-o", (out_dir / "sheet.pdf").string()});
-    EXPECT_EQ(r.code, 2) << r.err;
-    fs::remove_all(out_dir);
-    EXPECT_EQ(test::fingerprint(tmp.path()), before) << "inputs changed";
 }

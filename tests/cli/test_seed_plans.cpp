@@ -1,5 +1,5 @@
-// The five seed plans build on the real boundaries, and their structure holds when measured
-// independently on the written GeoPackages (in the metric analysis CRS).
+// The five seed plans build through the build command on the real boundaries, and their structure
+// holds when measured independently on the written GeoPackages (in the metric analysis CRS).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
