@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <sstream>
 
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "analysis/coverage_run.hpp"
-#include "layers/io.hpp"
+#include "render/web_map.hpp"
 #include "styles/qgis.hpp"
 
 namespace planmap::analysis {
@@ -39,105 +38,16 @@ std::string str(const json& v) {
     return v.dump();
 }
 
-void ring_path(std::ostringstream& o, const GEOSGeometry* ring, double x0, double y0, double scale, double height, bool close) {
-    auto ctx = geo::geos_context();
-    const GEOSCoordSequence* cs = GEOSGeom_getCoordSeq_r(ctx, ring);
-    unsigned int n = 0;
-    if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n == 0) return;
-    double lx = NAN, ly = NAN;
-    for (unsigned int i = 0; i < n; ++i) {
-        double x = 0, y = 0;
-        GEOSCoordSeq_getXY_r(ctx, cs, i, &x, &y);
-        double px = std::round((x - x0) * scale * 10) / 10, py = std::round((height - (y - y0) * scale) * 10) / 10;
-        if (i > 0 && px == lx && py == ly && i + 1 < n) continue;  // drop points closer than the drawing resolution
-        o << (i == 0 ? "M" : "L") << core::fixed(px, 1) << ' ' << core::fixed(py, 1);
-        lx = px, ly = py;
-    }
-    if (close) o << 'Z';
-}
-
-void geom_path(std::ostringstream& o, const GEOSGeometry* g, double x0, double y0, double scale, double height) {
-    auto ctx = geo::geos_context();
-    int t = GEOSGeomTypeId_r(ctx, g);
-    if (t == GEOS_POLYGON) {
-        ring_path(o, GEOSGetExteriorRing_r(ctx, g), x0, y0, scale, height, true);
-        for (int k = 0; k < GEOSGetNumInteriorRings_r(ctx, g); ++k)
-            ring_path(o, GEOSGetInteriorRingN_r(ctx, g, k), x0, y0, scale, height, true);
-    } else if (t == GEOS_LINESTRING || t == GEOS_LINEARRING) {
-        ring_path(o, g, x0, y0, scale, height, false);
-    } else if (t == GEOS_MULTIPOLYGON || t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
-        for (int k = 0; k < GEOSGetNumGeometries_r(ctx, g); ++k) geom_path(o, GEOSGetGeometryN_r(ctx, g, k), x0, y0, scale, height);
-    }
-}
-
-constexpr double kMapWidth = 860;
-
-// The map: every layer of the GeoPackage the style model knows, bottom to top, with a legend.
-std::string svg_map(const std::string& gpkg, const std::string& kind) {
-    layers::Dataset ds = layers::read(gpkg);
-    std::vector<std::pair<const layers::Layer*, styles::LayerStyle>> drawn;
-    for (const auto& name : styles::map_order(kind))
-        if (const auto* l = ds.find(name))
-            if (auto st = styles::layer_style(*l)) drawn.emplace_back(l, *st);
-    geo::Envelope ext;
-    for (auto& [l, st] : drawn) ext.expand(l->extent());
-    if (drawn.empty() || ext.empty) return "<p class=\"note\">No geometry to draw.</p>";
-    double w = std::max(ext.maxx - ext.minx, 1e-9), h = std::max(ext.maxy - ext.miny, 1e-9);
-    double scale = kMapWidth / w;
-    double height = std::min(h * scale, 900.0);
-    scale = std::min(scale, height / h);
-    double width = w * scale;
-    std::ostringstream o;
-    o << "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-4 -4 " << core::fixed(width + 8, 1) << ' '
-      << core::fixed(height + 8, 1) << "\" width=\"" << core::fixed(width + 8, 0) << "\" height=\"" << core::fixed(height + 8, 0)
-      << "\" role=\"img\" aria-label=\"map\">\n<rect x=\"-4\" y=\"-4\" width=\"" << core::fixed(width + 8, 1) << "\" height=\""
-      << core::fixed(height + 8, 1) << "\" fill=\"#fbfbf8\"/>\n";
-    for (auto& [l, st] : drawn) {
-        o << "<g class=\"layer\" data-layer=\"" << esc(l->name()) << "\">\n";
-        int field = st.field.empty() ? -1 : l->field_index(st.field);
-        // One path per symbol keeps the file small.
-        std::map<std::size_t, std::ostringstream> paths;  // symbol index (0: default) → path data
-        for (std::size_t i = 0; i < l->size(); ++i) {
-            const auto* g = l->features()[i].geometry.get();
-            if (!g || geo::is_empty(g)) continue;
-            std::size_t sym = 0;
-            if (field >= 0) {
-                std::string v = layers::value_to_string(l->features()[i].values[field]);
-                for (std::size_t c = 0; c < st.categories.size(); ++c)
-                    if (st.categories[c].value == v) sym = c + 1;
-            }
-            geom_path(paths[sym], g, ext.minx, ext.miny, scale, height);
-        }
-        for (auto& [sym, path] : paths) {
-            const styles::Symbol& s = sym == 0 ? st.symbol : st.categories[sym - 1].symbol;
-            o << "<path fill-rule=\"evenodd\" fill=\"" << (s.fill.a > 0 ? s.fill.hex().substr(0, 7) : "none")
-              << "\" fill-opacity=\"" << core::fixed(s.fill.a, 2) << "\" stroke=\"" << s.stroke.hex().substr(0, 7)
-              << "\" stroke-opacity=\"" << core::fixed(s.stroke.a, 2) << "\" stroke-width=\"" << core::fixed(std::max(0.3, s.stroke_width_mm * 1.5), 2)
-              << "\" d=\"" << path.str() << "\"/>\n";
-        }
-        o << "</g>\n";
-    }
-    // Scale bar: a round length near a fifth of the width.
-    double target = w / 5, step = std::pow(10, std::floor(std::log10(target)));
-    double len = target >= 5 * step ? 5 * step : target >= 2 * step ? 2 * step : step;
-    double px = len * scale;
-    o << "<g class=\"scalebar\"><rect x=\"8\" y=\"" << core::fixed(height - 22, 1) << "\" width=\"" << core::fixed(px + 12, 1)
-      << "\" height=\"20\" fill=\"#ffffff\" fill-opacity=\"0.8\"/><path d=\"M14 " << core::fixed(height - 8, 1) << "h" << core::fixed(px, 1)
-      << "\" stroke=\"#222\" stroke-width=\"2\"/><text x=\"14\" y=\"" << core::fixed(height - 11, 1) << "\" font-size=\"11\">"
-      << (len >= 1000 ? core::fixed(len / 1000, len >= 10000 ? 0 : 1) + " km" : core::fixed(len, 0) + " m") << "</text></g>\n";
-    o << "</svg>\n<div class=\"legend\">";
-    for (auto& [l, st] : drawn) {
-        auto swatch = [&](const styles::Symbol& s, const std::string& label) {
-            o << "<span class=\"key\"><i style=\"background:" << (s.fill.a > 0 ? s.fill.hex().substr(0, 7) : "transparent")
-              << ";opacity:" << core::fixed(std::max(s.fill.a, 0.35), 2) << ";border-color:" << s.stroke.hex().substr(0, 7) << "\"></i>"
-              << esc(label) << "</span>";
-        };
-        if (st.categories.empty()) swatch(st.symbol, st.title);
-        else
-            for (const auto& c : st.categories) swatch(c.symbol, c.label);
-    }
-    o << "</div>\n";
-    return o.str();
+// The map, drawn by render with the shipped style of the run (styles/data/<kind>.toml): the
+// run's layers bottom to top, with legend, scale bar and north arrow, as inline SVG.
+std::string map_html(const std::string& gpkg, const std::string& kind) {
+    render::LoadedMap map = render::load_file_map(gpkg, styles::map_order(kind), kind);
+    bool empty = true;
+    for (const auto& l : map.layers) empty = empty && l.data.extent().empty;
+    if (empty) return "<p class=\"note\">No geometry to draw.</p>\n";
+    render::WebMapOptions options;
+    options.title = kind == "coverage" ? "服务覆盖 coverage map" : "生活圈 life-circle map";
+    return render::render_web_map(map, options).svg + "\n";
 }
 
 // Horizontal bars, one per row, 0–100 %, with an optional threshold line.
@@ -202,9 +112,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
 th,td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:left}th{background:#f0f2ee}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-#map{display:block;max-width:100%;height:auto;border:1px solid #ccc}
-.legend{margin:6px 0 0;font-size:12px}.key{margin-right:14px;white-space:nowrap}
-.key i{display:inline-block;width:14px;height:10px;border:1px solid;margin-right:4px;vertical-align:middle}
+#map{display:block;max-width:100%;height:auto}
 .note{color:#666;font-size:12px}code{font-size:12px}
 )";
 
@@ -274,7 +182,7 @@ void coverage_body(std::ostringstream& o, const ReportInput& in, const json& s) 
       << "<div class=\"fig\"><span>facilities counted / ignored</span><b>" << str(s["facilities_counted"]) << " / "
       << str(s["facilities_ignored"]) << "</b></div>"
       << "<div class=\"fig\"><span>engine</span><b>" << esc(str(s.value("engine", json("embedded")))) << "</b></div></div>\n";
-    o << "<h2>Map</h2>\n" << svg_map(in.gpkg, in.kind);
+    o << "<h2>Map</h2>\n" << map_html(in.gpkg, in.kind);
     std::optional<double> line;
     std::string line_label;
     for (const auto& c : s["thresholds"])
@@ -324,7 +232,7 @@ void lifecircle_body(std::ostringstream& o, const ReportInput& in, const json& s
       << "<div class=\"fig\"><span>residential area</span><b>" << num(s["residential_area_m2"], 0) << " m²</b></div>"
       << "<div class=\"fig\"><span>population</span><b>" << num(s["population"], 0) << "</b></div>"
       << "<div class=\"fig\"><span>facilities ignored</span><b>" << str(s["facilities_ignored"]) << "</b></div></div>\n";
-    o << "<h2>Map</h2>\n" << svg_map(in.gpkg, in.kind);
+    o << "<h2>Map</h2>\n" << map_html(in.gpkg, in.kind);
     o << "<h2>Levels</h2>\n<table id=\"levels\"><tr><th>level</th><th>title</th><th class=\"n\">radius (m)</th><th>requires</th>"
          "<th class=\"n\">parcels</th><th class=\"n\">parcel share</th><th class=\"n\">area share</th><th class=\"n\">"
          "population share</th><th>clause</th></tr>\n";
@@ -371,12 +279,6 @@ json threshold_checks(const analysis::Profile* profile, const json& j) {
         checks.push_back(c);
     }
     return checks;
-}
-
-std::string svg_path(const GEOSGeometry* g, double x0, double y0, double scale, double height) {
-    std::ostringstream o;
-    geom_path(o, g, x0, y0, scale, height);
-    return o.str();
 }
 
 std::string html_report(const ReportInput& in) {

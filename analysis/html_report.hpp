@@ -1,6 +1,7 @@
-// One self-contained HTML report for an analysis run (coverage, lifecircle): inline CSS, an SVG
-// map drawn from the run's GeoPackage, per-zone (or per-level) tables, SVG bar charts, the rule
-// profile with its clauses, pass/fail against the profile's thresholds, inputs and parameters.
+// One self-contained HTML report for an analysis run (coverage, lifecircle): inline CSS, the map of
+// the run's GeoPackage drawn by render (render_web_map, the run's shipped style) as inline SVG,
+// per-zone (or per-level) tables, SVG bar charts, the rule profile with its clauses, pass/fail
+// against the profile's thresholds, inputs and parameters.
 // No scripts, no external files: it opens anywhere, offline.
 #pragma once
 
@@ -10,7 +11,6 @@
 #include <vector>
 
 #include "analysis/profile.hpp"
-#include "layers/feature.hpp"
 
 namespace planmap::analysis {
 
@@ -30,9 +30,5 @@ void write_html_report(const std::string& path, const ReportInput& input);
 // The profile's thresholds checked against the summary's figures: label, metric, op, value,
 // citation, actual and pass (null when the metric is not available for this run).
 nlohmann::json threshold_checks(const analysis::Profile* profile, const nlohmann::json& summary);
-
-// An SVG path ("M x y L … Z") of a geometry's rings and lines through `to` (map coordinates to
-// pixels); points are drawn by the caller.
-std::string svg_path(const GEOSGeometry* g, double x0, double y0, double scale, double height);
 
 }  // namespace planmap::analysis

@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "layers/io.hpp"
+#include "render/detail/sheet_paint.hpp"
 #include "render/draw.hpp"
 #include "render/labels.hpp"
 #include "render/png_writer.hpp"
@@ -95,15 +96,15 @@ struct LegendEntry {
 // One sheet being drawn: page geometry, fonts and helpers shared by the parts of the layout.
 class SheetPainter {
 public:
-    SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, RenderReport& rep, double snap_mm)
-        : cr_(cr), map_(map), opt_(opt), rep_(rep), text_(make_text_context()) {
+    SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, const detail::Page& page, RenderReport& rep, double snap_mm)
+        : cr_(cr), map_(map), opt_(opt), page_(page), rep_(rep), text_(make_text_context()) {
         view_.snap_mm = snap_mm;
-        const auto& p = map.spec.paper;
-        W_ = p.width_mm, H_ = p.height_mm, m_ = p.margin_mm;
-        f_ = std::min(W_, H_) / 297.0;  // 1 on A3
+        W_ = page.width_mm, H_ = page.height_mm, m_ = map.spec.paper.margin_mm;
+        f_ = page.furniture > 0 ? page.furniture : std::min(W_, H_) / 297.0;  // 1 on A3
     }
 
     void draw();
+    void draw_web();
 
 private:
     double pt(double base) const { return std::max(5.0, base * std::sqrt(f_)); }
@@ -114,6 +115,7 @@ private:
         return make_layout(text_.get(), s, t);
     }
     void compute_view();
+    void draw_frame_content();
     void draw_layers(std::vector<LabelRequest>& labels);
     void draw_grid();
     Box draw_north_arrow(bool measure_only);
@@ -126,6 +128,7 @@ private:
     cairo_t* cr_;
     const LoadedMap& map_;
     const SheetOptions& opt_;
+    const detail::Page& page_;
     RenderReport& rep_;
     PangoContextPtr text_;
     double W_, H_, m_, f_;
@@ -147,7 +150,10 @@ void SheetPainter::compute_view() {
     double ew = std::max(ext.maxx - ext.minx, 1.0), eh = std::max(ext.maxy - ext.miny, 1.0);
     double k = 1 - 2 * map_.spec.fit_margin;
     if (map_.spec.scale && !opt_.focus) scale_ = *map_.spec.scale;
-    else scale_ = nice_scale(std::max(ew / (view_.fw * k), eh / (view_.fh * k)) * 1000.0);
+    else {
+        scale_ = std::max(ew / (view_.fw * k), eh / (view_.fh * k)) * 1000.0;
+        if (page_.layout == detail::Layout::sheet) scale_ = nice_scale(scale_);  // web maps fit the data exactly
+    }
     view_.mm_per_unit = 1000.0 / scale_;
     double cx = (ext.minx + ext.maxx) / 2, cy = (ext.miny + ext.maxy) / 2;
     double hw = view_.fw / view_.mm_per_unit / 2, hh = view_.fh / view_.mm_per_unit / 2;
@@ -436,8 +442,9 @@ Box SheetPainter::draw_scale_bar(bool measure_only) {
     double fs = pt(7);
     double pad = 2 * std::sqrt(f_);
     double bar_h = 1.6 * std::sqrt(f_);
-    auto numeric = text("比例尺 1:" + thousands(std::llround(scale_)), fs);
-    Size ns = layout_size(numeric.get());
+    bool numeric_shown = page_.layout == detail::Layout::sheet;  // a screen has no true scale
+    auto numeric = text(numeric_shown ? "比例尺 1:" + thousands(std::llround(scale_)) : std::string(), fs);
+    Size ns = numeric_shown ? layout_size(numeric.get()) : Size{0, -pad / 2};
     auto unit_label = text(distance_label(len_m), fs * 0.9);
     Size us = layout_size(unit_label.get());
     double w = std::max(len_mm + us.w + 2 * pad, ns.w + 2 * pad), h = ns.h + bar_h + us.h + 3 * pad;
@@ -449,7 +456,7 @@ Box SheetPainter::draw_scale_bar(bool measure_only) {
     cairo_rectangle(cr_, x, y, w, h);
     set_source(cr_, white, 0.85);
     cairo_fill(cr_);
-    draw_layout(cr_, numeric.get(), x + pad, y + pad, black);
+    if (numeric_shown) draw_layout(cr_, numeric.get(), x + pad, y + pad, black);
     double by = y + pad + ns.h + pad * 0.5;
     int segs = 4;
     for (int i = 0; i < segs; ++i) {
@@ -627,6 +634,42 @@ double SheetPainter::draw_title_block(double x, double bottom, double w) {
     return h;
 }
 
+// Inside the frame: layers, grid, labels (clear of the north arrow and scale bar), then those two.
+void SheetPainter::draw_frame_content() {
+    cairo_save(cr_);
+    cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
+    cairo_clip(cr_);
+    std::vector<LabelRequest> requests;
+    draw_layers(requests);
+    cairo_restore(cr_);
+    draw_grid();
+    CollisionIndex index;
+    Box na = draw_north_arrow(true), sb = draw_scale_bar(true);
+    if (na.x1 > na.x0) index.insert(na);
+    index.insert(sb);
+    Box frame{view_.fx, view_.fy, view_.fx + view_.fw, view_.fy + view_.fh};
+    auto placed = place_labels(text_.get(), requests, frame, index);
+    cairo_save(cr_);
+    cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
+    cairo_clip(cr_);
+    draw_labels(cr_, text_.get(), placed);
+    cairo_restore(cr_);
+    rep_.labels_placed = placed.placed.size();
+    rep_.labels_skipped = placed.skipped;
+    if (opt_.collect_details) {
+        for (const auto& pl : placed.placed) {
+            LabelInfo li;
+            li.text = pl.request->text, li.layer = pl.request->layer, li.fid = pl.request->fid;
+            li.interior = pl.request->sym->placement == styles::Placement::interior && pl.request->polygon;
+            for (const auto& b : pl.boxes) li.box.insert(li.box.end(), {b.x0, b.y0, b.x1, b.y1});
+            if (li.interior) li.polygon_wkt = geo::to_wkt(pl.request->polygon.get());
+            rep_.labels.push_back(std::move(li));
+        }
+    }
+    draw_north_arrow(false);
+    draw_scale_bar(false);
+}
+
 void SheetPainter::draw() {
     // Page and borders.
     cairo_set_source_rgb(cr_, 1, 1, 1);
@@ -672,38 +715,7 @@ void SheetPainter::draw() {
         if (std::isfinite(lon) && std::isfinite(lat) && std::fabs(lat) < 88) rep_.sheet_number = sheet_number(lon, lat, s.denominator);
     }
 
-    cairo_save(cr_);
-    cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
-    cairo_clip(cr_);
-    std::vector<LabelRequest> requests;
-    draw_layers(requests);
-    cairo_restore(cr_);
-    draw_grid();
-    CollisionIndex index;
-    Box na = draw_north_arrow(true), sb = draw_scale_bar(true);
-    if (na.x1 > na.x0) index.insert(na);
-    index.insert(sb);
-    Box frame{view_.fx, view_.fy, view_.fx + view_.fw, view_.fy + view_.fh};
-    auto placed = place_labels(text_.get(), requests, frame, index);
-    cairo_save(cr_);
-    cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
-    cairo_clip(cr_);
-    draw_labels(cr_, text_.get(), placed);
-    cairo_restore(cr_);
-    rep_.labels_placed = placed.placed.size();
-    rep_.labels_skipped = placed.skipped;
-    if (opt_.collect_details) {
-        for (const auto& pl : placed.placed) {
-            LabelInfo li;
-            li.text = pl.request->text, li.layer = pl.request->layer, li.fid = pl.request->fid;
-            li.interior = pl.request->sym->placement == styles::Placement::interior && pl.request->polygon;
-            for (const auto& b : pl.boxes) li.box.insert(li.box.end(), {b.x0, b.y0, b.x1, b.y1});
-            if (li.interior) li.polygon_wkt = geo::to_wkt(pl.request->polygon.get());
-            rep_.labels.push_back(std::move(li));
-        }
-    }
-    draw_north_arrow(false);
-    draw_scale_bar(false);
+    draw_frame_content();
     cairo_set_source_rgb(cr_, 0, 0, 0);
     cairo_set_line_width(cr_, 0.35 * std::sqrt(f_));
     cairo_set_dash(cr_, nullptr, 0, 0);
@@ -724,7 +736,33 @@ void SheetPainter::draw() {
     draw_legend(px, ptop, pw, pbottom - tb_h - gap - inset_h - ptop);
 }
 
+void SheetPainter::draw_web() {
+    cairo_set_source_rgb(cr_, 1, 1, 1);
+    cairo_paint(cr_);
+    const double edge = detail::web_edge_mm;
+    view_.fx = edge, view_.fy = edge;
+    view_.fw = W_ - page_.legend_w_mm - page_.gap_mm - 2 * edge;
+    view_.fh = H_ - 2 * edge;
+    if (view_.fw < 20 || view_.fh < 20) throw usage_error("the page is too small for the map frame");
+    compute_view();
+    rep_.scale = scale_;
+    draw_frame_content();
+    cairo_set_source_rgb(cr_, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr_, 0.25);
+    cairo_set_dash(cr_, nullptr, 0, 0);
+    cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
+    cairo_stroke(cr_);
+    draw_legend(view_.fx + view_.fw + page_.gap_mm, view_.fy, page_.legend_w_mm, view_.fh);
+}
+
 }  // namespace
+
+void detail::paint_map(cairo_t* cr, const LoadedMap& map, const SheetOptions& options, const Page& page, RenderReport& report,
+                       double snap_mm) {
+    SheetPainter painter(cr, map, options, page, report, snap_mm);
+    if (page.layout == Layout::web) painter.draw_web();
+    else painter.draw();
+}
 
 LoadedMap load_map_data(const MapSpec& spec) {
     LoadedMap m{spec, geo::Crs::wgs84(), {}, std::nullopt, {}};
@@ -794,8 +832,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         CairoPtr cr(cairo_create(target));
         cairo_scale(cr.get(), k, k);
         if (rep.format == "png") cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_FAST);
-        SheetPainter painter(cr.get(), map, options, r, snap);
-        painter.draw();
+        detail::paint_map(cr.get(), map, options, {paper.width_mm, paper.height_mm}, r, snap);
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
     };
     auto t0 = std::chrono::steady_clock::now();

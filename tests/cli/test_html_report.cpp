@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "render/web_map.hpp"
+#include "styles/qgis.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
@@ -30,6 +32,47 @@ std::size_t table_rows(const std::string& html, const std::string& id) {
     if (start == std::string::npos) return 0;
     auto end = html.find("</table>", start);
     return count(html.substr(start, end - start), "<tr>");
+}
+
+// The inline map: the <svg id="map"> element (Cairo's SVG nests no other <svg>).
+std::string map_svg(const std::string& html) {
+    auto start = html.find("<svg id=\"map\"");
+    if (start == std::string::npos) return "";
+    auto end = html.find("</svg>", start);
+    return end == std::string::npos ? "" : html.substr(start, end + 6 - start);
+}
+
+// The fill Cairo's SVG surface writes for a colour given as #RRGGBB: "fill:rgb(25.490196%,…%,…%)".
+std::string cairo_fill(const std::string& hex) {
+    std::string out = "fill:rgb(";
+    for (int i = 0; i < 3; ++i) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%f", 100.0 * std::stoi(hex.substr(1 + 2 * i, 2), nullptr, 16) / 255.0);
+        std::string v = buf;
+        v.erase(v.find_last_not_of('0') + 1);
+        if (v.back() == '.') v.pop_back();
+        out += (i ? "," : "") + v + "%";
+    }
+    return out + ");";
+}
+
+// Filled paths in the map with this colour (legend swatches included).
+std::size_t filled_paths(const std::string& svg, const std::string& hex) { return count(svg, cairo_fill(hex)); }
+
+// The map is drawn by render: vector paths, no raster, no fonts or links, every id inside it
+// prefixed with the map's id, a legend.
+void expect_rendered_map(const std::string& svg) {
+    ASSERT_FALSE(svg.empty());
+    EXPECT_GT(count(svg, "<path"), 20u);
+    EXPECT_EQ(svg.find("<image"), std::string::npos);
+    EXPECT_EQ(svg.find("<text"), std::string::npos);  // glyph outlines: no fonts needed
+    EXPECT_EQ(svg.find("http://", svg.find('>')), std::string::npos);  // nothing linked (after the namespaces)
+    EXPECT_EQ(count(svg, "id=\""), count(svg, "id=\"map")) << "ids not prefixed";
+    std::regex size(R"re(^<svg id="map" role="img" [^>]*width="([0-9.]+)px" height="([0-9.]+)px" viewBox=)re");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(svg, m, size)) << svg.substr(0, 300);
+    EXPECT_LE(std::stod(m[1]), 1100.5);
+    EXPECT_LE(std::stod(m[2]), 900.5);
 }
 
 std::pair<int, std::string> capture(const std::string& cmd) { return test::shell(cmd, false); }
@@ -66,8 +109,15 @@ TEST(HtmlReport, CoverageReportIsSelfContainedAndComplete) {
     ASSERT_FALSE(HasFatalFailure());
     const auto& h = r.html;
     EXPECT_NE(h.find("<title>Service-radius coverage — gb55014</title>"), std::string::npos);
-    EXPECT_NE(h.find("<svg id=\"map\""), std::string::npos);
-    EXPECT_GE(count(h, "data-layer="), 4u);  // service areas, covered, uncovered, parcels
+    auto svg = map_svg(h);
+    expect_rendered_map(svg);
+    // The legend lists exactly the classes of styles/data/coverage.toml the run drew, in order.
+    EXPECT_NE(svg.find("<desc>图例: 地块 parcels; 服务范围 service area; 已覆盖 covered; 未覆盖 uncovered</desc>"),
+              std::string::npos) << svg.substr(0, 600);
+    // Covered and uncovered parcels are filled in the style's colours (beyond their legend swatch).
+    EXPECT_GE(filled_paths(svg, "#41AB5D"), 2u) << cairo_fill("#41AB5D");
+    EXPECT_GE(filled_paths(svg, "#EF3B2C"), 2u);
+    EXPECT_GE(filled_paths(svg, "#F2F0EB"), 2u);  // parcels
     auto s = nlohmann::json::parse(test::read_file(r.tmp / "s.json"));
     EXPECT_EQ(table_rows(h, "zones"), s["zones"].size() + 1);
     EXPECT_NE(h.find("id=\"zone-chart\""), std::string::npos);
@@ -94,11 +144,40 @@ TEST(HtmlReport, LifecircleReport) {
     auto s = nlohmann::json::parse(res.out);
     auto h = test::read_file(tmp / "lc.html");
     EXPECT_NE(h.find("<title>Life-circle audit — gb50180-life-circle</title>"), std::string::npos);
-    EXPECT_NE(h.find("<svg id=\"map\""), std::string::npos);
+    auto svg = map_svg(h);
+    expect_rendered_map(svg);
+    // styles/data/lifecircle.toml: parcels by the highest level met; the legend lists the levels drawn.
+    EXPECT_NE(svg.find("<desc>图例: "), std::string::npos);
+    EXPECT_NE(svg.find("未达标 none"), std::string::npos);
+    EXPECT_GE(filled_paths(svg, "#EF6C3B"), 2u);
+    EXPECT_EQ(h.find("<script"), std::string::npos);
     EXPECT_EQ(table_rows(h, "levels"), s["levels"].size() + 1);
     EXPECT_EQ(table_rows(h, "types"), s["types"].size() + 1);
     EXPECT_NE(h.find("GB 50180"), std::string::npos);
     EXPECT_NE(h.find("id=\"level-chart\""), std::string::npos);
+}
+
+// render's web map on its own: the legend is exactly the classes drawn; a tall map is narrowed to
+// the height limit; the ids inside start with the map's own id, so two maps can share a page.
+TEST(HtmlReport, WebMapFromTheRunsGeoPackage) {
+    ReportRun r;
+    coverage_report(r);
+    ASSERT_FALSE(HasFatalFailure());
+    auto gpkg = (r.tmp / "out" / "coverage.gpkg").string();
+    auto map = render::load_file_map(gpkg, styles::map_order("coverage"), "coverage");
+    ASSERT_EQ(map.layers.size(), 4u);
+    render::WebMapOptions o;
+    o.id = "m2", o.max_height_px = 400;
+    auto web = render::render_web_map(map, o);
+    EXPECT_EQ(web.report.legend, web.report.classes_drawn);
+    EXPECT_EQ(web.report.legend.size(), 4u);
+    EXPECT_GT(web.report.features_drawn, 100u);
+    EXPECT_LE(web.height_px, 400.5);
+    EXPECT_LT(web.width_px, 1100);  // the synthetic city is about square: narrower than the full width
+    EXPECT_EQ(web.svg.rfind("<svg id=\"m2\"", 0), 0u);
+    EXPECT_EQ(count(web.svg, "id=\""), count(web.svg, "id=\"m2"));
+    EXPECT_EQ(count(web.svg, "href=\"#"), count(web.svg, "href=\"#m2-"));
+    EXPECT_EQ(count(web.svg, "url(#"), count(web.svg, "url(#m2-"));
 }
 
 TEST(HtmlReport, BadReportPathFailsCleanly) {
@@ -122,6 +201,7 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
     ASSERT_EQ(rc, 0) << dom;
     EXPECT_NE(dom.find("<title>Service-radius coverage — gb55014</title>"), std::string::npos) << dom.substr(0, 400);
     EXPECT_NE(dom.find("<svg id=\"map\""), std::string::npos);
+    EXPECT_NE(dom.find("<desc>图例: 地块 parcels"), std::string::npos);  // the map parsed as SVG, legend included
     auto s = nlohmann::json::parse(test::read_file(r.tmp / "s.json"));
     // The browser's DOM has the tables (with tbody inserted), one row per zone plus the header.
     auto start = dom.find("<table id=\"zones\"");
