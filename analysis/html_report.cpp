@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/json.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "analysis/coverage_run.hpp"
@@ -36,7 +37,7 @@ std::string num(const json& v, int decimals = 1) { return v.is_number() ? big(v.
 std::string str(const json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return "–";
-    return v.dump();
+    return core::json_text(v);
 }
 
 void ring_path(std::ostringstream& o, const GEOSGeometry* ring, double x0, double y0, double scale, double height, bool close) {

@@ -39,7 +39,6 @@ std::optional<fs::path> existing(const std::string& p) {
 std::optional<Resolved> resolve_input(const NamedPath& n) {
     if (n.path.empty() || n.path == "-") return std::nullopt;
     if (auto p = existing(n.path)) return Resolved{&n, *p, true};
-    if (is_connection(n.path)) return std::nullopt;
     auto colon = n.path.rfind(':');
     if (colon != std::string::npos && colon > 0)
         if (auto p = existing(n.path.substr(0, colon))) return Resolved{&n, *p, true};

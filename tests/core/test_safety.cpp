@@ -100,6 +100,8 @@ TEST(CheckOutputs, LayerSuffixLinksAndRelativePaths) {
     Scratch s;
     auto n = s.file("n.gpkg");
     EXPECT_THROW(core::check_outputs({{"--network", n.string() + ":streets"}}, {{"-o", n.string()}}), usage_error);
+    auto plain = s.file("data");  // a file without extension, read as data:layer
+    EXPECT_THROW(core::check_outputs({{"SRC", plain.string() + ":zones"}}, {{"DST", plain.string()}}), usage_error);
     fs::create_symlink(n, s.dir / "link.gpkg");
     EXPECT_THROW(core::check_outputs({{"--network", n.string()}}, {{"-o", (s.dir / "link.gpkg").string()}}), usage_error);
     fs::create_hard_link(n, s.dir / "hard.gpkg");
@@ -296,6 +298,20 @@ x.y.z = 1.5
     EXPECT_EQ(t["layer"][0]["name"].value_or(std::string()), "g");
     EXPECT_EQ(t["a"]["b"]["c"]["x"]["y"]["z"].value_or(0.0), 1.5);
     EXPECT_EQ(t["inline"]["a"]["b"]["c"].value_or(0), 1);
+}
+
+TEST(TomlLimits, EveryShippedTomlFilePasses) {
+    int files = 0;
+    for (const char* dir : {"profiles", "styles", "plans", "data", "docs", "fuzz/corpus/map", "fuzz/corpus/plan", "fuzz/corpus/style"}) {
+        fs::path root = fs::path(PLANMAP_SOURCE_DIR) / dir;
+        if (!fs::exists(root)) continue;
+        for (const auto& e : fs::recursive_directory_iterator(root)) {
+            if (e.path().extension() != ".toml" || e.path().filename() == "deep_nesting.toml") continue;
+            ++files;
+            EXPECT_NO_THROW(core::parse_toml_text(core::read_text_file(e.path().string(), "file"), e.path().string())) << e.path();
+        }
+    }
+    EXPECT_GT(files, 10);
 }
 
 TEST(TomlLimits, SizeAndStringCaps) {
