@@ -11,6 +11,7 @@
 
 #include "analysis/inputs.hpp"
 #include "analysis/html_report.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
@@ -27,13 +28,6 @@ double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 namespace {
 
 json ratio_or_null(double num, double den) { return den > 0 ? json(num / den) : json(nullptr); }
-
-std::string csv_quote(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
 
 }  // namespace
 
@@ -187,7 +181,7 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     csv << "zone,parcels,residential_area_m2,covered_area_m2,coverage_ratio,population,covered_population,"
            "population_coverage_ratio\n";
     auto row = [&](const ZoneFigures& z) {
-        csv << csv_quote(z.zone) << ',' << z.parcels << ',' << core::fixed(z.residential_area_m2, 4) << ','
+        csv << core::csv_cell(z.zone) << ',' << z.parcels << ',' << core::fixed(z.residential_area_m2, 4) << ','
             << core::fixed(z.covered_area_m2, 4) << ',' << core::fixed(ratio(z.covered_area_m2, z.residential_area_m2), 9) << ','
             << core::fixed(z.population, 3) << ',' << core::fixed(z.covered_population, 3) << ','
             << core::fixed(ratio(z.covered_population, z.population), 9) << '\n';

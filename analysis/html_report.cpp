@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/json.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "analysis/coverage_run.hpp"
@@ -35,7 +36,7 @@ std::string num(const json& v, int decimals = 1) { return v.is_number() ? big(v.
 std::string str(const json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return "–";
-    return v.dump();
+    return core::json_text(v);
 }
 
 // The map, drawn by render with the shipped style of the run (styles/data/<kind>.toml): the

@@ -8,6 +8,12 @@
 
 namespace planmap::analysis {
 
+std::vector<core::NamedPath> NetworkModeOptions::input_paths() const {
+    std::vector<core::NamedPath> out{{"--network", network}, {"--nodes", source.nodes}};
+    for (const auto& b : barriers) out.push_back({"--barrier", b});
+    return out;
+}
+
 void NetworkModeOptions::check() const {
     if (network_mode() && network.empty()) throw usage_error("--mode network needs --network SRC");
     if (!network_mode() && !network.empty()) throw usage_error("--network is used only with --mode network");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/paths.hpp"
 #include "network/source.hpp"
 #include "geo/crs.hpp"
 #include "network/search.hpp"
@@ -27,6 +28,8 @@ struct NetworkModeOptions {
     // Usage errors for inconsistent options (--network without --mode network and the reverse).
     void check() const;
     network::AttachOptions attach() const;
+    // The files these options read (--network, --nodes, each --barrier), for core::check_outputs.
+    std::vector<core::NamedPath> input_paths() const;
 };
 
 struct LoadedNetwork {

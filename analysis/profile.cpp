@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/toml_read.hpp"
 
 namespace planmap::analysis {
 
@@ -116,12 +117,7 @@ private:
 
 Profile load(const std::string& path, int depth) {
     if (depth > 4) throw file_error(path, 0, "profiles extend each other too deeply");
-    toml::table root;
-    try {
-        root = toml::parse_file(path);
-    } catch (const toml::parse_error& e) {
-        throw file_error(path, static_cast<int>(e.source().begin.line), std::string(e.description()));
-    }
+    toml::table root = core::parse_toml_text(core::read_text_file(path, "profile"), path);
     Reader rd(path);
     rd.check_keys(root, {"name", "title", "extends", "dissolve", "type_field", "radius", "threshold", "level", "facility"},
                   "the profile");

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "layers/io.hpp"
 #include "styles/qgis.hpp"
 
@@ -18,6 +19,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     app.require_subcommand(1);
     app.fallthrough();  // --quiet and --verbose work after the subcommand too
     Context ctx{out, err, {}, false, false};
+    // Warnings from core (temporaries left by an earlier run) go where this run's messages go.
+    struct SinkGuard {
+        core::WarningSink previous;
+        ~SinkGuard() { core::set_warning_sink(std::move(previous)); }
+    } sink_guard{core::set_warning_sink([&err](const std::string& w) { err << "planmap: warning: " << w << "\n"; })};
     layers::set_style_provider(styles::qgis_style);  // GeoPackages carry QGIS styles
     app.add_flag("--quiet,-q", ctx.quiet, "print only errors");
     app.add_flag("--verbose,-v", ctx.verbose, "print more detail");

@@ -6,6 +6,7 @@
 #include "cli/cli.hpp"
 #include "cli/render_report.hpp"
 #include "core/error.hpp"
+#include "core/paths.hpp"
 #include "layers/io.hpp"
 #include "render/sheet.hpp"
 
@@ -37,6 +38,9 @@ void add_atlas(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             auto spec = render::load_map(opts->map);
+            auto inputs = render::input_paths(spec);
+            inputs.push_back({"--index", opts->index});
+            core::check_outputs(inputs, {{"-o", opts->dir}});
             auto data = render::load_map_data(spec);
             layers::ReadOptions ro;
             if (!opts->s_crs.empty()) ro.source_crs = geo::Crs::parse(opts->s_crs);

@@ -13,6 +13,9 @@
 #include "cli/cli.hpp"
 #include "cli/report.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/json.hpp"
+#include "core/paths.hpp"
 #include "layers/io.hpp"
 #include "plan/plan.hpp"
 
@@ -111,33 +114,19 @@ void print_report(std::ostream& out, const plan::Plan& plan, const plan::PlanBui
         << "\n";
 }
 
-// A file written beside its target and renamed into place by commit(); removed if never committed.
+// A file written beside its target (core::AtomicFile) and renamed into place by commit();
+// removed if never committed.
 class PendingFile {
 public:
-    PendingFile(const std::string& path, const std::string& content) : target_(path), tmp_(path) {
-        tmp_ += ".tmp-" + std::to_string(::getpid());
-        std::ofstream o(tmp_, std::ios::binary);
+    PendingFile(const std::string& path, const std::string& content) : file_(fs::path(path)) {
+        std::ofstream o(file_.path(), std::ios::binary | std::ios::trunc);
         if (o) o << content;
-        if (!o) {
-            std::error_code ec;
-            fs::remove(tmp_, ec);
-            throw io_error("cannot write '" + path + "'");
-        }
+        if (!o.flush()) throw io_error("cannot write '" + path + "'");
     }
-    ~PendingFile() {
-        std::error_code ec;
-        if (!committed_) fs::remove(tmp_, ec);
-    }
-    void commit() {
-        std::error_code ec;
-        fs::rename(tmp_, target_, ec);
-        if (ec) throw io_error("cannot write '" + target_.string() + "': " + ec.message());
-        committed_ = true;
-    }
+    void commit() { file_.commit(); }
 
 private:
-    fs::path target_, tmp_;
-    bool committed_ = false;
+    core::AtomicFile file_;
 };
 
 }  // namespace
@@ -155,7 +144,12 @@ void add_build(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember({"cgcs2000", "analysis"}));
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
+            const std::vector<core::NamedPath> outputs{{"-o", opts->output}, {"--report", opts->report}};
+            std::vector<core::NamedPath> inputs{{"PLAN", opts->plan}};
+            core::check_outputs(inputs, outputs);
             auto plan = plan::parse_plan(opts->plan);
+            for (const auto& b : plan.bases) inputs.push_back({"base '" + b.id + "'", b.resolved});
+            core::check_outputs(inputs, outputs);  // and the base data the plan names
             plan::BuildOptions bo;
             bo.analysis_crs_output = opts->crs == "analysis";
             auto built = plan::build_plan(plan, bo);
@@ -173,7 +167,7 @@ void add_build(CLI::App& app, Context& ctx) {
             // The report is written first (beside its target) so that a report that cannot be
             // written leaves no GeoPackage behind either.
             std::optional<PendingFile> report;
-            if (!opts->report.empty()) report.emplace(opts->report, report_json(plan, built, opts->output).dump(2) + "\n");
+            if (!opts->report.empty()) report.emplace(opts->report, core::json_text(report_json(plan, built, opts->output), 2) + "\n");
             layers::WriteOptions wo;
             wo.metadata = plan::plan_metadata(plan);
             auto rep = layers::write(ls, opts->output, wo);

@@ -6,6 +6,7 @@
 #include "cli/report.hpp"
 #include "cli/source_options.hpp"
 #include "core/error.hpp"
+#include "core/paths.hpp"
 #include "layers/io.hpp"
 #include "plan/plan.hpp"
 
@@ -25,6 +26,7 @@ void add_convert(CLI::App& app, Context& ctx) {
     opts->source.add_to(*cmd);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
+            core::check_outputs({{"SRC", opts->src}}, {{"DST", opts->dst}});
             std::optional<geo::Crs> target;
             if (!opts->t_crs.empty() && opts->t_crs != "auto") target = geo::Crs::parse(opts->t_crs);
             layers::Dataset ds = opts->source.read(opts->src, ctx.err, ctx.quiet);

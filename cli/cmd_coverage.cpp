@@ -16,6 +16,7 @@
 #include "cli/progress.hpp"
 #include "cli/report.hpp"
 #include "core/files.hpp"
+#include "core/paths.hpp"
 #include "core/text.hpp"
 #include "core/stopwatch.hpp"
 #include "cli/network_options.hpp"
@@ -99,7 +100,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
         std::string facilities, residential, profile, population_field, zones, zone_field, type_field, outdir, json, html, engine = "embedded", db;
         double radius_m = 0;
         int quad_segs = 16;
-        bool no_repair = false, spatial_index = false;
+        bool no_repair = false, spatial_index = false, overwrite = false;
         analysis::NetworkModeOptions net;
     };
     auto opts = std::make_shared<Opts>();
@@ -121,6 +122,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
     cmd->add_option("--quad-segs", opts->quad_segs, "buffer segments per quarter circle (default 16, as PostGIS quad_segs=16)")
         ->check(CLI::Range(1, 1000));
     cmd->add_option("-o,--output", opts->outdir, "output folder: coverage.gpkg and coverage_zones.csv")->required();
+    cmd->add_flag("--overwrite", opts->overwrite, "replace an existing, non-empty output folder as a whole (default: refuse)");
     cmd->add_option("--json", opts->json, "write the summary as JSON to this file ('-': standard output)");
     cmd->add_option("--html", opts->html,
                     "also write a self-contained HTML report (map, zone tables and charts, profile, checks) to this file");
@@ -140,6 +142,13 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (opts->radius_m == 0 && opts->profile.empty()) throw usage_error("coverage needs --radius M or --profile P");
             if (opts->profile.empty() && !(opts->radius_m > 0)) throw usage_error("--radius must be positive (metres)");
             opts->net.check();
+            // Outputs never replace inputs; the output folder is written whole, then put in place.
+            auto inputs = opts->net.input_paths();
+            inputs.insert(inputs.end(), {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                                         {"--zones", opts->zones}, {"--profile", opts->profile}});
+            core::check_outputs(inputs, {{"-o", opts->outdir, true, {"coverage.gpkg", "coverage_zones.csv"}},
+                                         {"--json", opts->json}, {"--html", opts->html}});
+            core::OutputFolder outdir(opts->outdir, opts->overwrite, "output folder -o");
             if (!opts->html.empty()) core::require_output_folder(opts->html, "--html");
             core::Stopwatch total, step;
             std::optional<analysis::Profile> prof;
@@ -229,8 +238,8 @@ void add_coverage(CLI::App& app, Context& ctx) {
                 throw error("residential layer '" + run.residential.name() + "' of '" + opts->residential + "' has no area (" +
                             std::to_string(run.residential.size()) + " feature(s), none a polygon with area)");
 
-            fs::create_directories(opts->outdir);
-            run.write(opts->outdir, run.timings, opts->spatial_index);
+            run.write(outdir.path().string(), run.timings, opts->spatial_index);
+            outdir.commit();
             run.timings["write"] = step.lap();
             run.timings["total"] = total.seconds();
 

@@ -7,6 +7,7 @@
 #include "cli/cli.hpp"
 #include "cli/source_options.hpp"
 #include "cli/report.hpp"
+#include "core/json.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::cli {
@@ -57,7 +58,7 @@ void add_info(CLI::App& app, Context& ctx) {
                 j["source"] = spec.path;
                 j["layers"] = nlohmann::json::array();
                 for (const auto& l : ds.layers) j["layers"].push_back(layer_json(l));
-                ctx.out << j.dump(2) << "\n";
+                ctx.out << core::json_text(j, 2) << "\n";
                 return;
             }
             ctx.out << spec.path << ": " << ds.layers.size() << " layer(s)\n";

@@ -13,6 +13,8 @@
 
 #include "cli/cli.hpp"
 #include "core/files.hpp"
+#include "core/json.hpp"
+#include "core/paths.hpp"
 #include "cli/report.hpp"
 #include "cli/network_options.hpp"
 #include "analysis/network_mode.hpp"
@@ -135,6 +137,12 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             if (o->out.empty() && o->distances.empty() && o->json.empty())
                 throw usage_error("isochrone: give -o OUT, --distances FILE or --json FILE");
             if (!o->out.empty()) layers::driver_for_path(o->out);  // a usage error for an unknown format, before any work
+            {
+                std::vector<core::NamedPath> inputs{{"--network", o->network}, {"--nodes", o->source.nodes}, {"--from-nodes-file", o->nodes_file}};
+                for (const auto& f : o->from) inputs.push_back({"--from", f});
+                for (const auto& b : o->barriers) inputs.push_back({"--barrier", b});
+                core::check_outputs(inputs, {{"-o", o->out}, {"--distances", o->distances}, {"--json", o->json}});
+            }
             const bool by_time = !std::isnan(o->minutes);
             const double limit = by_time ? o->minutes * o->speed : o->distance_m;
 
@@ -368,7 +376,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
                     j["per_source"] = per;
                 }
                 j["timings_s"] = {{"load", t_load}, {"snap", t_snap}, {"search", t_search}, {"polygons", t_polygons}, {"write", t_write}};
-                core::write_file_atomically(o->json, j.dump(2) + "\n");
+                core::write_file_atomically(o->json, core::json_text(j, 2) + "\n");
             }
             if (ctx.quiet) return;
             print_network_summary(ctx.out, opened);

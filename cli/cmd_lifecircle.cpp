@@ -12,7 +12,10 @@
 #include "cli/cli.hpp"
 #include "cli/progress.hpp"
 #include "cli/report.hpp"
+#include "core/csv.hpp"
 #include "core/files.hpp"
+#include "core/paths.hpp"
+#include "core/text.hpp"
 #include "core/stopwatch.hpp"
 #include "cli/network_options.hpp"
 #include "analysis/coverage_run.hpp"
@@ -48,7 +51,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                                    "life-circle audit (GB 50180 5/10/15-minute levels), straight-line or walking distances, per parcel");
     struct Opts {
         std::string facilities, residential, profile = "gb50180-life-circle", type_field, population_field, outdir, json, html;
-        bool no_repair = false, spatial_index = false;
+        bool no_repair = false, spatial_index = false, overwrite = false;
         analysis::NetworkModeOptions net;
     };
     auto opts = std::make_shared<Opts>();
@@ -60,6 +63,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     cmd->add_option("--population-field", opts->population_field,
                     "parcel attribute with the population (default: 'population' when present)");
     cmd->add_option("-o,--output", opts->outdir, "output folder: lifecircle.gpkg and lifecircle_compliance.csv")->required();
+    cmd->add_flag("--overwrite", opts->overwrite, "replace an existing, non-empty output folder as a whole (default: refuse)");
     cmd->add_option("--json", opts->json, "write the compliance table as JSON to this file ('-': standard output)");
     cmd->add_option("--html", opts->html,
                     "also write a self-contained HTML report (map, level and type tables and charts, profile) to this file");
@@ -70,6 +74,13 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             opts->net.check();
+            // Outputs never replace inputs; the output folder is written whole, then put in place.
+            auto inputs = opts->net.input_paths();
+            inputs.insert(inputs.end(), {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                                         {"--profile", opts->profile}});
+            core::check_outputs(inputs, {{"-o", opts->outdir, true, {"lifecircle.gpkg", "lifecircle_compliance.csv"}},
+                                         {"--json", opts->json}, {"--html", opts->html}});
+            core::OutputFolder outdir(opts->outdir, opts->overwrite, "output folder -o");
             if (!opts->html.empty()) core::require_output_folder(opts->html, "--html");
             core::Stopwatch total, step;
             auto prof = analysis::find_profile(opts->profile, (fs::path(core::data_dir()) / "profiles").string());
@@ -180,8 +191,8 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             for (std::size_t k = 0; k < audit.ignored.size() && k < 1000; ++k)
                 ign.push_back({{"fid", audit.ignored[k].id}, {"reason", audit.ignored[k].reason}});
             j["ignored"] = ign;
-            std::ostringstream csv;
-            csv << "kind,level,type,name_zh,radius_m,facilities,parcels,parcel_share,area_m2,area_share,population,"
+            std::string csv =
+                "kind,level,type,name_zh,radius_m,facilities,parcels,parcel_share,area_m2,area_share,population,"
                    "population_share,citation\n";
             auto row = [&](const std::string& kind, const std::string& level, const std::string& type, const std::string& zh,
                            double radius, std::size_t facilities, const Tally& t, const analysis::Citation& c) {
@@ -195,14 +206,11 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                           {"population_share", pop_field.empty() ? json(nullptr) : json(analysis::ratio(t.population, all.population))},
                           {"citation", c.text()}};
                 if (kind == "type") r["type"] = type, r["name_zh"] = zh, r["facilities"] = facilities;
-                char buf[512];
-                std::snprintf(buf, sizeof buf, "%s,%s,%s,%s,%.1f,%s,%zu,%.6f,%.4f,%.6f,%.3f,%s,\"%s\"\n", kind.c_str(),
-                              level.c_str(), type.c_str(), zh.c_str(), radius,
-                              kind == "type" ? std::to_string(facilities).c_str() : "", t.parcels, analysis::ratio(t.parcels, all.parcels),
-                              t.area_m2, analysis::ratio(t.area_m2, all.area_m2), t.population,
-                              pop_field.empty() ? "" : std::to_string(analysis::ratio(t.population, all.population)).c_str(),
-                              c.text().c_str());
-                csv << buf;
+                csv += core::csv_row({kind, level, type, zh, core::fixed(radius, 1), kind == "type" ? std::to_string(facilities) : "",
+                                      std::to_string(t.parcels), core::fixed(analysis::ratio(t.parcels, all.parcels), 6),
+                                      core::fixed(t.area_m2, 4), core::fixed(analysis::ratio(t.area_m2, all.area_m2), 6),
+                                      core::fixed(t.population, 3),
+                                      pop_field.empty() ? "" : core::fixed(analysis::ratio(t.population, all.population), 6), c.text()});
                 return r;
             };
             json jl = json::array(), jt = json::array();
@@ -226,14 +234,14 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
                 for (const char* key : {"levels", "types"})
                     for (auto& r : j[key]) r["walking_min"] = r["radius_m"].get<double>() / opts->net.speed;
 
-            fs::create_directories(opts->outdir);
             std::string name = res.name();
             res.set_name("parcels");
             layers::WriteOptions wo;
             wo.spatial_index = opts->spatial_index;
-            layers::write(res, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), wo);
+            layers::write(res, (outdir.path() / "lifecircle.gpkg").string(), wo);
             res.set_name(name);
-            core::write_file_atomically((fs::path(opts->outdir) / "lifecircle_compliance.csv").string(), csv.str());
+            core::write_file_atomically((outdir.path() / "lifecircle_compliance.csv").string(), csv);
+            outdir.commit();
             j["thresholds"] = analysis::threshold_checks(&prof, j);
             j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}};
             if (network) {

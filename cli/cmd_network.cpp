@@ -6,6 +6,7 @@
 #include "cli/network_options.hpp"
 #include "network/source.hpp"
 #include "core/error.hpp"
+#include "core/paths.hpp"
 #include "network/graph.hpp"
 
 namespace planmap::cli {
@@ -25,6 +26,7 @@ void add_network(CLI::App& app, Context& ctx) {
     add_network_source_options(*build, b->source);
     build->callback([&ctx, b] {
         ctx.action = [&ctx, b] {
+            core::check_outputs({{"SRC", b->src}, {"--nodes", b->source.nodes}}, {{"-o", b->out}});
             auto n = network::open_network(b->src, b->source);
             network::save_network(n.net, b->out);
             if (ctx.quiet) return;
@@ -45,8 +47,9 @@ void add_network(CLI::App& app, Context& ctx) {
     add_network_source_options(*exp, e->source);
     exp->callback([&ctx, e] {
         ctx.action = [&ctx, e] {
-            auto n = network::open_network(e->src, e->source);
             std::string nodes = e->nodes_csv.empty() ? network::node_table_path(e->csv) : e->nodes_csv;
+            core::check_outputs({{"NET", e->src}, {"--nodes", e->source.nodes}}, {{"--csv", e->csv}, {"--nodes-csv", nodes}});
+            auto n = network::open_network(e->src, e->source);
             network::write_edge_list(n.net, e->csv, nodes);
             if (ctx.quiet) return;
             print_network_summary(ctx.out, n);

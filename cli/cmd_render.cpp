@@ -5,6 +5,7 @@
 
 #include "cli/cli.hpp"
 #include "core/files.hpp"
+#include "core/paths.hpp"
 #include "cli/render_report.hpp"
 #include "core/error.hpp"
 #include "layers/io.hpp"
@@ -32,6 +33,7 @@ void add_render(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             if (opts->map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
+            core::check_outputs({{"MAP", opts->map}, {"--plan", opts->plan}}, {{"-o", opts->out}});
             render::MapSpec spec;
             // A plan file is built first into a temporary GeoPackage (removed afterwards).
             std::optional<core::TempDir> built;
@@ -71,6 +73,7 @@ void add_render(CLI::App& app, Context& ctx) {
             } else {
                 spec = render::load_map(opts->map);
             }
+            core::check_outputs(render::input_paths(spec), {{"-o", opts->out}});  // the map's data sources too
             auto t0 = std::chrono::steady_clock::now();
             auto data = render::load_map_data(spec);
             if (ctx.verbose)

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/files.hpp"
+#include "core/json.hpp"
 
 namespace planmap::cli {
 
@@ -30,10 +31,10 @@ void print_warnings(std::ostream& err, const std::vector<std::string>& warnings)
 bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
                      const std::vector<std::string>& warnings) {
     if (json_path == "-") {
-        ctx.out << summary.dump(2) << "\n";
+        ctx.out << core::json_text(summary, 2) << "\n";
         return true;
     }
-    if (!json_path.empty()) core::write_file_atomically(json_path, summary.dump(2) + "\n");
+    if (!json_path.empty()) core::write_file_atomically(json_path, core::json_text(summary, 2) + "\n");
     print_warnings(ctx.err, warnings);
     return false;
 }

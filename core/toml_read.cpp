@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace planmap::core {
 
@@ -125,12 +128,134 @@ void TomlTable::finish() const {
     }
 }
 
+namespace {
+
+// The parser recurses once per dotted key part and per level of nesting (a few tens of thousands
+// crash it), so the text is measured before it is parsed: a lexical pass that knows strings,
+// comments, table headers, keys and values, and nothing else.
+void check_toml_shape(const std::string& text, const std::string& file) {
+    if (text.size() > kMaxTomlBytes)
+        throw file_error(file, 0, "is " + std::to_string(text.size()) + " bytes; TOML files are read up to " +
+                                      std::to_string(kMaxTomlBytes / (1024 * 1024)) + " MiB");
+    int line = 1;
+    // Depth = the table path of the last [table] header + the dotted parts of the keys and the
+    // arrays and inline tables on the way to a value.
+    std::vector<std::pair<char, int>> nesting;  // '{' inline table or '[' array, with the depth outside it
+    int depth = 0;                              // of the table or array being read
+    bool key = true;                            // reading a key (line start, after '{', after ',' in an inline table)
+    bool header = false;                        // reading a [table] header
+    int parts = 1, key_parts = 0;               // dotted parts of the key being read / of the last key
+    auto check = [&](int depth) {
+        if (depth > kMaxTomlDepth)
+            throw file_error(file, line, "keys, tables, arrays and inline tables nested more than " + std::to_string(kMaxTomlDepth) +
+                                             " deep (dotted key parts count as levels)");
+    };
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        char c = text[i];
+        if (c == '\n') {
+            ++line;
+            if (nesting.empty()) key = true, parts = 1;
+            continue;
+        }
+        if (c == '#') {
+            while (i + 1 < n && text[i + 1] != '\n') ++i;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            bool multi = i + 2 < n && text[i + 1] == c && text[i + 2] == c;
+            std::size_t j = i + (multi ? 3 : 1);
+            for (; j < n; ++j) {
+                if (text[j] == '\n') ++line;
+                if (c == '"' && text[j] == '\\') {
+                    if (j + 1 < n && text[j + 1] == '\n') ++line;
+                    ++j;
+                    continue;
+                }
+                if (text[j] != c) continue;
+                if (!multi) break;
+                if (j + 2 < n && text[j + 1] == c && text[j + 2] == c) {
+                    while (j + 3 < n && text[j + 3] == c) ++j;  // up to two quotes may end the content
+                    j += 2;
+                    break;
+                }
+            }
+            i = j;
+            continue;
+        }
+        if (key) {
+            if (c == '.') check(++parts + (header ? 0 : depth));
+            if (c == '[' && nesting.empty() && !header) {  // a [table] or [[table]] header
+                header = true, parts = 1;
+                while (i + 1 < n && text[i + 1] == '[') ++i;
+            } else if (c == ']' && header) {
+                header = false, depth = parts, parts = 1;
+                while (i + 1 < n && text[i + 1] == ']') ++i;
+            } else if (c == '=') {
+                key = false, key_parts = parts, parts = 1;
+            } else if (c == '}' && !nesting.empty()) {  // an empty inline table
+                depth = nesting.back().second, key_parts = 0;
+                nesting.pop_back(), key = false;
+            }
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            nesting.push_back({c, depth});
+            depth += key_parts + 1;
+            key_parts = 0;
+            check(depth);
+            if (c == '{') key = true, parts = 1;
+        } else if ((c == '}' || c == ']') && !nesting.empty()) {
+            depth = nesting.back().second, key_parts = 0;
+            nesting.pop_back();
+        } else if (c == ',' && !nesting.empty() && nesting.back().first == '{') {
+            key = true, parts = 1;
+        }
+    }
+}
+
+bool is_label_key(std::string_view k) {
+    return k == "name" || k == "title" || k == "subtitle" || k == "label" || k == "id" || k == "type" || k == "level" ||
+           k.rfind("name_", 0) == 0 || k.rfind("title_", 0) == 0;
+}
+
+std::size_t characters(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+// Strings are copied into messages and outputs (a profile name into every ignored facility's
+// reason): names and labels are kept short, every other string bounded.
+void check_strings(const toml::node& node, std::string_view key, const std::string& file) {
+    if (auto* s = node.as_string()) {
+        const std::string& v = s->get();
+        int line = static_cast<int>(node.source().begin.line);
+        if (v.size() > kMaxTomlString)
+            throw file_error(file, line, "'" + std::string(key) + "' is " + std::to_string(v.size()) + " bytes long (at most " +
+                                             std::to_string(kMaxTomlString) + ")");
+        if (is_label_key(key) && characters(v) > kMaxTomlLabel)
+            throw file_error(file, line, "'" + std::string(key) + "' is " + std::to_string(characters(v)) +
+                                             " characters long; names and labels have at most " + std::to_string(kMaxTomlLabel));
+    } else if (auto* t = node.as_table()) {
+        for (auto&& [k, v] : *t) check_strings(v, k.str(), file);
+    } else if (auto* a = node.as_array()) {
+        for (const auto& v : *a) check_strings(v, key, file);
+    }
+}
+
+}  // namespace
+
 toml::table parse_toml_text(const std::string& text, const std::string& file) {
+    check_toml_shape(text, file);
+    toml::table doc;
     try {
-        return toml::parse(text, file);
+        doc = toml::parse(text, file);
     } catch (const toml::parse_error& e) {
         throw file_error(file, static_cast<int>(e.source().begin.line), std::string(e.description()));
     }
+    check_strings(doc, "", file);
+    return doc;
 }
 
 std::string read_text_file(const std::string& path, const std::string& what) {

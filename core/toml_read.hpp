@@ -47,7 +47,16 @@ private:
     mutable std::set<std::string> seen_;
 };
 
-// Parses a TOML document; a syntax error becomes file_error with the line.
+// Limits on what a TOML file may hold, so that no file can crash the parser (it recurses per
+// dotted key part and per nesting level) or blow up outputs that copy its strings.
+inline constexpr std::size_t kMaxTomlBytes = 16 * 1024 * 1024;  // whole file
+inline constexpr int kMaxTomlDepth = 64;                        // dotted key parts; array/inline-table nesting
+inline constexpr std::size_t kMaxTomlString = 16 * 1024;        // any string, in bytes
+inline constexpr std::size_t kMaxTomlLabel = 200;               // name, title, label, id, type, level, name_*: characters
+
+// Parses a TOML document, the one entry point for every TOML file planmap reads. file_error with
+// file:line for a syntax error and for a file beyond the limits above (checked before parsing
+// for size and depth).
 toml::table parse_toml_text(const std::string& text, const std::string& file);
 // The whole file; file_error "cannot open <what>" when it cannot be read.
 std::string read_text_file(const std::string& path, const std::string& what);

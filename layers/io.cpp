@@ -10,6 +10,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "layers/encoding.hpp"
@@ -566,7 +567,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         map.replace_extension(".fields.csv");
         std::ofstream out(map);
         out << "short_name,original_name\n";
-        for (const auto& [s, o] : report.renamed_fields) out << s << ',' << o << '\n';
+        for (const auto& [s, o] : report.renamed_fields) out << core::csv_row({s, o});
         if (!out.flush()) throw io_error("cannot write field map beside '" + path + "'");
         report.field_map_path = (parent / map.filename()).string();
     }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/toml_read.hpp"
 #include "plan/plan.hpp"
 
 namespace planmap::plan {
@@ -481,12 +482,7 @@ std::vector<const PlanElement*> dependency_order(const Plan& plan) {
 
 Plan parse_plan_text(const std::string& text, const std::string& path) {
     Reader r(path);
-    toml::table doc;
-    try {
-        doc = toml::parse(text, path);
-    } catch (const toml::parse_error& e) {
-        throw file_error(path, static_cast<int>(e.source().begin.line), std::string(e.description()));
-    }
+    toml::table doc = core::parse_toml_text(text, path);
     r.known_keys(doc, {"plan", "base", "element", "check"}, "");
     Plan plan;
     plan.file = path;

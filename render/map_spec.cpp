@@ -144,4 +144,19 @@ MapSpec parse_map(const std::string& text, const std::string& file) {
 
 MapSpec load_map(const std::string& path) { return parse_map(core::read_text_file(path, "map file"), path); }
 
+std::vector<core::NamedPath> input_paths(const MapSpec& spec) {
+    std::vector<core::NamedPath> out;
+    if (!spec.file.empty()) out.push_back({"MAP", spec.file});
+    auto add = [&](const LayerSpec& l) {
+        if (l.source.empty()) return;
+        std::error_code ec;
+        std::filesystem::path p(l.source);
+        if (p.is_relative() && !spec.dir.empty() && !std::filesystem::exists(p, ec)) p = std::filesystem::path(spec.dir) / p;
+        out.push_back({"layer '" + l.name + "'", p.string()});
+    };
+    for (const auto& l : spec.layers) add(l);
+    if (spec.inset) add(spec.inset_layer);
+    return out;
+}
+
 }  // namespace planmap::render

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/paths.hpp"
+
 namespace planmap::render {
 
 struct PaperSpec {
@@ -57,6 +59,9 @@ struct MapSpec {
 };
 
 MapSpec load_map(const std::string& path);
+// The map file and the layer sources it reads (relative ones resolved against its folder), for
+// core::check_outputs.
+std::vector<core::NamedPath> input_paths(const MapSpec& spec);
 MapSpec parse_map(const std::string& text, const std::string& file);
 
 }  // namespace planmap::render

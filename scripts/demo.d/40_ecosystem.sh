@@ -7,9 +7,9 @@ mkdir -p out/ecosystem
 $planmap synth --parcels 3000 --seed 7 -o out/ecosystem/city.gpkg -q
 $planmap coverage --facilities out/ecosystem/city.gpkg:parks --residential out/ecosystem/city.gpkg:residential \
   --profile gb55014 --zones out/ecosystem/city.gpkg:zones --zone-field name \
-  -o out/ecosystem/coverage --html out/ecosystem/coverage_report.html -q
+  -o out/ecosystem/coverage --overwrite --html out/ecosystem/coverage_report.html -q
 $planmap lifecircle --facilities out/ecosystem/city.gpkg:facilities --residential out/ecosystem/city.gpkg:residential \
-  -o out/ecosystem/lifecircle --html out/ecosystem/lifecircle_report.html -q
+  -o out/ecosystem/lifecircle --overwrite --html out/ecosystem/lifecircle_report.html -q
 echo "== reports: out/ecosystem/coverage_report.html, out/ecosystem/lifecircle_report.html"
 if command -v ogrinfo > /dev/null; then
   echo "== QGIS styles in out/ecosystem/coverage/coverage.gpkg"

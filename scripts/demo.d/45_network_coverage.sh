@@ -11,6 +11,6 @@ mkdir -p out/network_coverage
 # 80 m either side of the reachable streets reaches the middle of the city's 160 m blocks.
 $planmap coverage --facilities $city:parks --residential $city:residential --profile gb-park-radius \
   --zones $city:zones --zone-field name --mode network --network $city:streets --width 80 \
-  -o out/network_coverage/park_radius --json out/network_coverage/park_radius.json
+  -o out/network_coverage/park_radius --overwrite --json out/network_coverage/park_radius.json
 $planmap lifecircle --facilities $city:facilities --residential $city:residential \
-  --mode network --network $city:streets -o out/network_coverage/lifecircle --json out/network_coverage/lifecircle.json
+  --mode network --network $city:streets -o out/network_coverage/lifecircle --overwrite --json out/network_coverage/lifecircle.json

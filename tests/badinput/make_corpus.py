@@ -4,6 +4,7 @@
 Each case is a folder; cases.toml says what planmap must do with it. Shapefiles are written with
 ogr2ogr (gdal-bin) and then damaged byte by byte here.
 """
+import json
 import os
 import shutil
 import struct
@@ -117,7 +118,81 @@ def main():
     d = case("coverage_points_as_residential")
     write(os.path.join(d, "parks.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Polygon","coordinates":[[[121.40,28.60],[121.41,28.60],[121.41,28.61],[121.40,28.61],[121.40,28.60]]]}}')
     write(os.path.join(d, "homes.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[121.405,28.605]}}')
+    safety_cases()
+
+
+def safety_cases():
+    """Hostile or careless use: outputs naming inputs, spreadsheet formulas in names, deep TOML."""
+    fc = '{"type":"FeatureCollection","features":[%s]}'
+
+    def square(x, y, d, props):
+        ring = [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]
+        return '{"type":"Feature","properties":%s,"geometry":{"type":"Polygon","coordinates":[%s]}}' % (props, ring)
+
+    def point(x, y, props):
+        return '{"type":"Feature","properties":%s,"geometry":{"type":"Point","coordinates":[%s,%s]}}' % (props, x, y)
+
+    parks = fc % ",".join([point(121.401, 28.601, '{"id":1,"type":"kindergarten"}'),
+                           point(121.409, 28.609, '{"id":2,"type":"elderly_care"}')])
+    homes = fc % ",".join([square(121.400, 28.600, 0.002, '{"id":1,"population":100}'),
+                           square(121.405, 28.605, 0.002, '{"id":2,"population":50}'),
+                           square(121.420, 28.620, 0.002, '{"id":3,"population":10}')])
+    names = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "plain, \"quoted\""]
+    zones = fc % ",".join(square(121.399 + 0.006 * i, 28.599, 0.006, '{"id":%d,"name":%s}' % (i + 1, json.dumps(n, ensure_ascii=False)))
+                          for i, n in enumerate(names))
+
+    d = case("analysis_inputs")
+    write(os.path.join(d, "parks.geojson"), parks)
+    write(os.path.join(d, "homes.geojson"), homes)
+    write(os.path.join(d, "zones.geojson"), zones)
+    os.makedirs(os.path.join(d, "run"))
+    write(os.path.join(d, "run", "homes.geojson"), homes)
+    os.makedirs(os.path.join(d, "old"))
+    write(os.path.join(d, "old", "notes.txt"), "an earlier run's folder, with a file of the analyst's\n")
+    # A zone name that is not UTF-8 (a GBK name in a file that claims UTF-8).
+    bad = (fc % square(121.399, 28.599, 0.03, '{"id":1,"name":"@@@"}')).encode("utf-8").replace(b"@@@", "椒江".encode("gbk"))
+    write(os.path.join(d, "zones_bad_utf8.geojson"), bad, "wb")
+
+    # A GeoPackage with two layers, for convert b.gpkg b.gpkg.
+    d = case("two_layer_gpkg")
+    src = os.path.join(FILES, "good_geojson", "g.geojson")
+    subprocess.run(["ogr2ogr", "-q", os.path.join(d, "b.gpkg"), src, "-nln", "zones"], check=True)
+    subprocess.run(["ogr2ogr", "-q", "-update", os.path.join(d, "b.gpkg"), src, "-nln", "roads"], check=True)
+
+    # Life-circle profile whose labels are formulas and whose citation is longer than 511 bytes.
+    d = case("lifecircle_hostile_profile")
+    write(os.path.join(d, "parks.geojson"), parks)
+    write(os.path.join(d, "homes.geojson"), homes)
+    clause = "Table 3.0.4 " + "x" * 600 + " END"
+    write(os.path.join(d, "profile.toml"),
+          'name = "hostile"\ntitle = "=1+1"\ntype_field = "type"\n\n'
+          '[[level]]\nname = "-5min"\ntitle = "=HYPERLINK(\\"http://evil.example\\")"\nminutes = 5\nradius_m = 300\n'
+          'standard = "GB 50180-2018"\nclause = "%s"\nconfidence = "M"\n\n'
+          '[[facility]]\ntype = "kindergarten"\nname_zh = "@幼儿园, \\"quoted\\""\nlevel = "-5min"\nradius_m = 300\n'
+          'standard = "GB 50180-2018"\nclause = "Appendix C"\nconfidence = "M"\n' % clause)
+
+    # TOML that crashed the parser: ~40,000 dotted key parts (80 KB), in a map, a plan and a profile.
+    deep_key = "a" + ".a" * 40000 + " = 1\n"
+    d = case("toml_deep_nesting")
+    shutil.copy(src, os.path.join(d, "g.geojson"))
+    write(os.path.join(d, "map.toml"), 'title = "测试"\n\n' + deep_key)
+    write(os.path.join(d, "plan.toml"), '[plan]\nid = "t"\n' + deep_key)
+    write(os.path.join(d, "profile.toml"), 'name = "deep"\n' + deep_key)
+    write(os.path.join(d, "arrays.toml"), 'name = "deep"\nradius = ' + "[" * 20000 + "]" * 20000 + "\n")
+    write(os.path.join(d, "parks.geojson"), parks)
+    write(os.path.join(d, "homes.geojson"), homes)
+
+    # A profile name far beyond a label's length (copied into every ignored facility's reason).
+    d = case("profile_huge_name")
+    write(os.path.join(d, "profile.toml"), 'name = "%s"\ntype_field = "type"\n\n[[radius]]\nradius_m = 300\n'
+          'standard = "x"\nclause = "y"\nconfidence = "M"\n' % ("n" * 300))
+    write(os.path.join(d, "parks.geojson"), parks)
+    write(os.path.join(d, "homes.geojson"), homes)
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] == ["--safety"]:  # only the cases above (the rest stay as committed)
+        safety_cases()
+    else:
+        main()
