@@ -11,6 +11,9 @@
 
 #include "analysis/inputs.hpp"
 #include "analysis/html_report.hpp"
+#include "analysis/network_growth.hpp"
+#include "analysis/postgis_engine.hpp"
+#include "layers/postgis.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -215,12 +218,7 @@ json CoverageRun::summary(const analysis::Profile* profile, double radius_m, int
         j["population_missing"] = population_missing;
     }
     j["facilities_counted"] = service.facilities_counted;
-    j["facilities_ignored"] = service.ignored.size();
-    j["facilities_invalid"] = service.facilities_invalid;
-    json ignored = json::array();
-    for (std::size_t k = 0; k < service.ignored.size() && k < 1000; ++k)
-        ignored.push_back({{"fid", service.ignored[k].id}, {"reason", service.ignored[k].reason}});
-    j["ignored"] = ignored;
+    add_ignored_facilities(j, service.ignored, service.facilities_invalid);
     std::map<std::string, std::pair<std::size_t, double>> by_rule;
     for (const auto& u : service.units) {
         auto& e = by_rule[u.rule];
@@ -284,6 +282,192 @@ void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
             << core::fixed(z.residential_area_m2, 1) << " m²\n";
     out << "  timings: read " << core::fixed(timings.at("read"), 3) << " s, compute " << core::fixed(timings.at("compute"), 3)
         << " s, write " << core::fixed(timings.at("write"), 3) << " s\n";
+}
+
+namespace {
+
+// The network part of the summary: the network, what could not be attached, and the gap between
+// the straight-line figures on the same inputs and the network figures.
+void add_network_figures(json& j, const CoverageRun& run, const NetworkOptions& o, const LoadedNetwork& n, const NetworkGrowth& g,
+                         std::pair<double, double> straight) {
+    j["network"] = describe_network(o, n);
+    j["network"]["width_m"] = o.width_m;
+    j["network"]["reach_length_m"] = g.reach_length_m;
+    j["unattached_facilities"] = g.unattached_facilities;
+    for (auto& rule : j["service_areas"]) rule["walking_min"] = rule["radius_m"].get<double>() / o.speed_m_per_min;
+    const auto [sl_area, sl_pop] = straight;
+    json sl = {{"covered_area_m2", sl_area}, {"coverage_ratio", ratio(sl_area, run.residential_area_m2)}};
+    json gap = {{"covered_area_m2", sl_area - run.covered_area_m2},
+                {"coverage_ratio", ratio(sl_area, run.residential_area_m2) - ratio(run.covered_area_m2, run.residential_area_m2)}};
+    if (run.population_field.empty() || !(run.total_population > 0)) {
+        sl["covered_population"] = nullptr;
+        sl["population_coverage_ratio"] = nullptr;
+        gap["covered_population"] = nullptr;
+        gap["population_coverage_ratio"] = nullptr;
+    } else {
+        sl["covered_population"] = sl_pop;
+        sl["population_coverage_ratio"] = ratio(sl_pop, run.total_population);
+        gap["covered_population"] = sl_pop - run.covered_population;
+        gap["population_coverage_ratio"] = ratio(sl_pop, run.total_population) - ratio(run.covered_population, run.total_population);
+    }
+    j["straight_line"] = sl;
+    j["gap"] = gap;
+}
+
+void print_network_figures(std::ostream& out, const json& j) {
+    const auto& n = j["network"];
+    out << "  network:          " << n["kind"].get<std::string>() << ", " << n["edges"].get<std::size_t>() << " edges, "
+        << core::fixed(n["length_m"].get<double>() / 1000, 1) << " km";
+    if (n["blocked_edges"].get<std::size_t>()) out << ", " << n["blocked_edges"].get<std::size_t>() << " edge(s) cut by barriers";
+    out << "; service areas reach " << core::fixed(n["width_m"].get<double>(), 1) << " m either side of the reachable streets\n";
+    const auto& un = j["unattached_facilities"];
+    if (!un.empty()) {
+        out << "  unattached:       " << un.size() << " facilit" << (un.size() == 1 ? "y" : "ies") << " (no street within "
+            << core::fixed(n["max_snap_m"].get<double>(), 1) << " m):";
+        for (std::size_t k = 0; k < un.size() && k < 20; ++k) out << " " << un[k].get<std::int64_t>();
+        if (un.size() > 20) out << " …";
+        out << "\n";
+    }
+    out << "  straight-line:    coverage ratio " << core::fixed(100 * j["straight_line"]["coverage_ratio"].get<double>(), 4)
+        << " % on the same inputs; gap (straight-line − network) " << core::fixed(100 * j["gap"]["coverage_ratio"].get<double>(), 4)
+        << " points";
+    if (j["gap"]["population_coverage_ratio"].is_number())
+        out << ", population " << core::fixed(100 * j["gap"]["population_coverage_ratio"].get<double>(), 4) << " points";
+    out << "\n";
+    const auto& t = j["timings_s"];
+    out << "  network timings:  load " << core::fixed(t["network_load"].get<double>(), 3) << " s, snap "
+        << core::fixed(t["network_snap"].get<double>(), 3) << " s, search " << core::fixed(t["network_search"].get<double>(), 3)
+        << " s, polygons " << core::fixed(t["network_polygons"].get<double>(), 3) << " s\n";
+}
+
+// The PostGIS database: db, else the residential source when it is a PG: connection.
+std::string postgis_db(const CoverageOptions& o) {
+    return !o.db.empty() ? o.db : layers::is_postgis(o.inputs.residential) ? o.inputs.residential : std::string();
+}
+
+}  // namespace
+
+void CoverageOptions::check() const {
+    inputs.check(true);
+    if (!radius_m && profile.empty()) throw parameter_error("coverage needs ", param{"radius_m"}, " M or ", param{"profile"}, " P");
+    if (radius_m && !profile.empty()) throw parameter_error(param{"radius_m"}, " and ", param{"profile"}, " exclude each other");
+    if (radius_m && !(*radius_m > 0)) throw parameter_error(param{"radius_m"}, " must be positive (metres)");
+    if (quad_segs < 1 || quad_segs > 1000) throw parameter_error(param{"quad_segs"}, " must be 1 to 1000");
+    if (engine == Engine::postgis) {
+        if (inputs.mode == Mode::network)
+            throw parameter_error(param{"engine"}, " postgis computes straight-line coverage; drop ", param{"mode"},
+                                  " network or use the embedded engine");
+        std::string db_used = postgis_db(*this);
+        if (db_used.empty())
+            throw parameter_error(param{"engine"}, " postgis needs ", param{"db"}, " PG:… (or a PG:… ", param{"residential"}, " source)");
+        if (!layers::is_postgis(db_used)) throw parameter_error(param{"db"}, " '" + db_used + "' is not a PG:… connection string");
+    }
+}
+
+CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) {
+    o.check();
+    const auto& in = o.inputs;
+    const auto name = [&](const std::string& p) { return parameter_name(in.names, p); };
+    core::Stopwatch total, step;
+    CoverageResult out;
+    if (!o.profile.empty()) out.profile = find_profile(o.profile, (fs::path(core::data_dir()) / "profiles").string());
+    const Profile* prof = out.profile ? &*out.profile : nullptr;
+    if (prof && prof->radius_rules.empty() && prof->facilities.empty())
+        throw usage_error("profile " + prof->name + " has thresholds only; it cannot size service areas");
+
+    // The output folder is written whole beside the target and put in place when complete.
+    core::OutputFolder outdir(in.output, in.overwrite, "output folder " + name("output"));
+    auto layers_in = read_analysis_layers(in, prof ? prof->type_field : "", false, progress);
+    auto& run = out.run;
+    out.network = layers_in.network.has_value();
+    out.warnings = std::move(layers_in.warnings);
+    if (out.network) run.timings["network_load"] = layers_in.network_load_s;
+    run.residential = std::move(layers_in.residential);
+    run.crs = layers_in.crs;
+    run.population_field = layers_in.population_field;
+    layers::Layer& facilities = layers_in.facilities;
+    auto& zones = layers_in.zones;
+    run.timings["read"] = layers_in.read_s;
+    step.lap();
+
+    // Service areas, then the parcels against them.
+    const auto refs = layers_in.facility_refs();
+    RadiusChoice choice;
+    if (!prof) choice.radius_m = o.radius_m;
+    choice.profile = prof;
+    choice.quad_segs = o.quad_segs;
+    std::map<std::string, std::string> db_inputs;
+    std::optional<NetworkGrowth> growth;
+    std::optional<std::pair<double, double>> straight;
+    if (o.engine == Engine::postgis) {
+        run.engine = "postgis";
+        PostgisCoverage pg{postgis_db(o), layers_in.type_field, in.zone_field, false, in.residential, in.facilities};
+        db_inputs = compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
+    } else {
+        core::Stopwatch parts;
+        if (layers_in.network) {
+            run.service = size_service_units(refs, choice);
+            NetworkGrowOptions go;
+            go.attach = in.network.attach();
+            go.width_m = in.network.width_m;
+            go.quad_segs = o.quad_segs;
+            go.blocked = &layers_in.network->blocked;
+            growth = grow_along_network(layers_in.network->opened.net, run.service, go);
+            run.timings["network_snap"] = growth->snap_s;
+            run.timings["network_search"] = growth->search_s;
+            run.timings["network_polygons"] = growth->polygons_s;
+        } else {
+            run.service = straight_line_service_areas(refs, choice);
+        }
+        run.timings["compute_service_areas"] = parts.lap();
+        run.compute(zones ? &*zones : nullptr, in.zone_field);
+        run.timings["compute_parcels"] = parts.lap();
+        // The straight-line figures on the same inputs, to show how much they over-claim.
+        if (layers_in.network) {
+            straight = run.covered_with(straight_line_service_areas(refs, choice));
+            run.timings["straight_line_reference"] = parts.lap();
+        }
+    }
+    run.timings["compute"] = step.lap();
+    if (!(run.residential_area_m2 > 0))
+        throw error("residential layer '" + run.residential.name() + "' of '" + in.residential + "' has no area (" +
+                    std::to_string(run.residential.size()) + " feature(s), none a polygon with area)");
+
+    run.write(outdir.path().string(), run.timings, in.spatial_index);
+    outdir.commit();
+    run.timings["write"] = step.lap();
+    run.timings["total"] = total.seconds();
+
+    json& j = out.summary;
+    j = run.summary(prof, o.radius_m.value_or(0), o.quad_segs);
+    j["residential"]["source"] = in.residential;
+    j["facilities_source"] = in.facilities;
+    j["mode"] = mode_name(in.mode);
+    if (layers_in.network) add_network_figures(j, run, in.network, *layers_in.network, *growth, *straight);
+    j["warnings"] = out.warnings;
+    if (!db_inputs.empty()) j["db_inputs"] = db_inputs;
+    if (!in.html.empty()) {
+        core::Stopwatch sw;
+        ReportInput report{"coverage", j, prof, (fs::path(in.output) / "coverage.gpkg").string(), {}};
+        report.parameters = {
+            {name("facilities"), in.facilities},
+            {name("residential"), in.residential},
+            {prof ? name("profile") : name("radius_m"), prof ? o.profile : std::to_string(o.radius_m.value_or(0)) + " m"},
+            {name("population_field"), run.population_field.empty() ? "(none)" : run.population_field},
+            {name("zones"), in.zones.empty() ? "(none)" : in.zones + " (field " + in.zone_field + ")"},
+            {name("quad_segs"), std::to_string(o.quad_segs)},
+            {name("engine"), run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(postgis_db(o)) : "")},
+            {"CRS", j["crs"].get<std::string>()},
+            {name("output"), in.output}};
+        write_html_report(in.html, report);
+        j["timings_s"]["report"] = sw.seconds();
+    }
+    return out;
+}
+
+void print_coverage(std::ostream& out, const CoverageResult& r, bool verbose) {
+    r.run.print(out, r.summary, verbose);
+    if (r.network) print_network_figures(out, r.summary);
 }
 
 }  // namespace planmap::analysis

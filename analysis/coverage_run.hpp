@@ -1,5 +1,6 @@
-// The state of one `planmap coverage` run: inputs in the metric CRS, the engine's results, the
-// per-zone figures, and how they are written (GeoPackage layers, zone CSV, JSON summary).
+// One coverage run: its options, the state (inputs in the metric CRS, the engine's results, the
+// per-zone figures), how it is written (GeoPackage layers, zone CSV, JSON summary, HTML report)
+// and printed; run_coverage does it all.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "geo/coverage.hpp"
+#include "analysis/inputs.hpp"
 #include "analysis/profile.hpp"
 #include "analysis/service_areas.hpp"
 #include "layers/feature.hpp"
@@ -48,6 +50,36 @@ struct CoverageRun {
     nlohmann::json summary(const analysis::Profile* profile, double radius_m, int quad_segs) const;
     void print(std::ostream& out, const nlohmann::json& summary, bool verbose) const;
 };
+
+// Where the figures are computed: in-process, or as SQL in a PostGIS database.
+enum class Engine { embedded, postgis };
+
+struct CoverageOptions {
+    AnalysisInputs inputs;           // facilities, residential, fields, zones, outputs, network mode
+    std::optional<double> radius_m;  // one service radius for every facility, metres (> 0) …
+    std::string profile;             // … or a rule profile: a shipped name or a .toml file
+    int quad_segs = 16;              // buffer segments per quarter circle (1 to 1000; PostGIS's default)
+    Engine engine = Engine::embedded;
+    std::string db;                  // PostGIS: a PG:… connection ("": the residential source when it is one)
+
+    // parameter_error for missing or inconsistent options.
+    void check() const;
+};
+
+struct CoverageResult {
+    CoverageRun run;
+    std::optional<Profile> profile;
+    bool network = false;              // computed along a network
+    nlohmann::json summary;            // the JSON summary (with warnings and timings_s)
+    std::vector<std::string> warnings;
+};
+
+// Reads the inputs, computes the coverage (along the network in network mode, then also the
+// straight-line figures for comparison), writes coverage.gpkg and coverage_zones.csv into the
+// output folder and the HTML report when asked for.
+CoverageResult run_coverage(const CoverageOptions& options, const Progress& progress = {});
+// The summary as printed by `planmap coverage`.
+void print_coverage(std::ostream& out, const CoverageResult& result, bool verbose);
 
 // Assigns each geometry to the zone containing its point on surface (-1: none), on all cores.
 std::vector<int> assign_zones(const std::vector<const GEOSGeometry*>& geoms, const layers::Layer& zones);

@@ -1,8 +1,88 @@
 #include "analysis/inputs.hpp"
 
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/stopwatch.hpp"
 
 namespace planmap::analysis {
+
+ProgressFn step_progress(const Progress& progress, const std::string& step) { return progress ? progress(step) : ProgressFn{}; }
+
+std::string parameter_name(const ParameterNames& names, const std::string& parameter) {
+    return names ? names(parameter) : parameter;
+}
+
+namespace {
+std::string joined(const std::vector<parameter_error::Part>& parts, const ParameterNames& names) {
+    std::string s;
+    for (const auto& [is_param, text] : parts) s += is_param ? parameter_name(names, text) : text;
+    return s;
+}
+}  // namespace
+
+parameter_error::parameter_error(std::vector<Part> parts) : usage_error(joined(parts, {})), parts_(std::move(parts)) {}
+
+std::string parameter_error::message(const ParameterNames& names) const { return joined(parts_, names); }
+
+const char* mode_name(Mode mode) { return mode == Mode::network ? "network" : "straight-line"; }
+
+void AnalysisInputs::check(bool with_zones) const {
+    for (auto [value, name] : {std::pair{&facilities, "facilities"}, {&residential, "residential"}, {&output, "output"}})
+        if (value->empty()) throw parameter_error(param{name}, " is required");
+    if (with_zones && zones.empty() != zone_field.empty())
+        throw parameter_error(param{zones.empty() ? "zone_field" : "zones"}, " needs ", param{zones.empty() ? "zones" : "zone_field"});
+    if (mode == Mode::network) {
+        if (network.network.empty()) throw parameter_error(param{"mode"}, " network needs ", param{"network"}, " SRC");
+        network.check();
+        if (network.start_at != StartAt::edge) throw parameter_error(param{"start_at"}, " node is used only by isochrones");
+    } else {
+        if (!network.network.empty()) throw parameter_error(param{"network"}, " is used only with ", param{"mode"}, " network");
+        if (!network.barriers.empty()) throw parameter_error(param{"barriers"}, " is used only with ", param{"mode"}, " network");
+    }
+    if (!html.empty()) core::require_output_folder(html, parameter_name(names, "html"));
+}
+
+std::vector<FacilityRef> AnalysisLayers::facility_refs() const {
+    std::vector<FacilityRef> refs;
+    refs.reserve(facilities.size());
+    for (std::size_t i = 0; i < facilities.size(); ++i) {
+        const auto& f = facilities.features()[i];
+        refs.push_back({f.fid, f.geometry.get(), type_field.empty() ? "" : layers::value_to_string(facilities.value(i, type_field))});
+    }
+    return refs;
+}
+
+AnalysisLayers read_analysis_layers(const AnalysisInputs& in, const std::string& default_type_field, bool type_required,
+                                    const Progress& progress) {
+    AnalysisLayers out;
+    core::Stopwatch step;
+    // Network mode measures everything in the network's metric CRS.
+    if (in.mode == Mode::network) {
+        out.network = load_analysis_network(in.network);
+        out.network_load_s = out.network->load_s;
+        step.lap();
+    }
+    out.residential = read_metric_layer(in.residential, "residential", in.repair,
+                                        out.network ? std::optional<geo::Crs>(out.network->crs) : std::nullopt, out.warnings,
+                                        step_progress(progress, "reading residential"));
+    out.crs = *out.residential.crs();
+    out.facilities = read_metric_layer(in.facilities, "facilities", false, out.crs, out.warnings,
+                                       step_progress(progress, "reading facilities"));
+    if (!in.zones.empty())
+        out.zones = read_metric_layer(in.zones, "zones", true, out.crs, out.warnings, step_progress(progress, "reading zones"));
+
+    out.type_field = !in.type_field.empty() ? in.type_field : default_type_field;
+    if ((type_required || !out.type_field.empty()) && out.facilities.field_index(out.type_field) < 0)
+        throw usage_error("facility layer '" + out.facilities.name() + "' has no field '" + out.type_field + "'");
+    out.population_field = in.population_field;
+    if (out.population_field.empty() && out.residential.field_index("population") >= 0) out.population_field = "population";
+    if (!out.population_field.empty() && out.residential.field_index(out.population_field) < 0)
+        throw usage_error("residential layer '" + out.residential.name() + "' has no field '" + out.population_field + "'");
+    if (out.zones && out.zones->field_index(in.zone_field) < 0)
+        throw usage_error("zone layer '" + out.zones->name() + "' has no field '" + in.zone_field + "'");
+    out.read_s = step.lap();
+    return out;
+}
 
 layers::Layer read_metric_layer(const std::string& source, const std::string& what, bool repair,
                                 const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
@@ -26,6 +106,14 @@ layers::Layer read_metric_layer(const std::string& source, const std::string& wh
     if (to && !to->same_as(*layer.crs()))
         for (auto& w : layer.reproject(*to)) warnings.push_back(what + ": " + w);
     return layer;
+}
+
+void add_ignored_facilities(nlohmann::json& j, const std::vector<IgnoredFacility>& ignored, std::size_t invalid) {
+    j["facilities_ignored"] = ignored.size();
+    j["facilities_invalid"] = invalid;
+    nlohmann::json list = nlohmann::json::array();
+    for (std::size_t k = 0; k < ignored.size() && k < 1000; ++k) list.push_back({{"fid", ignored[k].id}, {"reason", ignored[k].reason}});
+    j["ignored"] = list;
 }
 
 }  // namespace planmap::analysis

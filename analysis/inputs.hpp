@@ -1,5 +1,8 @@
-// Reading the layers of an analysis run into one metric CRS.
+// What the analysis runs share: progress reporting, usage errors that name the run's parameters,
+// the input options of coverage and lifecircle, and reading their layers into one metric CRS.
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -7,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/network_mode.hpp"
+#include "analysis/service_areas.hpp"
+#include "core/error.hpp"
 #include "geo/crs.hpp"
 #include "layers/feature.hpp"
 #include "layers/io.hpp"
@@ -15,6 +21,87 @@ namespace planmap::analysis {
 
 // Progress of a long step: done of total (total 0: unknown).
 using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+// Progress of a run: for each long step (e.g. "reading residential") the callback to report it
+// to, or an empty one. An empty Progress reports nothing.
+using Progress = std::function<ProgressFn(const std::string& step)>;
+// The callback for one step (empty when `progress` is).
+ProgressFn step_progress(const Progress& progress, const std::string& step);
+
+// How a front end shows a parameter of the library (a CLI: its flag, "width_m" -> "--width").
+// Empty: the parameter's own name.
+using ParameterNames = std::function<std::string(const std::string& parameter)>;
+std::string parameter_name(const ParameterNames& names, const std::string& parameter);
+
+// A parameter of the library, inside the text of a parameter_error.
+struct param {
+    std::string name;
+};
+
+// A usage error that names parameters of the library: what() shows their own names ("width_m
+// must not be negative"); message(names) shows them as a front end calls them ("--width must …").
+class parameter_error : public usage_error {
+public:
+    using Part = std::pair<bool, std::string>;  // (is a parameter, text)
+
+    template <class... Parts>
+    explicit parameter_error(const Parts&... parts) : parameter_error(std::vector<Part>{part(parts)...}) {}
+    explicit parameter_error(std::vector<Part> parts);
+
+    std::string message(const ParameterNames& names) const;
+
+private:
+    static Part part(const param& p) { return {true, p.name}; }
+    static Part part(const std::string& s) { return {false, s}; }
+    static Part part(const char* s) { return {false, s}; }
+    std::vector<Part> parts_;
+};
+
+// Straight-line distances or walking distances along a network.
+enum class Mode { straight_line, network };
+const char* mode_name(Mode mode);  // "straight-line" or "network", as in the summaries
+
+// The inputs and outputs coverage and lifecircle share, with their defaults and validation.
+struct AnalysisInputs {
+    std::string facilities;        // SRC[:layer], points or polygons
+    std::string residential;       // SRC[:layer], polygons
+    std::string population_field;  // parcel attribute with the population ("": "population" when present)
+    std::string type_field;        // facility attribute with the type ("": the profile's)
+    std::string zones, zone_field; // SRC[:layer] polygons and their naming attribute (coverage)
+    bool repair = true;            // repair invalid residential geometries
+    std::string output;            // output folder, written whole and put in place when complete
+    bool overwrite = false;        // replace an existing, non-empty output folder (else refused)
+    std::string html;              // also write an HTML report here ("": none)
+    bool spatial_index = false;    // GeoPackage R-tree indexes in the outputs
+    Mode mode = Mode::straight_line;
+    NetworkOptions network;        // the network of Mode::network
+    ParameterNames names;          // how the HTML report names the parameters
+
+    // parameter_error for missing or inconsistent inputs (zones without zone_field, a network
+    // without Mode::network …); `with_zones`: the run uses zones.
+    void check(bool with_zones) const;
+};
+
+// The layers of a run in one metric CRS: the network's in network mode, else the residential
+// layer's (a geographic one reprojected to the analysis CRS for its centre).
+struct AnalysisLayers {
+    std::optional<LoadedNetwork> network;
+    layers::Layer residential, facilities;
+    std::optional<layers::Layer> zones;
+    geo::Crs crs = geo::Crs::wgs84();
+    std::string type_field;        // resolved ("" when none)
+    std::string population_field;  // resolved ("" when none)
+    std::vector<std::string> warnings;
+    double network_load_s = 0, read_s = 0;
+
+    // The facilities with their geometry and type (the value of type_field, "" when none).
+    std::vector<FacilityRef> facility_refs() const;
+};
+
+// Loads the network (in network mode), reads the layers and resolves the fields: type_field
+// (inputs', else `default_type_field`; must exist when set, required when `type_required`) and
+// the population field (must exist when given).
+AnalysisLayers read_analysis_layers(const AnalysisInputs& inputs, const std::string& default_type_field, bool type_required,
+                                    const Progress& progress);
 
 // Reads SRC[:layer] (`what` names the role in messages, e.g. "residential"). When `metric` is
 // set the layer is reprojected to it; otherwise a geographic layer is reprojected to the analysis
@@ -23,5 +110,9 @@ using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
 layers::Layer read_metric_layer(const std::string& source, const std::string& what, bool repair,
                                 const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
                                 const ProgressFn& progress = {});
+
+// The facilities left out of a run, in a summary: facilities_ignored, facilities_invalid and
+// "ignored" (the first 1000, fid and reason).
+void add_ignored_facilities(nlohmann::json& summary, const std::vector<IgnoredFacility>& ignored, std::size_t invalid);
 
 }  // namespace planmap::analysis

@@ -3,27 +3,22 @@
 #include <algorithm>
 #include <chrono>
 
+#include "analysis/inputs.hpp"
 #include "core/error.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::analysis {
 
-std::vector<core::NamedPath> NetworkModeOptions::input_paths() const {
-    std::vector<core::NamedPath> out{{"--network", network}, {"--nodes", source.nodes}};
-    for (const auto& b : barriers) out.push_back({"--barrier", b});
-    return out;
+void NetworkOptions::check() const {
+    if (!(speed_m_per_min > 0)) throw parameter_error(param{"speed_m_per_min"}, " must be positive (metres per minute)");
+    for (auto [value, name] : {std::pair{width_m, "width_m"}, {max_snap_m, "max_snap_m"}, {entry_m, "entry_m"}})
+        if (!(value >= 0)) throw parameter_error(param{name}, " must not be negative (metres)");
 }
 
-void NetworkModeOptions::check() const {
-    if (network_mode() && network.empty()) throw usage_error("--mode network needs --network SRC");
-    if (!network_mode() && !network.empty()) throw usage_error("--network is used only with --mode network");
-    if (!network_mode() && !barriers.empty()) throw usage_error("--barrier is used only with --mode network");
-}
-
-network::AttachOptions NetworkModeOptions::attach() const {
+network::AttachOptions NetworkOptions::attach() const {
     network::AttachOptions a;
-    a.max_snap_m = max_snap;
-    a.entry_m = entry;
+    a.max_snap_m = max_snap_m;
+    a.entry_m = entry_m;
     a.count_snap = count_snap;
     return a;
 }
@@ -43,11 +38,11 @@ network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const n
     return network::EdgeLocator(net).crossing(geoms);
 }
 
-LoadedNetwork load_analysis_network(const NetworkModeOptions& o) {
+LoadedNetwork load_analysis_network(const NetworkOptions& o) {
     auto t0 = std::chrono::steady_clock::now();
     LoadedNetwork out{network::open_network(o.network, o.source), geo::Crs::wgs84(), {}, 0, 0};
     if (!out.opened.net.has_geometry())
-        throw usage_error("network '" + o.network + "' has no geometry: give the edge list's node table with --nodes");
+        throw parameter_error("network '" + o.network + "' has no geometry: give the edge list's node table with ", param{"nodes"});
     out.crs = geo::Crs::parse(out.opened.net.crs());
     out.blocked = barrier_mask(o.barriers, out.opened.net, out.crs);
     out.blocked_edges = static_cast<std::size_t>(std::count(out.blocked.begin(), out.blocked.end(), 1));
@@ -55,7 +50,7 @@ LoadedNetwork load_analysis_network(const NetworkModeOptions& o) {
     return out;
 }
 
-nlohmann::json describe_network(const NetworkModeOptions& o, const LoadedNetwork& n) {
+nlohmann::json describe_network(const NetworkOptions& o, const LoadedNetwork& n) {
     const auto& net = n.opened.net;
     return {{"source", o.network},
             {"kind", n.opened.kind},
@@ -65,10 +60,10 @@ nlohmann::json describe_network(const NetworkModeOptions& o, const LoadedNetwork
             {"crs", net.crs()},
             {"barriers", o.barriers},
             {"blocked_edges", n.blocked_edges},
-            {"max_snap_m", o.max_snap},
-            {"entry_m", o.entry},
+            {"max_snap_m", o.max_snap_m},
+            {"entry_m", o.entry_m},
             {"count_snap", o.count_snap},
-            {"speed_m_per_min", o.speed}};
+            {"speed_m_per_min", o.speed_m_per_min}};
 }
 
 }  // namespace planmap::analysis

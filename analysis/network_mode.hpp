@@ -1,5 +1,6 @@
-// `--mode network` for the analysis commands (coverage, lifecircle): the network options, loading
-// the network with its barriers, and describing it in summaries.
+// The walking network of an analysis run (isochrone, and coverage and lifecircle in network
+// mode): where it comes from, how sources attach to it and how far service areas reach, with the
+// defaults and validation in one place; loading it with its barriers; describing it in summaries.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "core/paths.hpp"
 #include "network/source.hpp"
 #include "geo/crs.hpp"
 #include "network/search.hpp"
@@ -16,20 +16,24 @@
 
 namespace planmap::analysis {
 
-struct NetworkModeOptions {
-    std::string mode = "straight-line";  // or "network"
-    std::string network;
-    network::NetworkSourceOptions source;
-    std::vector<std::string> barriers;
-    double speed = 80, width = 25, max_snap = 500, entry = 10;
-    bool count_snap = false;
+// Where a point source starts: the nearest point of the nearest street, or the nearest junction
+// or dead end (as tools on a simplified graph do; isochrone only).
+enum class StartAt { edge, node };
 
-    bool network_mode() const { return mode == "network"; }
-    // Usage errors for inconsistent options (--network without --mode network and the reverse).
+struct NetworkOptions {
+    std::string network;                  // a network file, an OSM file, a line layer or an edge-list CSV
+    network::NetworkSourceOptions source; // how it is read
+    std::vector<std::string> barriers;    // line/polygon layers SRC[:layer] whose crossings are removed
+    double speed_m_per_min = 80;          // walking speed, to state distances as minutes; > 0
+    double width_m = 25;                  // service areas reach this far either side of the reachable streets; >= 0 (0: no area)
+    double max_snap_m = 500;              // what lies farther from every street is unattached; >= 0
+    double entry_m = 10;                  // polygons are entered from every street this close; >= 0
+    bool count_snap = false;              // count the straight walk to the street in the distance
+    StartAt start_at = StartAt::edge;
+
+    // parameter_error for out-of-range values (network_mode: `network` must be given).
     void check() const;
     network::AttachOptions attach() const;
-    // The files these options read (--network, --nodes, each --barrier), for core::check_outputs.
-    std::vector<core::NamedPath> input_paths() const;
 };
 
 struct LoadedNetwork {
@@ -41,12 +45,12 @@ struct LoadedNetwork {
 };
 
 // Opens the network (which must have geometry) and marks the edges the barriers cross.
-LoadedNetwork load_analysis_network(const NetworkModeOptions& options);
+LoadedNetwork load_analysis_network(const NetworkOptions& options);
 
 // The edges of `net` crossed by the lines/polygons of the barrier layers (SRC[:layer]).
 network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const network::Network& net, const geo::Crs& crs);
 
 // The "network" object of a JSON summary.
-nlohmann::json describe_network(const NetworkModeOptions& options, const LoadedNetwork& n);
+nlohmann::json describe_network(const NetworkOptions& options, const LoadedNetwork& n);
 
 }  // namespace planmap::analysis

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cli/cli.hpp"
+#include "cli/render_options.hpp"
 #include "cli/render_report.hpp"
 #include "core/error.hpp"
 #include "core/paths.hpp"
@@ -24,20 +25,19 @@ std::string safe_name(const std::string& v) {
 void add_atlas(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("atlas", "render one sheet per feature of an index layer (e.g. per district)");
     struct Opts {
-        std::string map, index, field, dir, format = "pdf", s_crs;
-        double dpi = 150;
+        SheetFlags sheet;
+        std::string index, field, dir, format = "pdf", s_crs;
     };
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("MAP", opts->map, "map file (TOML, see docs/maps.md)")->required();
+    opts->sheet.add_to(*cmd, true);
     cmd->add_option("--index", opts->index, "index layer: SRC or SRC:layer; each feature's extent becomes a sheet")->required();
     cmd->add_option("--field", opts->field, "index field naming the sheets (title suffix and file name)")->required();
     cmd->add_option("-o,--output", opts->dir, "output folder (created if missing)")->required();
     cmd->add_option("--format", opts->format, "pdf (default), png or svg")->check(CLI::IsMember({"pdf", "png", "svg"}));
-    cmd->add_option("--dpi", opts->dpi, "PNG resolution in dots per inch (default 150)");
     cmd->add_option("--s-crs", opts->s_crs, "CRS of the index layer, overriding the file's (e.g. GCJ02)");
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
-            auto spec = render::load_map(opts->map);
+            auto spec = render::load_map(opts->sheet.map);
             auto inputs = render::input_paths(spec);
             inputs.push_back({"--index", opts->index});
             core::check_outputs(inputs, {{"-o", opts->dir}});
@@ -57,8 +57,7 @@ void add_atlas(CLI::App& app, Context& ctx) {
                 std::string value = layers::value_to_string(index.value(i, opts->field));
                 std::string name = safe_name(value.empty() ? "feature_" + std::to_string(f.fid) : value);
                 if (!names.insert(name).second) name += "_" + std::to_string(f.fid);
-                render::SheetOptions so;
-                so.dpi = opts->dpi;
+                render::SheetOptions so = opts->sheet.sheet;
                 so.focus = geo::envelope(f.geometry.get());
                 so.title_suffix = value.empty() ? "" : " — " + value;
                 auto rep = render::render_sheet(data, (std::filesystem::path(opts->dir) / (name + "." + opts->format)).string(), so);

@@ -6,6 +6,7 @@
 #include "cli/cli.hpp"
 #include "core/files.hpp"
 #include "core/paths.hpp"
+#include "cli/render_options.hpp"
 #include "cli/render_report.hpp"
 #include "core/error.hpp"
 #include "layers/io.hpp"
@@ -18,13 +19,12 @@ namespace planmap::cli {
 void add_render(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("render", "render a planning map sheet (PDF, PNG or SVG) from a map file or a plan");
     struct Opts {
-        std::string map, out, plan, title, style = "plan_structure", paper;
-        double dpi = 150;
+        SheetFlags sheet;
+        std::string out, plan, title, style = "plan_structure", paper;
     };
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("MAP", opts->map, "map file (TOML, see docs/maps.md)");
+    opts->sheet.add_to(*cmd, false);
     cmd->add_option("-o,--output", opts->out, "output sheet: .pdf (vector), .png or .svg")->required();
-    cmd->add_option("--dpi", opts->dpi, "PNG resolution in dots per inch (default 150)");
     cmd->add_option("--plan", opts->plan,
                     "render a plan-structure sheet from a plan file (.toml, built first) or a GeoPackage of plan layers");
     cmd->add_option("--title", opts->title, "sheet title with --plan (default: file name + 规划结构图)");
@@ -32,8 +32,8 @@ void add_render(CLI::App& app, Context& ctx) {
     cmd->add_option("--paper", opts->paper, "paper with --plan: A0…A4 (default A3 landscape)");
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
-            if (opts->map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
-            core::check_outputs({{"MAP", opts->map}, {"--plan", opts->plan}}, {{"-o", opts->out}});
+            if (opts->sheet.map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
+            core::check_outputs({{"MAP", opts->sheet.map}, {"--plan", opts->plan}}, {{"-o", opts->out}});
             render::MapSpec spec;
             // A plan file is built first into a temporary GeoPackage (removed afterwards).
             std::optional<core::TempDir> built;
@@ -71,7 +71,7 @@ void add_render(CLI::App& app, Context& ctx) {
                     spec.paper = render::resolve_paper(spec.paper);
                 }
             } else {
-                spec = render::load_map(opts->map);
+                spec = render::load_map(opts->sheet.map);
             }
             core::check_outputs(render::input_paths(spec), {{"-o", opts->out}});  // the map's data sources too
             auto t0 = std::chrono::steady_clock::now();
@@ -79,9 +79,7 @@ void add_render(CLI::App& app, Context& ctx) {
             if (ctx.verbose)
                 ctx.out << "loaded " << data.layers.size() << " layer(s) in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
                         << " s\n";
-            render::SheetOptions so;
-            so.dpi = opts->dpi;
-            auto rep = render::render_sheet(data, opts->out, so);
+            auto rep = render::render_sheet(data, opts->out, opts->sheet.sheet);
             if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
         };
     });

@@ -1,0 +1,51 @@
+// The command-line side of the analysis runs: the input options coverage and lifecircle share,
+// the flag each library parameter goes by, and running a library function with its errors and
+// progress shown in the command line's terms.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "analysis/inputs.hpp"
+#include "cli/cli.hpp"
+#include "core/paths.hpp"
+
+namespace planmap::cli {
+
+// The flag of a library parameter ("width_m" -> "--width"); the parameter itself when it has none.
+std::string flag_of(const std::string& parameter);
+
+// --facilities, --residential, --population-field, --type-field, (with_zones) --zones and
+// --zone-field, --no-repair, -o/--output, --json, --html, --spatial-index, and the network mode
+// options (see add_network_mode_options). `help` holds the command-specific help texts; the
+// command uses zones and service areas (--width) or not.
+struct AnalysisHelp {
+    std::string facilities, type_field, output, json, html;
+    bool zones = false, service_areas = false;
+};
+void add_analysis_inputs(CLI::App& cmd, analysis::AnalysisInputs& in, std::string& json, const AnalysisHelp& help);
+
+// Refuses (usage error naming both) an output of the run that is one of its inputs or another
+// output: the -o folder (holding `folder_files`), --json and --html against the facilities,
+// residential, zones, profile, network, node table and barriers.
+void check_analysis_outputs(const analysis::AnalysisInputs& in, const std::string& profile, const std::string& json,
+                            const std::vector<std::string>& folder_files);
+
+// The network sources' files (--network, --nodes, each --barrier), for core::check_outputs.
+std::vector<core::NamedPath> network_input_paths(const analysis::NetworkOptions& n);
+
+// Progress bars on ctx.err for the steps of a run (nothing when quiet or not a terminal).
+analysis::Progress progress_bars(const Context& ctx);
+
+// Runs f(); a parameter_error it throws becomes a usage error naming the flags.
+template <class F>
+auto with_flags(F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const analysis::parameter_error& e) {
+        throw usage_error(e.message(flag_of));
+    }
+}
+
+}  // namespace planmap::cli

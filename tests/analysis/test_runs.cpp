@@ -1,0 +1,253 @@
+// The coverage, life-circle and isochrone runs called as library functions (no command line):
+// figures on a small hand-made city, network and straight-line modes, outputs, progress, and
+// usage errors that name the library's parameters.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "analysis/coverage_run.hpp"
+#include "analysis/isochrone_run.hpp"
+#include "analysis/lifecircle_run.hpp"
+#include "layers/io.hpp"
+#include "tests/support.hpp"
+
+using namespace planmap;
+using nlohmann::json;
+
+namespace {
+
+constexpr double X0 = 620000, Y0 = 3160000;  // EPSG:4549 metres
+
+using test::box;
+
+// Streets along both banks of a river (y = 0 and y = 200, x from 0 to 1000) joined by one bridge
+// at x = 900. Facilities (type): F1 kindergarten at (100, 0), F2 clinic at (800, 0), F3
+// kindergarten 1300 m from any street; an invalid bow-tie facility F4, far from the streets.
+// Parcels (population): A (100) and E (350) on the south bank, B (600) across the river from F1,
+// D (150) on the north bank at the bridge, G (800) far away. Zones: west (x < 500) and east.
+std::string river_city(const test::TempDir& tmp) {
+    using layers::FieldType;
+    auto crs = geo::Crs::from_epsg(4549);
+    layers::Layer streets("streets", {}, crs, "LineString");
+    const double street_ends[][4] = {{0, 0, 900, 0}, {900, 0, 1000, 0}, {0, 200, 900, 200}, {900, 200, 1000, 200}, {900, 0, 900, 200}};
+    for (const auto& e : street_ends) streets.add({-1, geo::make_linestring({{X0 + e[0], Y0 + e[1]}, {X0 + e[2], Y0 + e[3]}}), {}});
+    layers::Layer fac("facilities", {{"type", FieldType::string, ""}}, crs, "Unknown");
+    const struct {
+        double x, y;
+        const char* type;
+    } points[] = {{100, 0, "kindergarten"}, {800, 0, "clinic"}, {500, 1500, "kindergarten"}};
+    for (const auto& p : points) fac.add({-1, geo::make_point(X0 + p.x, Y0 + p.y), {std::string(p.type)}});
+    fac.add({-1, geo::from_wkt("POLYGON((620500 3161300, 620510 3161310, 620510 3161300, 620500 3161310, 620500 3161300))"),
+             {std::string("clinic")}});
+    layers::Layer res("residential", {{"population", FieldType::integer, ""}}, crs, "Polygon");
+    const double parcels[][5] = {{100, -20, 180, -5, 100},   // A: 1200 m², within 25 m of the street
+                                 {200, -40, 300, -5, 350},   // E: 3500 m², 2000 within 25 m
+                                 {100, 160, 300, 190, 600},  // B: 6000 m², across the river
+                                 {850, 180, 950, 195, 150},  // D: 1500 m², at the bridge
+                                 {3000, 3000, 3100, 3100, 800}};  // G: 10000 m², far from everything
+    for (const auto& p : parcels) res.add({-1, box(p[0], p[1], p[2], p[3]), {static_cast<std::int64_t>(p[4])}});
+    layers::Layer zones("zones", {{"name", FieldType::string, ""}}, crs, "Polygon");
+    zones.add({-1, box(-100, -100, 500, 500), {std::string("west")}});
+    zones.add({-1, box(500, -100, 4000, 4000), {std::string("east")}});
+    std::filesystem::create_directories(tmp / "in");
+    auto path = (tmp / "in" / "river.gpkg").string();
+    layers::write(std::vector<const layers::Layer*>{&streets, &fac, &res, &zones}, path);
+    return path;
+}
+
+// A life-circle profile with one level: a kindergarten within 300 m.
+std::string one_level_profile(const test::TempDir& tmp) {
+    auto path = tmp / "lc.toml";
+    std::ofstream(path) << R"(name = "one-level"
+type_field = "type"
+level = [{name = "near", radius_m = 300, standard = "test", clause = "1", confidence = "V"}]
+facility = [{type = "kindergarten", level = "near", standard = "test", clause = "1.1", confidence = "V"}]
+)";
+    return path.string();
+}
+
+analysis::AnalysisInputs inputs(const std::string& city, const std::filesystem::path& out) {
+    analysis::AnalysisInputs in;
+    in.facilities = city + ":facilities";
+    in.residential = city + ":residential";
+    in.output = out.string();
+    return in;
+}
+
+void use_network(analysis::AnalysisInputs& in, const std::string& city) {
+    in.mode = analysis::Mode::network;
+    in.network.network = city + ":streets";
+}
+
+}  // namespace
+
+TEST(CoverageRun, RadiusModePerZoneWithProgressAndOutputs) {
+    test::TempDir tmp;
+    auto city = river_city(tmp);
+    analysis::CoverageOptions o;
+    o.inputs = inputs(city, tmp / "out");
+    o.inputs.zones = city + ":zones";
+    o.inputs.zone_field = "name";
+    o.radius_m = 400;
+    std::set<std::string> steps;
+    auto r = analysis::run_coverage(o, [&](const std::string& step) {
+        steps.insert(step);
+        return analysis::ProgressFn{};
+    });
+    const auto& j = r.summary;
+    EXPECT_EQ(j["mode"], "straight-line");
+    EXPECT_EQ(j["engine"], "embedded");
+    EXPECT_NEAR(j["residential_area_m2"].get<double>(), 22200, 1e-6);
+    EXPECT_NEAR(j["covered_area_m2"].get<double>(), 12200, 1e-6);  // A, E, B and D whole; not G
+    EXPECT_NEAR(j["covered_population"].get<double>(), 1200, 1e-6);
+    EXPECT_EQ(j["population_field"], "population");
+    EXPECT_EQ(j["facilities_counted"], 3);
+    EXPECT_EQ(j["facilities_ignored"], 1);
+    EXPECT_EQ(j["facilities_invalid"], 1);
+    EXPECT_EQ(j["ignored"][0]["fid"], 4);
+    ASSERT_EQ(j["zones"].size(), 2u);
+    EXPECT_EQ(j["zones"][0]["zone"], "west");
+    EXPECT_NEAR(j["zones"][0]["covered_area_m2"].get<double>(), 1200 + 3500 + 6000, 1e-6);
+    EXPECT_EQ(j["crs"], "EPSG:4549");
+    EXPECT_EQ(steps, (std::set<std::string>{"reading residential", "reading facilities", "reading zones"}));
+    for (const char* f : {"coverage.gpkg", "coverage_zones.csv"}) EXPECT_TRUE(std::filesystem::exists(tmp / "out" / f)) << f;
+    std::ostringstream printed;
+    analysis::print_coverage(printed, r, false);
+    EXPECT_NE(printed.str().find("facility 4: invalid geometry"), std::string::npos) << printed.str();
+    EXPECT_NE(printed.str().find("zone west: 100.0000 %"), std::string::npos) << printed.str();
+}
+
+TEST(CoverageRun, AlongTheNetworkWithTheStraightLineGap) {
+    test::TempDir tmp;
+    auto city = river_city(tmp);
+    analysis::CoverageOptions o;
+    o.inputs = inputs(city, tmp / "net");
+    use_network(o.inputs, city);
+    o.radius_m = 400;
+    auto r = analysis::run_coverage(o);
+    const auto& j = r.summary;
+    EXPECT_TRUE(r.network);
+    EXPECT_EQ(j["mode"], "network");
+    // A fully, E's 20 m strip by the street, D by the north street the bridge reaches; not B.
+    EXPECT_NEAR(j["covered_area_m2"].get<double>(), 1200 + 2000 + 1500, 1e-6);
+    EXPECT_NEAR(j["straight_line"]["covered_area_m2"].get<double>(), 12200, 1e-6);
+    EXPECT_NEAR(j["gap"]["covered_area_m2"].get<double>(), 12200 - 4700, 1e-6);
+    EXPECT_EQ(j["unattached_facilities"], json::array({3}));
+    EXPECT_EQ(j["network"]["width_m"], 25);
+    EXPECT_EQ(j["network"]["edges"], 5);
+    std::ostringstream printed;
+    analysis::print_coverage(printed, r, false);
+    EXPECT_NE(printed.str().find("unattached:       1 facility (no street within 500.0 m): 3"), std::string::npos) << printed.str();
+
+    // Width 0 is allowed (as for isochrones): the streets are reached, but no land is covered.
+    o.inputs.network.width_m = 0;
+    o.inputs.output = (tmp / "zero").string();
+    auto zero = analysis::run_coverage(o);
+    EXPECT_EQ(zero.summary["covered_area_m2"].get<double>(), 0);
+    EXPECT_GT(zero.summary["network"]["reach_length_m"].get<double>(), 0);
+}
+
+TEST(CoverageRun, UsageErrorsNameTheLibraryParameters) {
+    test::TempDir tmp;
+    auto city = river_city(tmp);
+    auto expect_error = [&](const analysis::CoverageOptions& o, const std::string& plain, const std::string& named) {
+        try {
+            analysis::run_coverage(o);
+            ADD_FAILURE() << "no error; expected " << plain;
+        } catch (const analysis::parameter_error& e) {
+            EXPECT_EQ(std::string(e.what()), plain);
+            EXPECT_EQ(e.message([](const std::string& p) { return "<" + p + ">"; }), named);
+        }
+    };
+    analysis::CoverageOptions o;
+    o.inputs = inputs(city, tmp / "out");
+    expect_error(o, "coverage needs radius_m M or profile P", "coverage needs <radius_m> M or <profile> P");
+    o.radius_m = -1;
+    expect_error(o, "radius_m must be positive (metres)", "<radius_m> must be positive (metres)");
+    o.radius_m = 300;
+    o.inputs.network.network = city + ":streets";
+    expect_error(o, "network is used only with mode network", "<network> is used only with <mode> network");
+    use_network(o.inputs, city);
+    o.inputs.network.width_m = -5;
+    expect_error(o, "width_m must not be negative (metres)", "<width_m> must not be negative (metres)");
+    o.inputs.network.width_m = 25;
+    o.inputs.network.network.clear();
+    expect_error(o, "mode network needs network SRC", "<mode> network needs <network> SRC");
+    EXPECT_FALSE(std::filesystem::exists(tmp / "out"));  // nothing written
+}
+
+TEST(LifecircleRun, StraightLineAndAlongTheNetwork) {
+    test::TempDir tmp;
+    auto city = river_city(tmp);
+    analysis::LifecircleOptions o;
+    o.inputs = inputs(city, tmp / "s");
+    o.profile = one_level_profile(tmp);
+    auto s = analysis::run_lifecircle(o);
+    EXPECT_EQ(s.summary["mode"], "straight-line");
+    EXPECT_EQ(s.summary["levels"][0]["parcels"], 3);  // A, E and B (201 m across the river from F1)
+    EXPECT_EQ(s.summary["facilities_ignored"], 2);     // the bow-tie, and the clinic: not a type of the profile
+    EXPECT_EQ(s.summary["facilities_invalid"], 1);
+    EXPECT_TRUE(std::filesystem::exists(tmp / "s" / "lifecircle.gpkg"));
+    EXPECT_TRUE(std::filesystem::exists(tmp / "s" / "lifecircle_compliance.csv"));
+
+    o.inputs = inputs(city, tmp / "n");
+    use_network(o.inputs, city);
+    o.inputs.network.entry_m = 15;
+    auto n = analysis::run_lifecircle(o);
+    EXPECT_EQ(n.summary["mode"], "network");
+    EXPECT_EQ(n.summary["levels"][0]["parcels"], 2);  // A and E: the bridge is 800 m from F1
+    EXPECT_EQ(n.summary["unattached_parcels"], json::array({5}));
+    EXPECT_EQ(n.summary["unattached_facilities"], json::array({3}));
+    EXPECT_DOUBLE_EQ(n.summary["levels"][0]["walking_min"].get<double>(), 300.0 / 80);
+    std::ostringstream printed;
+    analysis::print_lifecircle(printed, n);
+    EXPECT_NE(printed.str().find("1 parcel(s) not attached (no street within 500 m): 5"), std::string::npos) << printed.str();
+
+    o.inputs.type_field = "kind";
+    EXPECT_THROW(analysis::run_lifecircle(o), usage_error);  // no such facility field
+}
+
+TEST(IsochroneRun, FromALayerWithUnattachedSourcesAndOutputs) {
+    test::TempDir tmp;
+    auto city = river_city(tmp);
+    analysis::IsochroneOptions o;
+    o.network.network = city + ":streets";
+    o.from = {city + ":facilities"};
+    o.distance_m = 100;
+    o.output = (tmp / "iso.gpkg").string();
+    o.distances = (tmp / "d.csv").string();
+    auto r = analysis::run_isochrone(o);
+    EXPECT_EQ(r.sources, 4u);
+    EXPECT_EQ(r.unattached, (std::vector<std::string>{"3", "4"}));  // both over 1 km from the streets
+    // F1: 100 m either way along the south street; F2: 100 m west and 100 m east to the bridge.
+    EXPECT_NEAR(r.reach_length_m, 400, 1e-6);
+    ASSERT_TRUE(r.area_m2);
+    EXPECT_GT(*r.area_m2, 400 * 50);
+    EXPECT_EQ(r.summary["buffer_m"], 25);
+    EXPECT_EQ(r.summary["per_source"].size(), 4u);
+    auto ds = layers::read(o.output);
+    for (const char* l : {"sources", "reach", "service_area", "reach_all", "service_area_all"}) EXPECT_NO_THROW(ds.layer(l)) << l;
+    EXPECT_EQ(test::read_file(tmp / "d.csv").rfind("node,dist_m\n", 0), 0u);
+
+    // Minutes at the walking speed, width 0: the same streets, no area.
+    o.distance_m.reset();
+    o.minutes = 1.25;
+    o.network.width_m = 0;
+    o.dissolved_only = true;
+    auto m = analysis::run_isochrone(o);
+    EXPECT_NEAR(m.distance_m, 100, 1e-9);
+    EXPECT_NEAR(m.reach_length_m, 400, 1e-6);
+    EXPECT_EQ(*m.area_m2, 0);
+
+    o.minutes.reset();
+    try {
+        analysis::run_isochrone(o);
+        ADD_FAILURE() << "no error";
+    } catch (const analysis::parameter_error& e) {
+        EXPECT_EQ(std::string(e.what()), "isochrone: give distance_m M or minutes N");
+    }
+}
