@@ -26,11 +26,10 @@ using test::river_city;
 
 namespace {
 
-analysis::NetworkModeOptions network_mode(const std::string& city, const std::string& streets = "streets") {
-    analysis::NetworkModeOptions o;
-    o.mode = "network";
+analysis::NetworkOptions network_mode(const std::string& city, const std::string& streets = "streets") {
+    analysis::NetworkOptions o;
     o.network = city + ":" + streets;
-    o.max_snap = 500;
+    o.max_snap_m = 500;
     return o;
 }
 
@@ -52,7 +51,7 @@ struct NetworkCoverage {
     std::pair<double, double> straight;
 };
 
-std::unique_ptr<NetworkCoverage> cover(const std::string& city, const analysis::NetworkModeOptions& o, const std::string& residential,
+std::unique_ptr<NetworkCoverage> cover(const std::string& city, const analysis::NetworkOptions& o, const std::string& residential,
                                        const std::string& facilities, analysis::RadiusChoice choice) {
     auto c = std::make_unique<NetworkCoverage>();
     o.check();
@@ -66,7 +65,7 @@ std::unique_ptr<NetworkCoverage> cover(const std::string& city, const analysis::
     c->run.service = analysis::size_service_units(refs, choice);
     analysis::NetworkGrowOptions go;
     go.attach = o.attach();
-    go.width_m = o.width;
+    go.width_m = o.width_m;
     go.quad_segs = choice.quad_segs;
     go.blocked = &c->network.blocked;
     c->growth = analysis::grow_along_network(c->network.opened.net, c->run.service, go);
@@ -87,7 +86,7 @@ struct LifeCircles {
     analysis::LifeCircleAudit straight, network;
 };
 
-LifeCircles audit_both(const std::string& city, const analysis::Profile& prof, const analysis::NetworkModeOptions& o) {
+LifeCircles audit_both(const std::string& city, const analysis::Profile& prof, const analysis::NetworkOptions& o) {
     auto net = analysis::load_analysis_network(o);
     std::vector<std::string> warnings;
     auto res = analysis::read_metric_layer(city + ":residential", "residential", true, net.crs, warnings);
@@ -160,12 +159,19 @@ TEST(NetworkCoverageRun, OptionsAndSourcesAreChecked) {
     test::TempDir tmp;
     auto city = river_city(tmp);
     // Network mode without a network, and a network without network mode.
+    analysis::AnalysisInputs in;
+    in.facilities = city + ":facilities";
+    in.residential = city + ":residential";
+    in.output = (tmp / "out").string();
+    in.mode = analysis::Mode::network;
+    in.network = network_mode(city);
+    EXPECT_NO_THROW(in.check(false));
+    in.network.network.clear();
+    EXPECT_THROW(in.check(false), usage_error);
+    in.network = network_mode(city);
+    in.mode = analysis::Mode::straight_line;
+    EXPECT_THROW(in.check(false), usage_error);
     auto o = network_mode(city);
-    o.network.clear();
-    EXPECT_THROW(o.check(), usage_error);
-    o = network_mode(city);
-    o.mode = "straight-line";
-    EXPECT_THROW(o.check(), usage_error);
     // A missing layer is named.
     o = network_mode(city, "nosuchlayer");
     try {
@@ -192,7 +198,7 @@ TEST(NetworkLifeCircleAudit, WalkingDistancesAcrossTheRiver) {
     std::ofstream(tmp / "lc.toml") << test::kOneLevelProfile;
     auto prof = analysis::load_profile((tmp / "lc.toml").string());
     auto o = network_mode(city);
-    o.entry = 15;
+    o.entry_m = 15;
     auto both = audit_both(city, prof, o);
     const auto& s = both.straight;
     const auto& n = both.network;
@@ -218,7 +224,7 @@ TEST(NetworkCoverageRun, SynthCityNetworkNeverExceedsStraightLine) {
     choice.profile = &park;
     for (double width : {25.0, 80.0}) {
         auto o = network_mode(path);
-        o.width = width;
+        o.width_m = width;
         auto c = cover(path, o, "residential", "parks", choice);
         double net = analysis::ratio(c->run.covered_area_m2, c->run.residential_area_m2);
         double straight = analysis::ratio(c->straight.first, c->run.residential_area_m2);
