@@ -28,8 +28,9 @@ inline geo::GeomPtr river_line(double x0, double y0, double x1, double y1) {
 // on the north bank opposite F1, D (150) on the north bank at the bridge, G (800) far away.
 // With a 400 m radius and 25 m width, the network reaches the south street (0..1000), the bridge
 // and the north street from 800 to 1000 only. Written to TMP/in/river.gpkg (layers streets,
-// facilities, residential, barrier); returns its path.
-inline std::string river_city(const test::TempDir& tmp) {
+// facilities, residential, barrier); returns its path. With `zones_and_invalid`: also a layer
+// zones (name west for x < 500, east) and an invalid bow-tie clinic F4 far from the streets.
+inline std::string river_city(const test::TempDir& tmp, bool zones_and_invalid = false) {
     constexpr double X0 = 620000, Y0 = 3160000;
     using layers::FieldType;
     const auto& line = river_line;
@@ -40,10 +41,13 @@ inline std::string river_city(const test::TempDir& tmp) {
     streets.add({-1, line(0, 200, 900, 200), {std::string("north")}});
     streets.add({-1, line(900, 200, 1000, 200), {std::string("north")}});
     streets.add({-1, line(900, 0, 900, 200), {std::string("bridge")}});
-    layers::Layer fac("facilities", {{"type", FieldType::string, ""}}, crs, "Point");
+    layers::Layer fac("facilities", {{"type", FieldType::string, ""}}, crs, zones_and_invalid ? "Unknown" : "Point");
     fac.add({-1, geo::make_point(X0 + 100, Y0), {std::string("kindergarten")}});
     fac.add({-1, geo::make_point(X0 + 800, Y0), {std::string("clinic")}});
     fac.add({-1, geo::make_point(X0 + 500, Y0 + 1500), {std::string("kindergarten")}});
+    if (zones_and_invalid)
+        fac.add({-1, geo::from_wkt("POLYGON((620500 3161300, 620510 3161310, 620510 3161300, 620500 3161310, 620500 3161300))"),
+                 {std::string("clinic")}});
     layers::Layer res("residential", {{"population", FieldType::integer, ""}}, crs, "Polygon");
     res.add({-1, box(100, -20, 180, -5), {std::int64_t{100}}});    // A: 1200 m², within 25 m of the street
     res.add({-1, box(200, -40, 300, -5), {std::int64_t{350}}});    // E: 3500 m², 2000 within 25 m
@@ -52,9 +56,14 @@ inline std::string river_city(const test::TempDir& tmp) {
     res.add({-1, box(3000, 3000, 3100, 3100), {std::int64_t{800}}}); // G: 10000 m², far from everything
     layers::Layer barrier("barrier", {{"name", FieldType::string, ""}}, crs, "LineString");
     barrier.add({-1, line(880, 100, 920, 100), {std::string("closed bridge")}});
+    layers::Layer zones("zones", {{"name", FieldType::string, ""}}, crs, "Polygon");
+    zones.add({-1, box(-100, -100, 500, 500), {std::string("west")}});
+    zones.add({-1, box(500, -100, 4000, 4000), {std::string("east")}});
     std::filesystem::create_directories(tmp / "in");
     auto path = (tmp / "in" / "river.gpkg").string();
-    layers::write(std::vector<const layers::Layer*>{&streets, &fac, &res, &barrier}, path);
+    std::vector<const layers::Layer*> out{&streets, &fac, &res, &barrier};
+    if (zones_and_invalid) out.push_back(&zones);
+    layers::write(out, path);
     return path;
 }
 

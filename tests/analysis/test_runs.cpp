@@ -13,51 +13,13 @@
 #include "analysis/isochrone_run.hpp"
 #include "analysis/lifecircle_run.hpp"
 #include "layers/io.hpp"
+#include "tests/analysis/cities.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
 using nlohmann::json;
 
 namespace {
-
-constexpr double X0 = 620000, Y0 = 3160000;  // EPSG:4549 metres
-
-using test::box;
-
-// Streets along both banks of a river (y = 0 and y = 200, x from 0 to 1000) joined by one bridge
-// at x = 900. Facilities (type): F1 kindergarten at (100, 0), F2 clinic at (800, 0), F3
-// kindergarten 1300 m from any street; an invalid bow-tie facility F4, far from the streets.
-// Parcels (population): A (100) and E (350) on the south bank, B (600) across the river from F1,
-// D (150) on the north bank at the bridge, G (800) far away. Zones: west (x < 500) and east.
-std::string river_city(const test::TempDir& tmp) {
-    using layers::FieldType;
-    auto crs = geo::Crs::from_epsg(4549);
-    layers::Layer streets("streets", {}, crs, "LineString");
-    const double street_ends[][4] = {{0, 0, 900, 0}, {900, 0, 1000, 0}, {0, 200, 900, 200}, {900, 200, 1000, 200}, {900, 0, 900, 200}};
-    for (const auto& e : street_ends) streets.add({-1, geo::make_linestring({{X0 + e[0], Y0 + e[1]}, {X0 + e[2], Y0 + e[3]}}), {}});
-    layers::Layer fac("facilities", {{"type", FieldType::string, ""}}, crs, "Unknown");
-    const struct {
-        double x, y;
-        const char* type;
-    } points[] = {{100, 0, "kindergarten"}, {800, 0, "clinic"}, {500, 1500, "kindergarten"}};
-    for (const auto& p : points) fac.add({-1, geo::make_point(X0 + p.x, Y0 + p.y), {std::string(p.type)}});
-    fac.add({-1, geo::from_wkt("POLYGON((620500 3161300, 620510 3161310, 620510 3161300, 620500 3161310, 620500 3161300))"),
-             {std::string("clinic")}});
-    layers::Layer res("residential", {{"population", FieldType::integer, ""}}, crs, "Polygon");
-    const double parcels[][5] = {{100, -20, 180, -5, 100},   // A: 1200 m², within 25 m of the street
-                                 {200, -40, 300, -5, 350},   // E: 3500 m², 2000 within 25 m
-                                 {100, 160, 300, 190, 600},  // B: 6000 m², across the river
-                                 {850, 180, 950, 195, 150},  // D: 1500 m², at the bridge
-                                 {3000, 3000, 3100, 3100, 800}};  // G: 10000 m², far from everything
-    for (const auto& p : parcels) res.add({-1, box(p[0], p[1], p[2], p[3]), {static_cast<std::int64_t>(p[4])}});
-    layers::Layer zones("zones", {{"name", FieldType::string, ""}}, crs, "Polygon");
-    zones.add({-1, box(-100, -100, 500, 500), {std::string("west")}});
-    zones.add({-1, box(500, -100, 4000, 4000), {std::string("east")}});
-    std::filesystem::create_directories(tmp / "in");
-    auto path = (tmp / "in" / "river.gpkg").string();
-    layers::write(std::vector<const layers::Layer*>{&streets, &fac, &res, &zones}, path);
-    return path;
-}
 
 // A life-circle profile with one level: a kindergarten within 300 m.
 std::string one_level_profile(const test::TempDir& tmp) {
@@ -87,7 +49,7 @@ void use_network(analysis::AnalysisInputs& in, const std::string& city) {
 
 TEST(CoverageRun, RadiusModePerZoneWithProgressAndOutputs) {
     test::TempDir tmp;
-    auto city = river_city(tmp);
+    auto city = test::river_city(tmp, /*zones_and_invalid=*/true);
     analysis::CoverageOptions o;
     o.inputs = inputs(city, tmp / "out");
     o.inputs.zones = city + ":zones";
@@ -123,7 +85,7 @@ TEST(CoverageRun, RadiusModePerZoneWithProgressAndOutputs) {
 
 TEST(CoverageRun, AlongTheNetworkWithTheStraightLineGap) {
     test::TempDir tmp;
-    auto city = river_city(tmp);
+    auto city = test::river_city(tmp, /*zones_and_invalid=*/true);
     analysis::CoverageOptions o;
     o.inputs = inputs(city, tmp / "net");
     use_network(o.inputs, city);
@@ -153,7 +115,7 @@ TEST(CoverageRun, AlongTheNetworkWithTheStraightLineGap) {
 
 TEST(CoverageRun, UsageErrorsNameTheLibraryParameters) {
     test::TempDir tmp;
-    auto city = river_city(tmp);
+    auto city = test::river_city(tmp, /*zones_and_invalid=*/true);
     auto expect_error = [&](const analysis::CoverageOptions& o, const std::string& plain, const std::string& named) {
         try {
             analysis::run_coverage(o);
@@ -182,7 +144,7 @@ TEST(CoverageRun, UsageErrorsNameTheLibraryParameters) {
 
 TEST(LifecircleRun, StraightLineAndAlongTheNetwork) {
     test::TempDir tmp;
-    auto city = river_city(tmp);
+    auto city = test::river_city(tmp, /*zones_and_invalid=*/true);
     analysis::LifecircleOptions o;
     o.inputs = inputs(city, tmp / "s");
     o.profile = one_level_profile(tmp);
@@ -213,7 +175,7 @@ TEST(LifecircleRun, StraightLineAndAlongTheNetwork) {
 
 TEST(IsochroneRun, FromALayerWithUnattachedSourcesAndOutputs) {
     test::TempDir tmp;
-    auto city = river_city(tmp);
+    auto city = test::river_city(tmp, /*zones_and_invalid=*/true);
     analysis::IsochroneOptions o;
     o.network.network = city + ":streets";
     o.from = {city + ":facilities"};
