@@ -20,6 +20,7 @@
 #include "core/text.hpp"
 #include "core/stopwatch.hpp"
 #include "layers/io.hpp"
+#include "styles/qgis.hpp"
 
 namespace planmap::analysis {
 
@@ -176,6 +177,7 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     residential.set_name("parcels");
     layers::WriteOptions wo;
     wo.spatial_index = spatial_index;
+    wo.styles = styles::qgis_style;
     layers::write(std::vector<const layers::Layer*>{&sa, &covered, &uncovered, &residential},
                   (fs::path(outdir) / "coverage.gpkg").string(), wo);
     residential.set_name(original_name);

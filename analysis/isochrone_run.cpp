@@ -12,6 +12,7 @@
 #include "core/files.hpp"
 #include "geo/crs.hpp"
 #include "layers/io.hpp"
+#include "styles/qgis.hpp"
 #include "network/search.hpp"
 #include "network/service.hpp"
 #include "network/whole.hpp"
@@ -222,7 +223,9 @@ void write_isochrone_layers(const IsochroneOptions& o, std::vector<Source>& sour
     }
     out_layers.push_back(&reach_all);
     out_layers.push_back(&area_all);
-    layers::write(out_layers, o.output);
+    layers::WriteOptions wo;
+    wo.styles = styles::qgis_style;  // the layers open styled in QGIS
+    layers::write(out_layers, o.output, wo);
 }
 
 void write_distances_csv(const std::string& path, const network::Network& net, const network::NetworkSearch& search) {

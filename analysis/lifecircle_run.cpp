@@ -15,6 +15,7 @@
 #include "core/stopwatch.hpp"
 #include "core/text.hpp"
 #include "layers/io.hpp"
+#include "styles/qgis.hpp"
 
 namespace planmap::analysis {
 
@@ -188,6 +189,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     res.set_name("parcels");
     layers::WriteOptions wo;
     wo.spatial_index = in.spatial_index;
+    wo.styles = styles::qgis_style;  // the layer opens styled in QGIS
     layers::write(res, (outdir.path() / "lifecircle.gpkg").string(), wo);
     res.set_name(layer_name);
     core::write_file_atomically((outdir.path() / "lifecircle_compliance.csv").string(), csv);

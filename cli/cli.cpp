@@ -8,8 +8,6 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "layers/io.hpp"
-#include "styles/qgis.hpp"
 
 namespace planmap::cli {
 
@@ -24,7 +22,6 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         core::WarningSink previous;
         ~SinkGuard() { core::set_warning_sink(std::move(previous)); }
     } sink_guard{core::set_warning_sink([&err](const std::string& w) { err << "planmap: warning: " << w << "\n"; })};
-    layers::set_style_provider(styles::qgis_style);  // GeoPackages carry QGIS styles
     app.add_flag("--quiet,-q", ctx.quiet, "print only errors");
     app.add_flag("--verbose,-v", ctx.verbose, "print more detail");
     unsigned threads = 0;

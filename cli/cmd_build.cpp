@@ -18,6 +18,7 @@
 #include "core/paths.hpp"
 #include "layers/io.hpp"
 #include "plan/plan.hpp"
+#include "styles/qgis.hpp"
 
 namespace planmap::cli {
 
@@ -170,6 +171,7 @@ void add_build(CLI::App& app, Context& ctx) {
             if (!opts->report.empty()) report.emplace(opts->report, core::json_text(report_json(plan, built, opts->output), 2) + "\n");
             layers::WriteOptions wo;
             wo.metadata = plan::plan_metadata(plan);
+            wo.styles = styles::qgis_style;
             auto rep = layers::write(ls, opts->output, wo);
             if (report) report->commit();
             if (!ctx.quiet) {

@@ -9,6 +9,7 @@
 #include "core/paths.hpp"
 #include "layers/io.hpp"
 #include "plan/plan.hpp"
+#include "styles/qgis.hpp"
 
 namespace planmap::cli {
 
@@ -48,6 +49,7 @@ void add_convert(CLI::App& app, Context& ctx) {
             }
             layers::WriteOptions wo;
             wo.format = opts->format;
+            wo.styles = styles::qgis_style;
             // A plan GeoPackage (from `build`) keeps what the plan says of itself (id, names, period).
             auto src = layers::SourceSpec::parse(opts->src);
             if (std::filesystem::path(src.path).extension() == ".gpkg") {

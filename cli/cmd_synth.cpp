@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "layers/io.hpp"
 #include "layers/synth.hpp"
+#include "styles/qgis.hpp"
 
 namespace planmap::cli {
 
@@ -34,6 +35,7 @@ void add_synth(CLI::App& app, Context& ctx) {
             double gen = sw.lap();
             layers::WriteOptions wo;
             wo.spatial_index = opts->spatial_index;
+            wo.styles = styles::qgis_style;
             layers::write(ds, opts->out, wo);
             double wr = sw.lap();
             if (ctx.quiet) return;

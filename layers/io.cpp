@@ -476,11 +476,6 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
 
 namespace {
 
-StyleProvider& style_provider() {
-    static StyleProvider provider;
-    return provider;
-}
-
 std::string sqlite_text(const std::string& text) {
     std::string q = "'";
     for (char c : text) q += c == '\'' ? std::string("''") : std::string(1, c);
@@ -488,8 +483,8 @@ std::string sqlite_text(const std::string& text) {
 }
 
 // QGIS's layer_styles table (the schema QGIS creates), registered as an attributes table.
-void write_layer_styles(GDALDataset& ds, const std::vector<const Layer*>& layers, const std::string& path) {
-    const auto& provider = style_provider();
+void write_layer_styles(GDALDataset& ds, const std::vector<const Layer*>& layers, const StyleProvider& provider,
+                        const std::string& path) {
     if (!provider) return;
     std::vector<std::string> rows;
     for (const Layer* l : layers) {
@@ -518,8 +513,6 @@ void write_layer_styles(GDALDataset& ds, const std::vector<const Layer*>& layers
 }
 
 }  // namespace
-
-void set_style_provider(StyleProvider provider) { style_provider() = std::move(provider); }
 
 WriteReport write(const std::vector<const Layer*>& layers, const std::string& path, const WriteOptions& opt) {
     ensure_gdal();
@@ -555,7 +548,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         GDALDatasetUniquePtr ds(drv->Create(tmp_file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw io_error("cannot create '" + path + "': " + cap.message());
         for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, opt.spatial_index);
-        if (report.format == "GPKG") write_layer_styles(*ds, layers, path);
+        if (report.format == "GPKG") write_layer_styles(*ds, layers, opt.styles, path);
         for (const auto& [key, value] : opt.metadata) ds->SetMetadataItem(key.c_str(), value.c_str());
         ds->FlushCache(true);
         ds.reset();  // closes the file

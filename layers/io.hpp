@@ -36,12 +36,24 @@ Dataset read(const std::string& path, const ReadOptions& options = {});
 Layer read_layer(const std::string& path, const ReadOptions& options = {});
 Layer read_layer(const SourceSpec& spec, ReadOptions options = {});
 
+// A QGIS style for one layer, stored in a GeoPackage's `layer_styles` table (QGIS's schema).
+struct QgisStyle {
+    std::string name;         // styleName
+    std::string qml, sld;     // styleQML, styleSLD
+    std::string description;
+};
+// Gives the style of a layer about to be written (nullopt: none).
+using StyleProvider = std::function<std::optional<QgisStyle>(const Layer&)>;
+
 struct WriteOptions {
     std::string format;  // GDAL driver short name; empty: from the extension (GPKG by default)
     bool spatial_index = true;  // GeoPackage: build each layer's R-tree (slow for big layers in GDAL 3.6)
     // Items describing the whole dataset (e.g. the plan a GeoPackage was built from), written as
     // the dataset's metadata (GeoPackage: its gpkg_metadata tables, shown by ogrinfo and QGIS).
     std::vector<std::pair<std::string, std::string>> metadata;
+    // GeoPackage: the QGIS style of each layer, written to its `layer_styles` table so layers open
+    // styled in QGIS (empty: no table; styles::qgis_style gives planmap's styles).
+    StyleProvider styles;
 };
 
 struct WriteReport {
@@ -62,17 +74,6 @@ std::string driver_for_path(const std::string& path);
 // The dataset metadata items of a file (as written through WriteOptions::metadata); empty when it
 // has none. Throws io_error when the file cannot be opened.
 std::map<std::string, std::string> read_metadata(const std::string& path);
-
-// A QGIS style for one layer, stored in a GeoPackage's `layer_styles` table (QGIS's schema).
-struct QgisStyle {
-    std::string name;         // styleName
-    std::string qml, sld;     // styleQML, styleSLD
-    std::string description;
-};
-// Gives the style of a layer about to be written (nullopt: none). Set once by the program
-// (the styles module provides it); every GeoPackage written afterwards carries the styles.
-using StyleProvider = std::function<std::optional<QgisStyle>(const Layer&)>;
-void set_style_provider(StyleProvider provider);
 
 // Shortens field names to DBF's 10 bytes (UTF-8 character boundaries), without collisions.
 std::vector<std::string> shorten_field_names(const std::vector<std::string>& names, std::size_t max_bytes = 10);

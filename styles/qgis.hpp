@@ -53,7 +53,7 @@ std::string symbol_kind(const std::string& geometry_type);
 std::string to_qml(const LayerStyle& style, const layers::Layer& layer);
 std::string to_sld(const LayerStyle& style, const layers::Layer& layer);
 
-// The layer_styles row for a layer (for layers::set_style_provider).
+// The layer_styles row for a layer (for layers::WriteOptions::styles).
 std::optional<layers::QgisStyle> qgis_style(const layers::Layer& layer);
 
 }  // namespace planmap::styles

@@ -95,6 +95,25 @@ TEST(Io, WriteFailureLeavesNothingBehind) {
 
 TEST(Io, GeoPackageRoundTripKeepsTypesAndCrs) {
     test::TempDir tmp;
+TEST(Io, QgisStylesAreWrittenOnlyWhenAskedFor) {
+    test::TempDir tmp;
+    Layer l("parks", {{"name", FieldType::string, ""}}, geo::Crs::from_epsg(4549), "Point");
+    l.add({-1, geo::make_point(620000, 3160000), {std::string("公园")}});
+    auto plain = (tmp / "plain.gpkg").string(), styled = (tmp / "styled.gpkg").string();
+    write(l, plain);
+    WriteOptions wo;
+    wo.styles = [](const Layer& layer) { return QgisStyle{"planmap " + layer.name(), "<qgis/>", "<sld/>", "test"}; };
+    write(l, styled, wo);
+    ReadOptions ro;
+    ro.layer = "layer_styles";
+    EXPECT_THROW(read_layer(plain, ro), error);
+    Layer rows = read_layer(styled, ro);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(value_to_string(rows.value(0, "f_table_name")), "parks");
+    EXPECT_EQ(value_to_string(rows.value(0, "styleName")), "planmap parks");
+    EXPECT_EQ(read(styled).layers.size(), 1u);  // the style table is not a data layer
+}
+
     Layer l("parcels", {{"pop", FieldType::integer, "人口"}, {"area", FieldType::real, ""}, {"名称", FieldType::string, ""}},
             geo::Crs::from_epsg(4549), "Polygon");
     Feature f;
