@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::analysis {
 
@@ -51,7 +52,7 @@ LoadedNetwork load_analysis_network(const NetworkModeOptions& o) {
 
 nlohmann::json describe_network(const NetworkModeOptions& o, const LoadedNetwork& n) {
     const auto& net = n.opened.net;
-    return {{"source", o.network},
+    return {{"source", layers::redact_connection(o.network)},
             {"kind", n.opened.kind},
             {"nodes", net.node_count()},
             {"edges", net.edge_count()},

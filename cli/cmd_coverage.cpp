@@ -195,7 +195,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
                                  : layers::is_postgis(opts->residential) ? opts->residential
                                                                         : std::string();
                 if (db.empty()) throw usage_error("--engine postgis needs --db PG:… (or a PG:… --residential source)");
-                if (!layers::is_postgis(db)) throw usage_error("--db '" + db + "' is not a PG:… connection string");
+                if (!layers::is_postgis(db)) throw usage_error("--db '" + layers::redact_connection(db) + "' is not a PG:… connection string");
                 run.engine = "postgis";
                 analysis::PostgisCoverage pg{db, type_field, opts->zone_field, false, opts->residential, opts->facilities};
                 db_inputs = analysis::compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
@@ -226,7 +226,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
             }
             run.timings["compute"] = step.lap();
             if (!(run.residential_area_m2 > 0))
-                throw error("residential layer '" + run.residential.name() + "' of '" + opts->residential + "' has no area (" +
+                throw error("residential layer '" + run.residential.name() + "' of '" + layers::redact_connection(opts->residential) + "' has no area (" +
                             std::to_string(run.residential.size()) + " feature(s), none a polygon with area)");
 
             fs::create_directories(opts->outdir);
@@ -235,8 +235,8 @@ void add_coverage(CLI::App& app, Context& ctx) {
             run.timings["total"] = total.seconds();
 
             json j = run.summary(prof ? &*prof : nullptr, opts->radius_m, opts->quad_segs);
-            j["residential"]["source"] = opts->residential;
-            j["facilities_source"] = opts->facilities;
+            j["residential"]["source"] = layers::redact_connection(opts->residential);
+            j["facilities_source"] = layers::redact_connection(opts->facilities);
             j["mode"] = opts->net.mode;
             if (network) add_network_figures(j, run, opts->net, *network, *growth, *straight);
             j["warnings"] = warnings;
@@ -244,10 +244,10 @@ void add_coverage(CLI::App& app, Context& ctx) {
             if (!opts->html.empty()) {
                 core::Stopwatch sw;
                 analysis::ReportInput in{"coverage", j, prof ? &*prof : nullptr, (fs::path(opts->outdir) / "coverage.gpkg").string(), {}};
-                in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                in.parameters = {{"--facilities", layers::redact_connection(opts->facilities)}, {"--residential", layers::redact_connection(opts->residential)},
                                  {prof ? "--profile" : "--radius", prof ? opts->profile : std::to_string(opts->radius_m) + " m"},
                                  {"--population-field", run.population_field.empty() ? "(none)" : run.population_field},
-                                 {"--zones", opts->zones.empty() ? "(none)" : opts->zones + " (field " + opts->zone_field + ")"},
+                                 {"--zones", opts->zones.empty() ? "(none)" : layers::redact_connection(opts->zones) + " (field " + opts->zone_field + ")"},
                                  {"--quad-segs", std::to_string(opts->quad_segs)},
                                  {"--engine", run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(opts->db.empty() ? opts->residential : opts->db) : "")},
                                  {"CRS", j["crs"].get<std::string>()},

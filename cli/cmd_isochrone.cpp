@@ -24,6 +24,7 @@
 #include "network/service.hpp"
 #include "network/whole.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
@@ -337,7 +338,7 @@ void add_isochrone(CLI::App& app, Context& ctx) {
 
             if (!o->json.empty()) {
                 nlohmann::json j;
-                j["network"] = {{"source", o->network}, {"kind", opened.kind}, {"nodes", net.node_count()}, {"edges", net.edge_count()},
+                j["network"] = {{"source", layers::redact_connection(o->network)}, {"kind", opened.kind}, {"nodes", net.node_count()}, {"edges", net.edge_count()},
                                 {"length_m", net.total_length_m()}, {"crs", net.has_geometry() ? net.crs() : ""}};
                 j["distance_m"] = limit;
                 if (by_time) j["minutes"] = o->minutes;

@@ -22,6 +22,7 @@
 #include "analysis/lifecircle.hpp"
 #include "analysis/network_growth.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
@@ -244,7 +245,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
             j["warnings"] = warnings;
             if (!opts->html.empty()) {
                 analysis::ReportInput in{"lifecircle", j, &prof, (fs::path(opts->outdir) / "lifecircle.gpkg").string(), {}};
-                in.parameters = {{"--facilities", opts->facilities}, {"--residential", opts->residential},
+                in.parameters = {{"--facilities", layers::redact_connection(opts->facilities)}, {"--residential", layers::redact_connection(opts->residential)},
                                  {"--profile", opts->profile}, {"--type-field", type_field},
                                  {"--population-field", pop_field.empty() ? "(none)" : pop_field},
                                  {"CRS", crs.label()}, {"--output", opts->outdir}};
