@@ -35,6 +35,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_isochrone(app, ctx);
     add_render(app, ctx);
     add_atlas(app, ctx);
+    add_db(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
