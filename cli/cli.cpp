@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "styles/qgis.hpp"
 
 namespace planmap::cli {
@@ -40,6 +41,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_isochrone(app, ctx);
     add_render(app, ctx);
     add_atlas(app, ctx);
+    add_db(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
@@ -55,7 +57,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         out << "planmap " << PLANMAP_VERSION << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
-        err << "planmap: " << e.what() << "\n";
+        err << "planmap: " << layers::redact_connection(e.what()) << "\n";
         if (app.get_subcommands().empty()) err << "run 'planmap --help' for the commands\n";
         return 2;
     }
@@ -65,10 +67,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (ctx.action) ctx.action();
         return 0;
     } catch (const usage_error& e) {
-        err << "planmap: " << e.what() << "\n";
+        err << "planmap: " << layers::redact_connection(e.what()) << "\n";
         return 2;
     } catch (const std::exception& e) {
-        err << "planmap: error: " << e.what() << "\n";
+        err << "planmap: error: " << layers::redact_connection(e.what()) << "\n";
         return 1;
     }
 }
