@@ -432,7 +432,7 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     }
     run.timings["compute"] = step.lap();
     if (!(run.residential_area_m2 > 0))
-        throw error("residential layer '" + run.residential.name() + "' of '" + in.residential + "' has no area (" +
+        throw error("residential layer '" + run.residential.name() + "' of '" + layers::redact_connection(in.residential) + "' has no area (" +
                     std::to_string(run.residential.size()) + " feature(s), none a polygon with area)");
 
     run.write(outdir.path().string(), run.timings, in.spatial_index);
@@ -452,11 +452,11 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
         core::Stopwatch sw;
         ReportInput report{"coverage", j, prof, (fs::path(in.output) / "coverage.gpkg").string(), {}};
         report.parameters = {
-            {name("facilities"), in.facilities},
-            {name("residential"), in.residential},
+            {name("facilities"), layers::redact_connection(in.facilities)},
+            {name("residential"), layers::redact_connection(in.residential)},
             {prof ? name("profile") : name("radius_m"), prof ? o.profile : std::to_string(o.radius_m.value_or(0)) + " m"},
             {name("population_field"), run.population_field.empty() ? "(none)" : run.population_field},
-            {name("zones"), in.zones.empty() ? "(none)" : in.zones + " (field " + in.zone_field + ")"},
+            {name("zones"), in.zones.empty() ? "(none)" : layers::redact_connection(in.zones) + " (field " + in.zone_field + ")"},
             {name("quad_segs"), std::to_string(o.quad_segs)},
             {name("engine"), run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(postgis_db(o)) : "")},
             {"CRS", j["crs"].get<std::string>()},

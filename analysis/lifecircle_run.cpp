@@ -15,6 +15,7 @@
 #include "core/stopwatch.hpp"
 #include "core/text.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "styles/qgis.hpp"
 
 namespace planmap::analysis {
@@ -204,8 +205,8 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     j["warnings"] = out.warnings;
     if (!in.html.empty()) {
         ReportInput report{"lifecircle", j, &prof, (fs::path(in.output) / "lifecircle.gpkg").string(), {}};
-        report.parameters = {{name("facilities"), in.facilities},
-                             {name("residential"), in.residential},
+        report.parameters = {{name("facilities"), layers::redact_connection(in.facilities)},
+                             {name("residential"), layers::redact_connection(in.residential)},
                              {name("profile"), o.profile},
                              {name("type_field"), type_field},
                              {name("population_field"), pop_field.empty() ? "(none)" : pop_field},

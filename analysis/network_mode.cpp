@@ -6,6 +6,7 @@
 #include "analysis/inputs.hpp"
 #include "core/error.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::analysis {
 
@@ -52,7 +53,7 @@ LoadedNetwork load_analysis_network(const NetworkOptions& o) {
 
 nlohmann::json describe_network(const NetworkOptions& o, const LoadedNetwork& n) {
     const auto& net = n.opened.net;
-    return {{"source", o.network},
+    return {{"source", layers::redact_connection(o.network)},
             {"kind", n.opened.kind},
             {"nodes", net.node_count()},
             {"edges", net.edge_count()},

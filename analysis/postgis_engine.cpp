@@ -11,6 +11,7 @@
 #include "analysis/inputs.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/signal_cleanup.hpp"
 #include "core/stopwatch.hpp"
 #include "layers/io.hpp"
 #include "layers/postgis.hpp"
@@ -23,14 +24,21 @@ using layers::sql_ident;
 using layers::sql_literal;
 using layers::sql_number;
 
+constexpr const char* scratch_prefix = "planmap_run_";
+
+// A fresh scratch schema name, also the application_name of every session of the run (so a
+// cleanup can find them, and `db clean` can tell a live run from a leftover).
+std::string scratch_name() {
+    std::random_device rd;
+    std::ostringstream name;
+    name << scratch_prefix << ::getpid() << '_' << std::hex << rd();
+    return name.str();
+}
+
 // The scratch schema: created on construction, dropped on destruction (unless kept).
 class ScratchSchema {
 public:
-    ScratchSchema(layers::PgDatabase& db, bool keep) : db_(db), keep_(keep) {
-        std::random_device rd;
-        std::ostringstream name;
-        name << "planmap_run_" << ::getpid() << '_' << std::hex << rd();
-        name_ = name.str();
+    ScratchSchema(layers::PgDatabase& db, std::string name, bool keep) : db_(db), keep_(keep), name_(std::move(name)) {
         db_.exec("CREATE SCHEMA " + sql_ident(name_));
     }
     ~ScratchSchema() {
@@ -38,7 +46,7 @@ public:
         try {
             db_.exec("DROP SCHEMA IF EXISTS " + sql_ident(name_) + " CASCADE");
         } catch (const std::exception&) {
-            // Nothing more can be done here; the schema name says what it was.
+            // Nothing more can be done here; the schema name says what it was (`planmap db clean`).
         }
     }
     ScratchSchema(const ScratchSchema&) = delete;
@@ -51,6 +59,15 @@ private:
     bool keep_;
     std::string name_;
 };
+
+// On a signal: ends every session of the run (the running query with it) from a new session,
+// then drops the scratch schema.
+void interrupt_run(const std::string& connection, const std::string& name, bool keep) {
+    layers::PgDatabase admin(connection);
+    admin.query("SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = " +
+                sql_literal(name) + " AND pid <> pg_backend_pid()");
+    if (!keep) admin.exec("DROP SCHEMA IF EXISTS " + sql_ident(name) + " CASCADE");
+}
 
 // Writes a layer as schema.table with a generic geometry column; rows keep the layer's order
 // (ogc_fid 1 … n).
@@ -82,9 +99,11 @@ struct Keys {
     }
 };
 
+// The connection without GDAL's tables= and the run's application_name (in keyword form), to
+// compare databases.
 std::string strip_tables(const std::string& conn) {
-    static const std::regex tables(R"(\s*tables=\S+)");
-    std::string s = std::regex_replace(conn, tables, "");
+    static const std::regex tables(R"(\s*(tables|application_name)=\S+)");
+    std::string s = std::regex_replace(layers::pg_keyword_form(conn), tables, "");
     while (!s.empty() && s.back() == ' ') s.pop_back();
     return s;
 }
@@ -126,8 +145,8 @@ std::string number_expr(const layers::Layer& layer, const std::string& t, const 
     int idx = layer.field_index(field);
     std::string col = t + "." + sql_ident(field);
     std::string v = layer.fields()[idx].type == layers::FieldType::string
-                        ? "(CASE WHEN btrim(" + col + ") ~ '^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN btrim(" +
-                              col + ")::float8 END)"
+                        ? "(CASE WHEN btrim(" + col + ") ~ " + sql_literal(R"(^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$)") +
+                              " THEN btrim(" + col + ")::float8 END)"
                         : col + "::float8";
     return "(CASE WHEN " + v + " IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN NULL ELSE " + v + " END)";
 }
@@ -137,13 +156,19 @@ std::string number_expr(const layers::Layer& layer, const std::string& t, const 
 std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, layers::Layer& facilities, layers::Layer* zone_layer,
                                                             const analysis::RadiusChoice& choice, const PostgisCoverage& opt) {
     core::Stopwatch sw;
-    layers::PgDatabase db(opt.connection);
-    ScratchSchema s(db, opt.keep_schema);
-    Keys res_keys = place(run.residential, opt.residential_source, s, "res", opt.connection, run.population_field, db);
-    Keys fac_keys = place(facilities, opt.facilities_source, s, "fac", opt.connection, opt.type_field, db);
+    // Every session of the run carries the scratch schema's name as its application_name; on
+    // SIGINT/SIGTERM/SIGHUP they are ended and the schema dropped before the signal takes effect.
+    // The guard outlives the schema object, so a signal during the normal drop is covered too.
+    const std::string name = scratch_name();
+    const std::string conn = layers::pg_keyword_form(opt.connection) + " application_name=" + name;
+    core::SignalCleanup on_signal([&opt, name](int) { interrupt_run(opt.connection, name, opt.keep_schema); });
+    layers::PgDatabase db(conn);
+    ScratchSchema s(db, name, opt.keep_schema);
+    Keys res_keys = place(run.residential, opt.residential_source, s, "res", conn, run.population_field, db);
+    Keys fac_keys = place(facilities, opt.facilities_source, s, "fac", conn, opt.type_field, db);
     std::map<std::string, std::string> how = {{"residential", res_keys.in_place ? "in place" : "loaded"},
                                               {"facilities", fac_keys.in_place ? "in place" : "loaded"}};
-    if (zone_layer) load(*zone_layer, s, "zones", opt.connection), how["zones"] = "loaded";
+    if (zone_layer) load(*zone_layer, s, "zones", conn), how["zones"] = "loaded";
     run.timings["load_db"] = sw.lap();
 
     // The rules as a table: the first matching row (by ord) gives the radius.
@@ -332,6 +357,31 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
     }
     if (run.zones.back().parcels == 0) run.zones.pop_back();
     return how;
+}
+
+std::vector<ScratchSchemaInfo> scratch_schemas(const std::string& connection) {
+    layers::PgDatabase db(connection);
+    auto rows = db.query("SELECT n.nspname::text AS name, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = "
+                         "n.nspname::text) AS in_use FROM pg_namespace n WHERE n.nspname LIKE " +
+                         sql_literal(std::string(scratch_prefix) + "%") + " ORDER BY 1");
+    std::vector<ScratchSchemaInfo> out;
+    for (const auto& r : rows.values) {
+        std::string name = text(r[0]);
+        if (name.rfind(scratch_prefix, 0) != 0) continue;  // LIKE's '_' matches any character
+        out.push_back({name, text(r[1]) == "1" || text(r[1]) == "t" || text(r[1]) == "true"});
+    }
+    return out;
+}
+
+std::vector<std::string> drop_scratch_schemas(const std::string& connection) {
+    std::vector<std::string> dropped;
+    layers::PgDatabase db(connection);
+    for (const auto& s : scratch_schemas(connection)) {
+        if (s.in_use) continue;
+        db.exec("DROP SCHEMA IF EXISTS " + sql_ident(s.name) + " CASCADE");
+        dropped.push_back(s.name);
+    }
+    return dropped;
 }
 
 }  // namespace planmap::analysis

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
@@ -76,6 +77,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_isochrone(app, ctx);
     add_render(app, ctx);
     add_atlas(app, ctx);
+    add_db(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
@@ -91,7 +93,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         out << "planmap " << PLANMAP_VERSION << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
-        err << "planmap: " << e.what() << "\n";
+        err << "planmap: " << layers::redact_connection(e.what()) << "\n";
         if (app.get_subcommands().empty()) err << "run 'planmap --help' for the commands\n";
         return 2;
     }
@@ -101,13 +103,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (ctx.action) ctx.action();
         return 0;
     } catch (const usage_error& e) {
-        err << "planmap: " << e.message(flags_of_command(app)) << "\n";
+        err << "planmap: " << layers::redact_connection(e.message(flags_of_command(app))) << "\n";
         return 2;
     } catch (const error& e) {
-        err << "planmap: error: " << e.message(flags_of_command(app)) << "\n";
+        err << "planmap: error: " << layers::redact_connection(e.message(flags_of_command(app))) << "\n";
         return 1;
     } catch (const std::exception& e) {
-        err << "planmap: error: " << e.what() << "\n";
+        err << "planmap: error: " << layers::redact_connection(e.what()) << "\n";
         return 1;
     }
 }

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/paths.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "plan/plan.hpp"
 #include "styles/qgis.hpp"
 
@@ -67,7 +68,7 @@ void add_convert(CLI::App& app, Context& ctx) {
             }
             for (const auto& [s, o] : report.renamed_fields) ctx.out << "field " << o << " written as " << s << "\n";
             if (!report.field_map_path.empty()) ctx.out << "field names map: " << report.field_map_path << "\n";
-            ctx.out << "wrote " << features << " feature(s) to " << opts->dst << " (" << report.format << ")\n";
+            ctx.out << "wrote " << features << " feature(s) to " << layers::redact_connection(opts->dst) << " (" << report.format << ")\n";
         };
     });
 }

@@ -9,6 +9,7 @@
 #include "cli/report.hpp"
 #include "core/json.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
@@ -55,13 +56,13 @@ void add_info(CLI::App& app, Context& ctx) {
             layers::Dataset ds = opts->source.read(opts->src, ctx.err, ctx.quiet);
             if (opts->json) {
                 nlohmann::json j;
-                j["source"] = spec.path;
+                j["source"] = layers::redact_connection(spec.path);
                 j["layers"] = nlohmann::json::array();
                 for (const auto& l : ds.layers) j["layers"].push_back(layer_json(l));
                 ctx.out << core::json_text(j, 2) << "\n";
                 return;
             }
-            ctx.out << spec.path << ": " << ds.layers.size() << " layer(s)\n";
+            ctx.out << layers::redact_connection(spec.path) << ": " << ds.layers.size() << " layer(s)\n";
             for (const auto& l : ds.layers) {
                 auto e = l.extent();
                 ctx.out << "\nlayer " << l.name() << "\n"

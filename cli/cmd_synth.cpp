@@ -7,6 +7,7 @@
 #include "core/stopwatch.hpp"
 #include "core/error.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "layers/synth.hpp"
 #include "styles/qgis.hpp"
 
@@ -39,7 +40,7 @@ void add_synth(CLI::App& app, Context& ctx) {
             layers::write(ds, opts->out, wo);
             double wr = sw.lap();
             if (ctx.quiet) return;
-            ctx.out << "synthetic city (seed " << opts->seed << ", EPSG:4549) -> " << opts->out << "\n";
+            ctx.out << "synthetic city (seed " << opts->seed << ", EPSG:4549) -> " << layers::redact_connection(opts->out) << "\n";
             for (const auto& l : ds.layers) ctx.out << "  " << l.name() << ": " << l.size() << " feature(s)\n";
             ctx.out << "  generated in " << gen << " s, written in " << wr << " s\n";
         };

@@ -6,6 +6,7 @@
 
 #include "core/files.hpp"
 #include "core/json.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
@@ -25,11 +26,25 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
 }
 
 void print_warnings(std::ostream& err, const std::vector<std::string>& warnings) {
-    for (const auto& w : warnings) err << "planmap: warning: " << w << "\n";
+    for (const auto& w : warnings) err << "planmap: warning: " << layers::redact_connection(w) << "\n";
 }
 
-bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
+namespace {
+
+// The summary with every string through redact_connection: no connection secret in a JSON output.
+nlohmann::json redacted(const nlohmann::json& j) {
+    if (j.is_string()) return layers::redact_connection(j.get<std::string>());
+    if (!j.is_structured()) return j;
+    nlohmann::json out = j;
+    for (auto it = out.begin(); it != out.end(); ++it) *it = redacted(*it);
+    return out;
+}
+
+}  // namespace
+
+bool publish_summary(Context& ctx, const nlohmann::json& full_summary, const std::string& json_path,
                      const std::vector<std::string>& warnings) {
+    const nlohmann::json summary = redacted(full_summary);
     if (json_path == "-") {
         ctx.out << core::json_text(summary, 2) << "\n";
         return true;

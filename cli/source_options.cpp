@@ -1,6 +1,7 @@
 #include "cli/source_options.hpp"
 
 #include "cli/progress.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
@@ -30,7 +31,7 @@ layers::ReadOptions SourceOptions::read_options(std::ostream& err, bool quiet, c
 
 layers::Dataset SourceOptions::read(const std::string& src, std::ostream& err, bool quiet) const {
     auto spec = layers::SourceSpec::parse(src);
-    auto ro = read_options(err, quiet, "reading " + spec.path);
+    auto ro = read_options(err, quiet, "reading " + layers::redact_connection(spec.path));
     if (spec.layer) ro.layer = spec.layer;
     return layers::read(spec.path, ro);
 }

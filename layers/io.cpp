@@ -15,6 +15,7 @@
 #include "core/files.hpp"
 #include "layers/encoding.hpp"
 #include "layers/gdal.hpp"
+#include "layers/postgis.hpp"
 
 namespace planmap::layers {
 
@@ -42,6 +43,7 @@ void CPL_STDCALL GdalErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* 
 namespace {
 
 bool is_connection_string(const std::string& s) {
+    if (is_postgis(s)) return true;
     auto colon = s.find(':');
     if (colon == std::string::npos || colon < 2) return false;
     std::string prefix = s.substr(0, colon);
@@ -230,7 +232,7 @@ SourceSpec SourceSpec::parse(const std::string& text) {
     return {text, std::nullopt};
 }
 
-Dataset read(const std::string& path, const ReadOptions& opt) {
+static Dataset read_any(const std::string& path, const ReadOptions& opt) {
     ensure_gdal();
     std::error_code ec;
     bool conn = is_connection_string(path);
@@ -347,9 +349,19 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
     return out;
 }
 
+Dataset read(const std::string& path, const ReadOptions& opt) {
+    if (!is_postgis(path)) return read_any(path, opt);
+    // A database: opened in keyword form (URIs converted); no message leaves with its password.
+    return with_redacted_errors([&] {
+        Dataset ds = read_any(pg_keyword_form(path), opt);
+        ds.source = path;
+        return ds;
+    });
+}
+
 Layer read_layer(const std::string& path, const ReadOptions& opt) {
     Dataset ds = read(path, opt);
-    if (ds.layers.empty()) throw io_error("'" + path + "' has no layers");
+    if (ds.layers.empty()) throw io_error(redact_connection("'" + path + "' has no layers"));
     return std::move(ds.layers.front());
 }
 
@@ -359,6 +371,7 @@ Layer read_layer(const SourceSpec& spec, ReadOptions opt) {
 }
 
 std::string driver_for_path(const std::string& path) {
+    if (is_postgis(path)) return "PostgreSQL";
     if (is_connection_string(path)) {
         std::string prefix = path.substr(0, path.find(':'));
         if (prefix == "PG") return "PostgreSQL";
@@ -514,6 +527,18 @@ void write_layer_styles(GDALDataset& ds, const std::vector<const Layer*>& layers
 
 }  // namespace
 
+// Into a database (opened in keyword form, URIs converted); messages are redacted by the caller.
+static WriteReport write_postgis(const std::vector<const Layer*>& layers, const std::string& path, WriteReport report) {
+    GdalErrorCapture cap;
+    std::string conn = pg_keyword_form(path);
+    GDALDatasetUniquePtr ds(GDALDataset::Open(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    if (!ds) throw io_error("cannot open '" + path + "' for writing: " + cap.message());
+    for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+    ds.reset();
+    if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
+    return report;
+}
+
 WriteReport write(const std::vector<const Layer*>& layers, const std::string& path, const WriteOptions& opt) {
     ensure_gdal();
     WriteReport report;
@@ -526,15 +551,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(report.format.c_str());
     if (!drv) throw io_error("GDAL has no driver '" + report.format + "'");
 
-    if (report.format == "PostgreSQL") {
-        GdalErrorCapture cap;
-        GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
-        if (!ds) throw io_error("cannot open '" + path + "' for writing: " + cap.message());
-        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
-        ds.reset();
-        if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
-        return report;
-    }
+    if (report.format == "PostgreSQL") return with_redacted_errors([&] { return write_postgis(layers, path, report); });
 
     fs::path target = fs::absolute(path);
     fs::path parent = target.parent_path();

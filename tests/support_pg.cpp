@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 namespace planmap::test {
@@ -41,7 +42,26 @@ std::string shell_quote(const std::string& s) {
 
 std::pair<int, std::string> capture(const std::string& cmd) { return shell(cmd); }
 
+class ProgramCluster : public ::testing::Environment {
+public:
+    static std::unique_ptr<PgCluster>& slot() {
+        static std::unique_ptr<PgCluster> cluster;
+        return cluster;
+    }
+    void TearDown() override { slot().reset(); }
+};
+[[maybe_unused]] auto* const program_environment = ::testing::AddGlobalTestEnvironment(new ProgramCluster);
+
 }  // namespace
+
+PgCluster& program_cluster(const std::function<void(PgCluster&)>& setup) {
+    auto& cluster = ProgramCluster::slot();
+    if (!cluster) {
+        cluster = std::make_unique<PgCluster>();
+        if (cluster->available() && setup) setup(*cluster);
+    }
+    return *cluster;
+}
 
 fs::path pg_bin_dir() {
     for (const char* v : {"17", "16", "15", "14", "13"}) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,10 @@ private:
     bool started_ = false;
     std::string why_;
 };
+
+// The test program's server: started on first use and stopped when the program ends (a gtest
+// environment); `setup` runs once, right after a successful start.
+PgCluster& program_cluster(const std::function<void(PgCluster&)>& setup = {});
 
 // The PostgreSQL server binaries folder (e.g. /usr/lib/postgresql/15/bin); empty when absent.
 std::filesystem::path pg_bin_dir();

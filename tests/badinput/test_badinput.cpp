@@ -20,6 +20,7 @@ struct Case {
     std::vector<std::string> args;
     int exit = 0;
     std::vector<std::string> out_contains, err_contains, outputs;
+    std::vector<std::string> lacks;  // texts (secrets) that must appear in no output, stdout or stderr
     std::string output_file;
     std::vector<std::string> output_texts;
 };
@@ -48,6 +49,7 @@ std::vector<Case> load_cases() {
         k.out_contains = strings(c["out_contains"]);
         k.err_contains = strings(c["err_contains"]);
         k.outputs = strings(c["outputs"]);
+        k.lacks = strings(c["lacks"]);
         k.output_file = c["output_contains"]["file"].value_or(std::string());
         k.output_texts = strings(c["output_contains"]["text"]);
         out.push_back(std::move(k));
@@ -78,6 +80,12 @@ TEST_P(BadInput, BehavesAsDocumented) {
     EXPECT_EQ(r.code, c.exit) << "stdout:\n" << r.out << "stderr:\n" << r.err;
     for (const auto& s : c.out_contains) EXPECT_NE(r.out.find(s), std::string::npos) << "stdout lacks '" << s << "':\n" << r.out;
     for (const auto& s : c.err_contains) EXPECT_NE(r.err.find(s), std::string::npos) << "stderr lacks '" << s << "':\n" << r.err;
+    for (const auto& s : c.lacks) {
+        EXPECT_EQ(r.out.find(s), std::string::npos) << "stdout shows '" << s << "':\n" << r.out;
+        EXPECT_EQ(r.err.find(s), std::string::npos) << "stderr shows '" << s << "':\n" << r.err;
+        for (const auto& f : test::list_files(out.path()))
+            EXPECT_EQ(test::read_file(out / f).find(s), std::string::npos) << f << " shows '" << s << "'";
+    }
     if (c.exit != 0) {
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not a one-line error:\n" << r.err;
         EXPECT_TRUE(test::list_files(out.path()).empty()) << "partial output left behind";

@@ -23,21 +23,7 @@ constexpr double X0 = 620000, Y0 = 3160000;  // EPSG:4549 metres
 
 using test::box;
 
-// One server per test program, started on first use and stopped when the program ends.
-class PgEnvironment : public ::testing::Environment {
-public:
-    static test::PgCluster& get() {
-        if (!cluster_) cluster_ = std::make_unique<test::PgCluster>();
-        return *cluster_;
-    }
-    void TearDown() override { cluster_.reset(); }
-
-private:
-    static inline std::unique_ptr<test::PgCluster> cluster_;
-};
-[[maybe_unused]] auto* const pg_environment = ::testing::AddGlobalTestEnvironment(new PgEnvironment);
-
-test::PgCluster& server() { return PgEnvironment::get(); }
+test::PgCluster& server() { return test::program_cluster(); }
 
 class Postgis : public ::testing::Test {
 protected:

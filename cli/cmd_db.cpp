@@ -1,0 +1,48 @@
+// planmap db clean --db PG:… [--dry-run]: the scratch schemas (planmap_run_*) that killed runs of
+// `coverage --engine postgis` left in a database, listed and dropped.
+#include <algorithm>
+#include <ostream>
+
+#include "analysis/postgis_engine.hpp"
+#include "cli/cli.hpp"
+#include "core/error.hpp"
+#include "layers/postgis.hpp"
+
+namespace planmap::cli {
+
+void add_db(CLI::App& app, Context& ctx) {
+    auto* db = app.add_subcommand("db", "maintenance of a PostGIS database used by --engine postgis");
+    db->require_subcommand(1);
+    auto* clean = db->add_subcommand("clean", "list and drop the scratch schemas (planmap_run_*) left by interrupted runs");
+    struct Opts {
+        std::string db;
+        bool dry_run = false;
+    };
+    auto opts = std::make_shared<Opts>();
+    clean->add_option("--db", opts->db, "the database: a PG:… connection string or a postgresql:// URI")->required();
+    clean->add_flag("--dry-run,-n", opts->dry_run, "only list the leftover schemas; drop nothing");
+    clean->callback([&ctx, opts] {
+        ctx.action = [&ctx, opts] {
+            if (!layers::is_postgis(opts->db))
+                throw usage_error("--db '" + layers::redact_connection(opts->db) + "' is not a PG:… connection string");
+            auto found = analysis::scratch_schemas(opts->db);
+            std::vector<std::string> dropped;
+            if (!opts->dry_run) dropped = analysis::drop_scratch_schemas(opts->db);
+            if (ctx.quiet) return;
+            std::size_t leftovers = 0;
+            for (const auto& s : found) {
+                if (s.in_use) {
+                    ctx.out << s.name << ": in use by a running planmap, kept\n";
+                    continue;
+                }
+                ++leftovers;
+                bool gone = std::find(dropped.begin(), dropped.end(), s.name) != dropped.end();
+                ctx.out << s.name << ": " << (opts->dry_run ? "leftover (--dry-run: kept)" : gone ? "dropped" : "leftover") << "\n";
+            }
+            ctx.out << leftovers << " leftover scratch schema(s)"
+                    << (opts->dry_run ? "" : ", " + std::to_string(dropped.size()) + " dropped") << "\n";
+        };
+    });
+}
+
+}  // namespace planmap::cli
