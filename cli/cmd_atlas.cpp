@@ -7,6 +7,7 @@
 #include "cli/render_options.hpp"
 #include "cli/render_report.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/paths.hpp"
 #include "layers/io.hpp"
 #include "render/sheet.hpp"
@@ -27,12 +28,14 @@ void add_atlas(CLI::App& app, Context& ctx) {
     struct Opts {
         SheetFlags sheet;
         std::string index, field, dir, format = "pdf", s_crs;
+        bool overwrite = false;
     };
     auto opts = std::make_shared<Opts>();
     opts->sheet.add_to(*cmd, true);
     cmd->add_option("--index", opts->index, "index layer: SRC or SRC:layer; each feature's extent becomes a sheet")->required();
     cmd->add_option("--field", opts->field, "index field naming the sheets (title suffix and file name)")->required();
-    cmd->add_option("-o,--output", opts->dir, "output folder (created if missing)")->required();
+    cmd->add_option("-o,--output", opts->dir, "output folder, written whole: created, or replaced with --overwrite")->required();
+    cmd->add_flag("--overwrite", opts->overwrite, "replace an existing, non-empty output folder as a whole (default: refuse)");
     cmd->add_option("--format", opts->format, "pdf (default), png or svg")->check(CLI::IsMember({"pdf", "png", "svg"}));
     cmd->add_option("--s-crs", opts->s_crs, "CRS of the index layer, overriding the file's (e.g. GCJ02)");
     cmd->callback([&ctx, opts] {
@@ -41,6 +44,7 @@ void add_atlas(CLI::App& app, Context& ctx) {
             auto inputs = render::input_paths(spec);
             inputs.push_back({"--index", opts->index});
             core::check_outputs(inputs, {{"-o", opts->dir}});
+            core::OutputFolder folder(opts->dir, opts->overwrite);  // refused before any work when not empty
             auto data = render::load_map_data(spec);
             layers::ReadOptions ro;
             if (!opts->s_crs.empty()) ro.source_crs = geo::Crs::parse(opts->s_crs);
@@ -48,7 +52,6 @@ void add_atlas(CLI::App& app, Context& ctx) {
             if (index.field_index(opts->field) < 0) throw usage_error("index " + opts->index + " has no field '" + opts->field + "'");
             if (!index.crs()) throw crs_error("index " + opts->index + " has no CRS; give --s-crs");
             if (!index.crs()->same_as(data.crs)) index.reproject(data.crs);
-            std::filesystem::create_directories(opts->dir);
             std::set<std::string> names;
             std::size_t sheets = 0;
             for (std::size_t i = 0; i < index.size(); ++i) {
@@ -60,10 +63,12 @@ void add_atlas(CLI::App& app, Context& ctx) {
                 render::SheetOptions so = opts->sheet.sheet;
                 so.focus = geo::envelope(f.geometry.get());
                 so.title_suffix = value.empty() ? "" : " — " + value;
-                auto rep = render::render_sheet(data, (std::filesystem::path(opts->dir) / (name + "." + opts->format)).string(), so);
+                auto rep = render::render_sheet(data, (folder.path() / (name + "." + opts->format)).string(), so);
+                rep.output = (std::filesystem::path(opts->dir) / (name + "." + opts->format)).string();  // where it lands
                 if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
                 ++sheets;
             }
+            folder.commit();
             if (!ctx.quiet) ctx.out << "atlas: " << sheets << " sheet(s) in " << opts->dir << "\n";
         };
     });

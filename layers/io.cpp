@@ -533,9 +533,18 @@ static WriteReport write_postgis(const std::vector<const Layer*>& layers, const 
     std::string conn = pg_keyword_form(path);
     GDALDatasetUniquePtr ds(GDALDataset::Open(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
     if (!ds) throw io_error("cannot open '" + path + "' for writing: " + cap.message());
-    for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+    // One transaction: a failure part-way leaves none of the layers in the database.
+    if (ds->StartTransaction(FALSE) != OGRERR_NONE)
+        throw io_error("cannot start a transaction in '" + path + "': " + cap.message());
+    try {
+        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+        if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
+    } catch (...) {
+        ds->RollbackTransaction();
+        throw;
+    }
+    if (ds->CommitTransaction() != OGRERR_NONE) throw io_error("cannot commit the layers to '" + path + "': " + cap.message());
     ds.reset();
-    if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
     return report;
 }
 

@@ -309,3 +309,26 @@ TEST_F(PgSecurity, DbCleanDropsLeftoversOnly) {
     live.exec("DROP SCHEMA planmap_run_2_live");
     server().psql("DROP SCHEMA planmap_runner;");
 }
+
+// `convert` into a database is one transaction: when a layer fails (here its table exists), the
+// layers written before it are not left behind, and the existing table is untouched.
+TEST_F(PgSecurity, FailedConvertLeavesNoLayers) {
+    test::TempDir tmp;
+    auto city = (tmp / "city.gpkg").string();
+    ASSERT_EQ(test::run({"synth", "--parcels", "50", "--seed", "4", "-o", city, "-q"}).code, 0);
+    auto names = layers::read(city);
+    ASSERT_GE(names.layers.size(), 3u);
+    const std::string last = names.layers.back().name();
+    server().psql("CREATE TABLE " + last + " (keep int); INSERT INTO " + last + " VALUES (7);");
+    auto r = test::run({"convert", city, keyword_connection()});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.err.find(last), std::string::npos) << r.err;
+    expect_no_secret(r, "failing convert");
+    std::string tables;
+    for (const auto& l : names.layers) tables += (tables.empty() ? "'" : ", '") + l.name() + "'";
+    EXPECT_EQ(server().psql("SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = 'public' AND "
+                            "table_name IN (" + tables + ");"),
+              last + "\n");
+    EXPECT_EQ(server().psql("SELECT keep FROM " + last + ";"), "7\n");
+    server().psql("DROP TABLE " + last + ";");
+}

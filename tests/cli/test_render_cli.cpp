@@ -38,6 +38,21 @@ TEST(Sheets, PlanGeoPackageAndAtlas) {
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(test::list_files(dir), (std::vector<std::string>{"东片.png", "西片.png"}));
     EXPECT_NE(r.out.find("atlas: 2 sheet(s)"), std::string::npos);
+    EXPECT_NE(r.out.find("wrote " + (dir / "东片.png").string()), std::string::npos) << r.out;
+    // The folder is written whole: a second run into it is refused, --overwrite replaces it (a
+    // sheet of an earlier run does not survive).
+    std::ofstream(dir / "旧片.png") << "an earlier sheet";
+    auto again = std::vector<std::string>{"atlas", (data_dir() / "plan_a4.toml").string(), "--index",
+                                          (data_dir() / "atlas_index.geojson").string(), "--field", "sheet", "-o", dir.string(),
+                                          "--format", "png", "--dpi", "50"};
+    r = test::run(again);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("exists and is not empty; give --overwrite"), std::string::npos) << r.err;
+    EXPECT_EQ(test::list_files(dir), (std::vector<std::string>{"东片.png", "旧片.png", "西片.png"}));
+    again.push_back("--overwrite");
+    r = test::run(again);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(test::list_files(dir), (std::vector<std::string>{"东片.png", "西片.png"}));
 }
 
 TEST(Sheets, BadStyleOrMapFailsCleanly) {
