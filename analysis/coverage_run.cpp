@@ -351,18 +351,18 @@ std::string postgis_db(const CoverageOptions& o) {
 
 void CoverageOptions::check() const {
     inputs.check(true);
-    if (!radius_m && profile.empty()) throw parameter_error("coverage needs ", param{"radius_m"}, " M or ", param{"profile"}, " P");
-    if (radius_m && !profile.empty()) throw parameter_error(param{"radius_m"}, " and ", param{"profile"}, " exclude each other");
-    if (radius_m && !(*radius_m > 0)) throw parameter_error(param{"radius_m"}, " must be positive (metres)");
-    if (quad_segs < 1 || quad_segs > 1000) throw parameter_error(param{"quad_segs"}, " must be 1 to 1000");
+    if (!radius_m && profile.empty()) throw usage_error("coverage needs ", param{"radius_m"}, " M or ", param{"profile"}, " P");
+    if (radius_m && !profile.empty()) throw usage_error(param{"radius_m"}, " and ", param{"profile"}, " exclude each other");
+    if (radius_m && !(*radius_m > 0)) throw usage_error(param{"radius_m"}, " must be positive (metres)");
+    if (quad_segs < 1 || quad_segs > 1000) throw usage_error(param{"quad_segs"}, " must be 1 to 1000");
     if (engine == Engine::postgis) {
         if (inputs.mode == Mode::network)
-            throw parameter_error(param{"engine"}, " postgis computes straight-line coverage; drop ", param{"mode"},
+            throw usage_error(param{"engine"}, " postgis computes straight-line coverage; drop ", param{"mode"},
                                   " network or use the embedded engine");
         std::string db_used = postgis_db(*this);
         if (db_used.empty())
-            throw parameter_error(param{"engine"}, " postgis needs ", param{"db"}, " PG:… (or a PG:… ", param{"residential"}, " source)");
-        if (!layers::is_postgis(db_used)) throw parameter_error(param{"db"}, " '" + db_used + "' is not a PG:… connection string");
+            throw usage_error(param{"engine"}, " postgis needs ", param{"db"}, " PG:… (or a PG:… ", param{"residential"}, " source)");
+        if (!layers::is_postgis(db_used)) throw usage_error(param{"db"}, " '" + db_used + "' is not a PG:… connection string");
     }
 }
 

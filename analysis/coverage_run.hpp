@@ -62,7 +62,7 @@ struct CoverageOptions {
     Engine engine = Engine::embedded;
     std::string db;                  // PostGIS: a PG:… connection ("": the residential source when it is one)
 
-    // parameter_error for missing or inconsistent options.
+    // usage_error for missing or inconsistent options.
     void check() const;
 };
 

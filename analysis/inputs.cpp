@@ -8,36 +8,20 @@ namespace planmap::analysis {
 
 ProgressFn step_progress(const Progress& progress, const std::string& step) { return progress ? progress(step) : ProgressFn{}; }
 
-std::string parameter_name(const ParameterNames& names, const std::string& parameter) {
-    return names ? names(parameter) : parameter;
-}
-
-namespace {
-std::string joined(const std::vector<parameter_error::Part>& parts, const ParameterNames& names) {
-    std::string s;
-    for (const auto& [is_param, text] : parts) s += is_param ? parameter_name(names, text) : text;
-    return s;
-}
-}  // namespace
-
-parameter_error::parameter_error(std::vector<Part> parts) : usage_error(joined(parts, {})), parts_(std::move(parts)) {}
-
-std::string parameter_error::message(const ParameterNames& names) const { return joined(parts_, names); }
-
 const char* mode_name(Mode mode) { return mode == Mode::network ? "network" : "straight-line"; }
 
 void AnalysisInputs::check(bool with_zones) const {
     for (auto [value, name] : {std::pair{&facilities, "facilities"}, {&residential, "residential"}, {&output, "output"}})
-        if (value->empty()) throw parameter_error(param{name}, " is required");
+        if (value->empty()) throw usage_error(param{name}, " is required");
     if (with_zones && zones.empty() != zone_field.empty())
-        throw parameter_error(param{zones.empty() ? "zone_field" : "zones"}, " needs ", param{zones.empty() ? "zones" : "zone_field"});
+        throw usage_error(param{zones.empty() ? "zone_field" : "zones"}, " needs ", param{zones.empty() ? "zones" : "zone_field"});
     if (mode == Mode::network) {
-        if (network.network.empty()) throw parameter_error(param{"mode"}, " network needs ", param{"network"}, " SRC");
+        if (network.network.empty()) throw usage_error(param{"mode"}, " network needs ", param{"network"}, " SRC");
         network.check();
-        if (network.start_at != StartAt::edge) throw parameter_error(param{"start_at"}, " node is used only by isochrones");
+        if (network.start_at != StartAt::edge) throw usage_error(param{"start_at"}, " node is used only by isochrones");
     } else {
-        if (!network.network.empty()) throw parameter_error(param{"network"}, " is used only with ", param{"mode"}, " network");
-        if (!network.barriers.empty()) throw parameter_error(param{"barriers"}, " is used only with ", param{"mode"}, " network");
+        if (!network.network.empty()) throw usage_error(param{"network"}, " is used only with ", param{"mode"}, " network");
+        if (!network.barriers.empty()) throw usage_error(param{"barriers"}, " is used only with ", param{"mode"}, " network");
     }
     if (!html.empty()) core::require_output_folder(html, parameter_name(names, "html"));
 }

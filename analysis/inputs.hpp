@@ -27,35 +27,6 @@ using Progress = std::function<ProgressFn(const std::string& step)>;
 // The callback for one step (empty when `progress` is).
 ProgressFn step_progress(const Progress& progress, const std::string& step);
 
-// How a front end shows a parameter of the library (a CLI: its flag, "width_m" -> "--width").
-// Empty: the parameter's own name.
-using ParameterNames = std::function<std::string(const std::string& parameter)>;
-std::string parameter_name(const ParameterNames& names, const std::string& parameter);
-
-// A parameter of the library, inside the text of a parameter_error.
-struct param {
-    std::string name;
-};
-
-// A usage error that names parameters of the library: what() shows their own names ("width_m
-// must not be negative"); message(names) shows them as a front end calls them ("--width must …").
-class parameter_error : public usage_error {
-public:
-    using Part = std::pair<bool, std::string>;  // (is a parameter, text)
-
-    template <class... Parts>
-    explicit parameter_error(const Parts&... parts) : parameter_error(std::vector<Part>{part(parts)...}) {}
-    explicit parameter_error(std::vector<Part> parts);
-
-    std::string message(const ParameterNames& names) const;
-
-private:
-    static Part part(const param& p) { return {true, p.name}; }
-    static Part part(const std::string& s) { return {false, s}; }
-    static Part part(const char* s) { return {false, s}; }
-    std::vector<Part> parts_;
-};
-
 // Straight-line distances or walking distances along a network.
 enum class Mode { straight_line, network };
 const char* mode_name(Mode mode);  // "straight-line" or "network", as in the summaries
@@ -76,7 +47,7 @@ struct AnalysisInputs {
     NetworkOptions network;        // the network of Mode::network
     ParameterNames names;          // how the HTML report names the parameters
 
-    // parameter_error for missing or inconsistent inputs (zones without zone_field, a network
+    // usage_error for missing or inconsistent inputs (zones without zone_field, a network
     // without Mode::network …); `with_zones`: the run uses zones.
     void check(bool with_zones) const;
 };

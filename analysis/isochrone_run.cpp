@@ -63,7 +63,7 @@ void read_layer_sources(const std::string& text, const std::string& id_field, co
     if (!layer.crs()) throw crs_error("layer '" + layer.name() + "' of '" + spec.path + "' has no CRS");
     std::string field = id_field;
     if (!field.empty() && layer.field_index(field) < 0)
-        throw parameter_error("layer '" + layer.name() + "' of '" + spec.path + "' has no field '" + field + "' (", param{"id_field"}, ")");
+        throw usage_error("layer '" + layer.name() + "' of '" + spec.path + "' has no field '" + field + "' (", param{"id_field"}, ")");
     if (field.empty())
         for (const char* f : {"id", "ID", "Id"})
             if (layer.field_index(f) >= 0) {
@@ -86,7 +86,7 @@ std::vector<Source> read_sources(const IsochroneOptions& o, const network::Netwo
     std::vector<Source> sources;
     for (const auto& f : o.from) {
         if (!crs)
-            throw parameter_error(param{"from"}, " needs a network with geometry ('" + o.network.network +
+            throw usage_error(param{"from"}, " needs a network with geometry ('" + o.network.network +
                                                      "' has none: give its node table with ",
                                   param{"nodes"}, ")");
         if (auto ll = parse_lonlat(f)) {
@@ -110,7 +110,7 @@ std::vector<Source> read_sources(const IsochroneOptions& o, const network::Netwo
         auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
         if (ec != std::errc() || p != text.data() + text.size()) {
             if (text == "node") continue;  // a header line
-            throw parameter_error(param{"from_nodes"}, ": '" + text + "' is not an integer node id");
+            throw usage_error(param{"from_nodes"}, ": '" + text + "' is not an integer node id");
         }
         sources.push_back({text, nullptr, net.find_node(id), true});
     }
@@ -245,14 +245,14 @@ void write_distances_csv(const std::string& path, const network::Network& net, c
 }  // namespace
 
 void IsochroneOptions::check() const {
-    if (network.network.empty()) throw parameter_error(param{"network"}, " is required");
+    if (network.network.empty()) throw usage_error(param{"network"}, " is required");
     network.check();
-    if (!distance_m && !minutes) throw parameter_error("isochrone: give ", param{"distance_m"}, " M or ", param{"minutes"}, " N");
-    if (distance_m && minutes) throw parameter_error(param{"distance_m"}, " and ", param{"minutes"}, " exclude each other");
-    if (distance_m && !(*distance_m >= 0)) throw parameter_error(param{"distance_m"}, " must not be negative (metres)");
-    if (minutes && !(*minutes >= 0)) throw parameter_error(param{"minutes"}, " must not be negative");
+    if (!distance_m && !minutes) throw usage_error("isochrone: give ", param{"distance_m"}, " M or ", param{"minutes"}, " N");
+    if (distance_m && minutes) throw usage_error(param{"distance_m"}, " and ", param{"minutes"}, " exclude each other");
+    if (distance_m && !(*distance_m >= 0)) throw usage_error(param{"distance_m"}, " must not be negative (metres)");
+    if (minutes && !(*minutes >= 0)) throw usage_error(param{"minutes"}, " must not be negative");
     if (from.empty() && from_nodes.empty() && from_nodes_file.empty())
-        throw parameter_error("isochrone: give ", param{"from"}, ", ", param{"from_nodes"}, " or ", param{"from_nodes_file"});
+        throw usage_error("isochrone: give ", param{"from"}, ", ", param{"from_nodes"}, " or ", param{"from_nodes_file"});
     if (!output.empty()) layers::driver_for_path(output);  // a usage error for an unknown format, before any work
 }
 
@@ -275,7 +275,7 @@ IsochroneResult run_isochrone(const IsochroneOptions& o, const Progress& progres
     auto sources = read_sources(o, net, crs, progress);
     network::EdgeMask blocked;
     if (!o.network.barriers.empty()) {
-        if (!crs) throw parameter_error(param{"barriers"}, " needs a network with geometry");
+        if (!crs) throw usage_error(param{"barriers"}, " needs a network with geometry");
         blocked = barrier_mask(o.network.barriers, net, *crs);
         r.blocked_edges = static_cast<std::size_t>(std::count(blocked.begin(), blocked.end(), 1));
     }
@@ -292,7 +292,7 @@ IsochroneResult run_isochrone(const IsochroneOptions& o, const Progress& progres
     std::optional<network::NetworkServiceAreas> areas;
     if (!o.output.empty()) {
         if (!net.has_geometry())
-            throw parameter_error(param{"output"}, " needs a network with geometry ('" + o.network.network +
+            throw usage_error(param{"output"}, " needs a network with geometry ('" + o.network.network +
                                                        "' has none: give its node table with ",
                                   param{"nodes"}, ")");
         network::ServiceAreaOptions so;

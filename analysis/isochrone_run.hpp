@@ -29,7 +29,7 @@ struct IsochroneOptions {
     std::string output;                   // output layers ("": none), in the network's metric CRS
     std::string distances;                // CSV node,dist_m of every reached node ("": none)
 
-    // parameter_error for missing or inconsistent options.
+    // usage_error for missing or inconsistent options.
     void check() const;
     // The walking distance in metres.
     double limit_m() const;

@@ -39,7 +39,7 @@ struct Tally {
 
 void LifecircleOptions::check() const {
     inputs.check(false);
-    if (profile.empty()) throw parameter_error(param{"profile"}, " is required");
+    if (profile.empty()) throw usage_error(param{"profile"}, " is required");
 }
 
 LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& progress) {

@@ -19,7 +19,7 @@ struct LifecircleOptions {
     AnalysisInputs inputs;                      // zones are not used
     std::string profile = "gb50180-life-circle";  // a shipped name or a .toml file
 
-    // parameter_error for missing or inconsistent options.
+    // usage_error for missing or inconsistent options.
     void check() const;
 };
 

@@ -10,9 +10,9 @@
 namespace planmap::analysis {
 
 void NetworkOptions::check() const {
-    if (!(speed_m_per_min > 0)) throw parameter_error(param{"speed_m_per_min"}, " must be positive (metres per minute)");
+    if (!(speed_m_per_min > 0)) throw usage_error(param{"speed_m_per_min"}, " must be positive (metres per minute)");
     for (auto [value, name] : {std::pair{width_m, "width_m"}, {max_snap_m, "max_snap_m"}, {entry_m, "entry_m"}})
-        if (!(value >= 0)) throw parameter_error(param{name}, " must not be negative (metres)");
+        if (!(value >= 0)) throw usage_error(param{name}, " must not be negative (metres)");
 }
 
 network::AttachOptions NetworkOptions::attach() const {
@@ -42,7 +42,7 @@ LoadedNetwork load_analysis_network(const NetworkOptions& o) {
     auto t0 = std::chrono::steady_clock::now();
     LoadedNetwork out{network::open_network(o.network, o.source), geo::Crs::wgs84(), {}, 0, 0};
     if (!out.opened.net.has_geometry())
-        throw parameter_error("network '" + o.network + "' has no geometry: give the edge list's node table with ", param{"nodes"});
+        throw usage_error("network '" + o.network + "' has no geometry: give the edge list's node table with ", param{"nodes"});
     out.crs = geo::Crs::parse(out.opened.net.crs());
     out.blocked = barrier_mask(o.barriers, out.opened.net, out.crs);
     out.blocked_edges = static_cast<std::size_t>(std::count(out.blocked.begin(), out.blocked.end(), 1));

@@ -31,7 +31,7 @@ struct NetworkOptions {
     bool count_snap = false;              // count the straight walk to the street in the distance
     StartAt start_at = StartAt::edge;
 
-    // parameter_error for out-of-range values (network_mode: `network` must be given).
+    // usage_error for out-of-range values (network_mode: `network` must be given).
     void check() const;
     network::AttachOptions attach() const;
 };

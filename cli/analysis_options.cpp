@@ -1,29 +1,9 @@
 #include "cli/analysis_options.hpp"
 
-#include <map>
-
 #include "cli/network_options.hpp"
 #include "cli/progress.hpp"
 
 namespace planmap::cli {
-
-std::string flag_of(const std::string& parameter) {
-    static const std::map<std::string, std::string> flags = {
-        {"facilities", "--facilities"},     {"residential", "--residential"}, {"population_field", "--population-field"},
-        {"type_field", "--type-field"},     {"zones", "--zones"},             {"zone_field", "--zone-field"},
-        {"repair", "--no-repair"},          {"output", "--output"},           {"html", "--html"},
-        {"spatial_index", "--spatial-index"}, {"mode", "--mode"},             {"network", "--network"},
-        {"nodes", "--nodes"},               {"barriers", "--barrier"},        {"speed_m_per_min", "--speed"},
-        {"width_m", "--width"},             {"max_snap_m", "--max-snap"},     {"entry_m", "--entry"},
-        {"count_snap", "--count-snap"},     {"start_at", "--start-at"},       {"radius_m", "--radius"},
-        {"profile", "--profile"},           {"quad_segs", "--quad-segs"},     {"engine", "--engine"},
-        {"db", "--db"},                     {"from", "--from"},               {"from_nodes", "--from-nodes"},
-        {"from_nodes_file", "--from-nodes-file"}, {"id_field", "--id-field"}, {"distance_m", "--distance"},
-        {"minutes", "--minutes"},           {"distances", "--distances"},     {"dissolved_only", "--dissolved-only"},
-        {"whole_edge_area", "--no-whole-edge-area"}};
-    auto it = flags.find(parameter);
-    return it == flags.end() ? parameter : it->second;
-}
 
 void add_analysis_inputs(CLI::App& cmd, analysis::AnalysisInputs& in, std::string& json, const AnalysisHelp& help) {
     in.names = flag_of;

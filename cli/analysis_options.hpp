@@ -1,6 +1,5 @@
 // The command-line side of the analysis runs: the input options coverage and lifecircle share,
-// the flag each library parameter goes by, and running a library function with its errors and
-// progress shown in the command line's terms.
+// and progress shown in the command line's terms.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -12,9 +11,6 @@
 #include "core/paths.hpp"
 
 namespace planmap::cli {
-
-// The flag of a library parameter ("width_m" -> "--width"); the parameter itself when it has none.
-std::string flag_of(const std::string& parameter);
 
 // --facilities, --residential, --population-field, --type-field, (with_zones) --zones and
 // --zone-field, --no-repair, -o/--output, --json, --html, --spatial-index, and the network mode
@@ -37,15 +33,5 @@ std::vector<core::NamedPath> network_input_paths(const analysis::NetworkOptions&
 
 // Progress bars on ctx.err for the steps of a run (nothing when quiet or not a terminal).
 analysis::Progress progress_bars(const Context& ctx);
-
-// Runs f(); a parameter_error it throws becomes a usage error naming the flags.
-template <class F>
-auto with_flags(F&& f) -> decltype(f()) {
-    try {
-        return f();
-    } catch (const analysis::parameter_error& e) {
-        throw usage_error(e.message(flag_of));
-    }
-}
 
 }  // namespace planmap::cli

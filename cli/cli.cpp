@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <ostream>
 
@@ -10,6 +11,44 @@
 #include "core/files.hpp"
 
 namespace planmap::cli {
+
+std::string flag_of(const std::string& parameter) {
+    static const std::map<std::string, std::string> flags = {
+        {"facilities", "--facilities"},     {"residential", "--residential"}, {"population_field", "--population-field"},
+        {"type_field", "--type-field"},     {"zones", "--zones"},             {"zone_field", "--zone-field"},
+        {"repair", "--no-repair"},          {"output", "--output"},           {"html", "--html"},
+        {"spatial_index", "--spatial-index"}, {"mode", "--mode"},             {"network", "--network"},
+        {"nodes", "--nodes"},               {"barriers", "--barrier"},        {"speed_m_per_min", "--speed"},
+        {"width_m", "--width"},             {"max_snap_m", "--max-snap"},     {"entry_m", "--entry"},
+        {"count_snap", "--count-snap"},     {"start_at", "--start-at"},       {"radius_m", "--radius"},
+        {"profile", "--profile"},           {"quad_segs", "--quad-segs"},     {"engine", "--engine"},
+        {"db", "--db"},                     {"from", "--from"},               {"from_nodes", "--from-nodes"},
+        {"from_nodes_file", "--from-nodes-file"}, {"id_field", "--id-field"}, {"distance_m", "--distance"},
+        {"minutes", "--minutes"},           {"distances", "--distances"},     {"dissolved_only", "--dissolved-only"},
+        {"whole_edge_area", "--no-whole-edge-area"},
+        {"dpi", "--dpi"},                   {"source_crs", "--s-crs"},        {"layer", "--layer"},
+        {"network_crs", "--network-crs"}};
+    auto it = flags.find(parameter);
+    return it == flags.end() ? parameter : it->second;
+}
+
+namespace {
+
+// The flags of the command run (e.g. `network build`) for the parameters an error names; a
+// parameter the command has no flag for keeps its own name.
+ParameterNames flags_of_command(const CLI::App& app) {
+    return [&app](const std::string& parameter) {
+        const std::string flag = flag_of(parameter);
+        for (const CLI::App* cmd = &app; cmd;) {
+            if (cmd->get_option_no_throw(flag)) return flag;
+            const auto& subs = cmd->get_subcommands();
+            cmd = subs.empty() ? nullptr : subs.front();
+        }
+        return parameter;
+    };
+}
+
+}  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CLI::App app{"planmap: plan structures as GIS layers, service-radius coverage and planning map sheets", "planmap"};
@@ -62,8 +101,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (ctx.action) ctx.action();
         return 0;
     } catch (const usage_error& e) {
-        err << "planmap: " << e.what() << "\n";
+        err << "planmap: " << e.message(flags_of_command(app)) << "\n";
         return 2;
+    } catch (const error& e) {
+        err << "planmap: error: " << e.message(flags_of_command(app)) << "\n";
+        return 1;
     } catch (const std::exception& e) {
         err << "planmap: error: " << e.what() << "\n";
         return 1;

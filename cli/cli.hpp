@@ -14,6 +14,10 @@ namespace planmap::cli {
 // 2 usage error.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// The flag of a library parameter ("width_m" -> "--width"); the parameter itself when it has none.
+// Errors naming library parameters (planmap::param) are printed with these flags.
+std::string flag_of(const std::string& parameter);
+
 // What every subcommand gets: where to print and a slot for the action to run after parsing.
 struct Context {
     std::ostream& out;

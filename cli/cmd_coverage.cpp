@@ -42,7 +42,7 @@ void add_coverage(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx, opts, radius] {
             if (radius->count()) opts->run.radius_m = opts->radius_m;
             check_analysis_outputs(opts->run.inputs, opts->run.profile, opts->json, {"coverage.gpkg", "coverage_zones.csv"});
-            auto r = with_flags([&] { return analysis::run_coverage(opts->run, progress_bars(ctx)); });
+            auto r = analysis::run_coverage(opts->run, progress_bars(ctx));
             if (publish_summary(ctx, r.summary, opts->json, r.warnings) || ctx.quiet) return;
             analysis::print_coverage(ctx.out, r, ctx.verbose);
         };

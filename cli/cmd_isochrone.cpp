@@ -81,16 +81,14 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             if (dist->count()) run.distance_m = o->distance_m;
             if (mins->count()) run.minutes = o->minutes;
             run.whole_edge_area = !o->no_whole_area;
-            auto r = with_flags([&] {
-                run.check();
-                if (run.output.empty() && run.distances.empty() && o->json.empty())
-                    throw usage_error("isochrone: give -o OUT, --distances FILE or --json FILE");
-                auto inputs = network_input_paths(run.network);
-                inputs.push_back({"--from-nodes-file", run.from_nodes_file});
-                for (const auto& f : run.from) inputs.push_back({"--from", f});
-                core::check_outputs(inputs, {{"-o", run.output}, {"--distances", run.distances}, {"--json", o->json}});
-                return analysis::run_isochrone(run, progress_bars(ctx));
-            });
+            run.check();
+            if (run.output.empty() && run.distances.empty() && o->json.empty())
+                throw usage_error("isochrone: give -o OUT, --distances FILE or --json FILE");
+            auto inputs = network_input_paths(run.network);
+            inputs.push_back({"--from-nodes-file", run.from_nodes_file});
+            for (const auto& f : run.from) inputs.push_back({"--from", f});
+            core::check_outputs(inputs, {{"-o", run.output}, {"--distances", run.distances}, {"--json", o->json}});
+            auto r = analysis::run_isochrone(run, progress_bars(ctx));
             if (!o->json.empty()) core::write_file_atomically(o->json, core::json_text(r.summary, 2) + "\n");
             if (!ctx.quiet) print_isochrone(ctx.out, r, run);
         };

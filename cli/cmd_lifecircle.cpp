@@ -30,7 +30,7 @@ void add_lifecircle(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             check_analysis_outputs(opts->run.inputs, opts->run.profile, opts->json, {"lifecircle.gpkg", "lifecircle_compliance.csv"});
-            auto r = with_flags([&] { return analysis::run_lifecircle(opts->run, progress_bars(ctx)); });
+            auto r = analysis::run_lifecircle(opts->run, progress_bars(ctx));
             if (publish_summary(ctx, r.summary, opts->json, r.warnings) || ctx.quiet) return;
             analysis::print_lifecircle(ctx.out, r);
         };

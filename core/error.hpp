@@ -4,14 +4,51 @@
 // values by the code that meets them.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace planmap {
 
+// How a front end names a parameter of the library (a CLI: its flag, "width_m" -> "--width").
+// Empty: the parameter's own name.
+using ParameterNames = std::function<std::string(const std::string& parameter)>;
+inline std::string parameter_name(const ParameterNames& names, const std::string& parameter) {
+    return names ? names(parameter) : parameter;
+}
+
+// A parameter of the library inside an error's text: usage_error(param{"dpi"}, " must be 10 to 1200").
+struct param {
+    std::string name;
+};
+
+// what() names the library's parameters by their own names ("dpi must be 10 to 1200");
+// message(names) names them as a front end calls them ("--dpi must be 10 to 1200").
 class error : public std::runtime_error {
 public:
+    using Part = std::pair<bool, std::string>;  // (is a parameter, text)
     using std::runtime_error::runtime_error;
+
+    template <class First, class... Rest>
+        requires(std::is_same_v<First, param> || (std::is_same_v<Rest, param> || ...))
+    explicit error(const First& first, const Rest&... rest) : error(std::vector<Part>{part(first), part(rest)...}) {}
+    explicit error(std::vector<Part> parts) : std::runtime_error(joined(parts, {})), parts_(std::move(parts)) {}
+
+    std::string message(const ParameterNames& names) const { return parts_.empty() ? what() : joined(parts_, names); }
+
+private:
+    static Part part(const param& p) { return {true, p.name}; }
+    static Part part(const std::string& s) { return {false, s}; }
+    static Part part(const char* s) { return {false, s}; }
+    static std::string joined(const std::vector<Part>& parts, const ParameterNames& names) {
+        std::string s;
+        for (const auto& [is_param, text] : parts) s += is_param ? parameter_name(names, text) : text;
+        return s;
+    }
+    std::vector<Part> parts_;
 };
 
 // Reading or writing a data source failed.

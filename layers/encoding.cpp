@@ -154,7 +154,7 @@ std::vector<std::size_t> mixed_encoding_records(const std::vector<std::string>& 
 }
 
 EncodingChoice shapefile_encoding(const std::string& shp_path, const std::optional<std::string>& forced) {
-    if (forced) return {normalise_encoding(*forced), "option", "--encoding " + *forced};
+    if (forced) return {normalise_encoding(*forced), "option", "asked for " + *forced};
     fs::path base(shp_path);
     auto sibling = [&](const char* ext_lower, const char* ext_upper) -> fs::path {
         fs::path p = base;

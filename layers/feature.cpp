@@ -90,7 +90,7 @@ const geo::SpatialIndex& Layer::index() const {
 }
 
 std::vector<std::string> Layer::reproject(const geo::Crs& to) {
-    if (!crs_) throw crs_error("layer '" + name_ + "' has no CRS; give the source CRS (--s-crs)");
+    if (!crs_) throw crs_error("layer '" + name_ + "' has no CRS; give its source CRS (", param{"source_crs"}, ")");
     geo::Transformer tr(*crs_, to);
     for (auto& f : features_) {
         if (!f.geometry) continue;

@@ -293,7 +293,7 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
             for (std::size_t k = 0; k < mixed.size() && k < 10; ++k) ids += (k ? ", " : "") + std::to_string(mixed[k]);
             layer.warnings.push_back("mixed attribute encodings in '" + path + "': record(s) " + ids +
                                      (mixed.size() > 10 ? " …" : "") + " differ from the rest (read as " +
-                                     enc->encoding + "); check them or force one with --encoding");
+                                     enc->encoding + "); check them or force the encoding when reading");
         }
         if (enc) {
             layer.encoding = enc->encoding;
@@ -522,7 +522,7 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
                   report.format == "CSV";
     if (single && layers.size() != 1)
         throw usage_error("'" + path + "' (" + report.format + ") holds one layer but there are " +
-                          std::to_string(layers.size()) + "; choose one with --layer or write a .gpkg");
+                          std::to_string(layers.size()) + "; read one layer (", param{"layer"}, ") or write a .gpkg");
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(report.format.c_str());
     if (!drv) throw io_error("GDAL has no driver '" + report.format + "'");
 

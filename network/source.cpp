@@ -50,7 +50,8 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
     layers::ReadOptions ro;
     if (!opt.s_crs.empty()) ro.source_crs = geo::Crs::parse(opt.s_crs);
     layers::Layer layer = layers::read_layer(spec, ro);
-    if (!layer.crs()) throw crs_error("layer '" + layer.name() + "' of '" + spec.path + "' has no CRS; give --network-crs");
+    if (!layer.crs()) throw crs_error("layer '" + layer.name() + "' of '" + spec.path + "' has no CRS; give its source CRS (",
+                        param{"network_crs"}, ")");
     auto e = layer.extent();
     if (e.empty) throw io_error("layer '" + layer.name() + "' of '" + spec.path + "' has no geometries");
     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;

@@ -803,7 +803,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (ext != ".pdf" && ext != ".png" && ext != ".svg") throw usage_error("output '" + output + "' must end in .pdf, .png or .svg");
     rep.format = ext.substr(1);
-    if (options.dpi < 10 || options.dpi > 1200) throw usage_error("--dpi must be 10 to 1200");
+    if (options.dpi < 10 || options.dpi > 1200) throw usage_error(param{"dpi"}, " must be 10 to 1200");
     const auto& paper = map.spec.paper;
     rep.page_w_mm = paper.width_mm, rep.page_h_mm = paper.height_mm;
     core::AtomicFile tmp{fs::path(output)};

@@ -120,7 +120,7 @@ TEST(CoverageRun, UsageErrorsNameTheLibraryParameters) {
         try {
             analysis::run_coverage(o);
             ADD_FAILURE() << "no error; expected " << plain;
-        } catch (const analysis::parameter_error& e) {
+        } catch (const usage_error& e) {
             EXPECT_EQ(std::string(e.what()), plain);
             EXPECT_EQ(e.message([](const std::string& p) { return "<" + p + ">"; }), named);
         }
@@ -209,7 +209,7 @@ TEST(IsochroneRun, FromALayerWithUnattachedSourcesAndOutputs) {
     try {
         analysis::run_isochrone(o);
         ADD_FAILURE() << "no error";
-    } catch (const analysis::parameter_error& e) {
+    } catch (const usage_error& e) {
         EXPECT_EQ(std::string(e.what()), "isochrone: give distance_m M or minutes N");
     }
 }
