@@ -1,10 +1,7 @@
 #include "analysis/profile.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <filesystem>
-#include <set>
 
 #include "core/error.hpp"
 #include "core/toml_read.hpp"
@@ -56,152 +53,91 @@ const LifeCircleLevel* Profile::level(const std::string& n) const {
 
 namespace {
 
-class Reader {
-public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
-
-    [[noreturn]] void fail(const toml::node& n, const std::string& msg) const {
-        throw file_error(file_, static_cast<int>(n.source().begin.line), msg);
-    }
-
-    void check_keys(const toml::table& t, std::initializer_list<const char*> allowed, const std::string& where) const {
-        std::set<std::string> ok(allowed.begin(), allowed.end());
-        for (const auto& [k, v] : t)
-            if (!ok.count(std::string(k.str()))) fail(v, "unknown key '" + std::string(k.str()) + "' in " + where);
-    }
-
-    std::string str(const toml::table& t, const char* key, bool required, const std::string& where) const {
-        const toml::node* n = t.get(key);
-        if (!n) {
-            if (required) fail(t, where + " lacks '" + key + "'");
-            return {};
-        }
-        auto v = n->value<std::string>();
-        if (!v) fail(*n, std::string("'") + key + "' must be a string");
-        return *v;
-    }
-
-    std::optional<double> num(const toml::table& t, const char* key, bool required, const std::string& where) const {
-        const toml::node* n = t.get(key);
-        if (!n) {
-            if (required) fail(t, where + " lacks '" + key + "'");
-            return std::nullopt;
-        }
-        auto v = n->value<double>();
-        if (!v) fail(*n, std::string("'") + key + "' must be a number");
-        return *v;
-    }
-
-    Citation cite(const toml::table& t, const std::string& where) const {
-        Citation c;
-        c.standard = str(t, "standard", true, where);
-        c.clause = str(t, "clause", true, where);
-        c.confidence = str(t, "confidence", true, where);
-        if (c.confidence != "V" && c.confidence != "M")
-            fail(*t.get("confidence"), "confidence must be \"V\" (verified) or \"M\" (widely used, unverified)");
-        c.file = file_;
-        c.line = static_cast<int>(t.source().begin.line);
-        return c;
-    }
-
-    const toml::array* rows(const toml::table& root, const char* key) const {
-        const toml::node* n = root.get(key);
-        if (!n) return nullptr;
-        if (!n->is_array_of_tables()) fail(*n, std::string("'") + key + "' must be written as [[" + key + "]] tables");
-        return n->as_array();
-    }
-
-private:
-    std::string file_;
-};
+Citation cite(core::TomlTable& t) {
+    Citation c;
+    c.standard = t.required_str("standard");
+    c.clause = t.required_str("clause");
+    c.confidence = t.required_str("confidence");
+    if (c.confidence != "V" && c.confidence != "M")
+        t.fail_at("confidence", "confidence must be \"V\" (verified) or \"M\" (widely used, unverified)");
+    c.file = t.file();
+    c.line = t.line();
+    return c;
+}
 
 Profile load(const std::string& path, int depth) {
     if (depth > 4) throw file_error(path, 0, "profiles extend each other too deeply");
-    toml::table root = core::parse_toml_text(core::read_text_file(path, "profile"), path);
-    Reader rd(path);
-    rd.check_keys(root, {"name", "title", "extends", "dissolve", "type_field", "radius", "threshold", "level", "facility"},
-                  "the profile");
+    toml::table doc = core::parse_toml_text(core::read_text_file(path, "profile"), path);
+    core::TomlTable root(doc, path, "");
+    root.known_keys({"name", "title", "extends", "dissolve", "type_field", "radius", "threshold", "level", "facility"});
     Profile p;
-    if (auto base = rd.str(root, "extends", false, "the profile"); !base.empty()) {
-        auto dir = fs::path(path).parent_path();
-        auto base_path = dir / (base + ".toml");
-        if (!fs::exists(base_path)) rd.fail(*root.get("extends"), "extended profile '" + base + "' not found beside this file");
+    if (auto base = root.str("extends")) {
+        auto base_path = fs::path(path).parent_path() / (*base + ".toml");
+        if (!fs::exists(base_path)) root.fail_at("extends", "extended profile '" + *base + "' not found beside this file");
         p = load(base_path.string(), depth + 1);
     }
     p.file = path;
-    p.name = rd.str(root, "name", true, "the profile");
-    if (root.get("title")) p.title = rd.str(root, "title", true, "the profile");
-    if (const auto* d = root.get("dissolve")) {
-        auto v = d->value<bool>();
-        if (!v) rd.fail(*d, "'dissolve' must be true or false");
-        p.dissolve = *v;
-    }
-    if (root.get("type_field")) p.type_field = rd.str(root, "type_field", true, "the profile");
+    p.name = root.required_str("name");
+    p.title = root.str("title").value_or(p.title);
+    p.dissolve = root.boolean("dissolve").value_or(p.dissolve);
+    p.type_field = root.str("type_field").value_or(p.type_field);
 
-    if (const auto* arr = rd.rows(root, "radius")) {
+    if (root.has("radius")) {
         p.radius_rules.clear();  // a profile's own size classes replace its base's
-        for (const auto& node : *arr) {
-            const auto& t = *node.as_table();
-            rd.check_keys(t, {"label", "type", "min_area_m2", "max_area_m2", "radius_m", "standard", "clause", "confidence"},
-                          "a [[radius]] rule");
+        for (auto& t : root.table_array("radius")) {
+            t.known_keys({"label", "type", "min_area_m2", "max_area_m2", "radius_m", "standard", "clause", "confidence"});
             RadiusRule r;
-            r.label = rd.str(t, "label", false, "a [[radius]] rule");
-            if (t.get("type")) r.type = rd.str(t, "type", true, "a [[radius]] rule");
-            r.min_area_m2 = rd.num(t, "min_area_m2", false, "a [[radius]] rule").value_or(0.0);
-            r.max_area_m2 = rd.num(t, "max_area_m2", false, "a [[radius]] rule").value_or(r.max_area_m2);
-            r.radius_m = *rd.num(t, "radius_m", true, "a [[radius]] rule");
-            if (!(r.radius_m > 0)) rd.fail(*t.get("radius_m"), "radius_m must be positive");
-            if (r.min_area_m2 < 0 || !(r.max_area_m2 > r.min_area_m2)) rd.fail(t, "the area range is empty");
-            r.cite = rd.cite(t, "a [[radius]] rule");
+            r.label = t.str("label").value_or("");
+            r.type = t.str("type");
+            r.min_area_m2 = t.num("min_area_m2").value_or(0.0);
+            r.max_area_m2 = t.num("max_area_m2").value_or(r.max_area_m2);
+            r.radius_m = t.required_num("radius_m");
+            if (!(r.radius_m > 0)) t.fail_at("radius_m", "radius_m must be positive");
+            if (r.min_area_m2 < 0 || !(r.max_area_m2 > r.min_area_m2)) t.fail_at("", "the area range is empty");
+            r.cite = cite(t);
             p.radius_rules.push_back(std::move(r));
         }
     }
-    if (const auto* arr = rd.rows(root, "threshold")) {
-        for (const auto& node : *arr) {
-            const auto& t = *node.as_table();
-            rd.check_keys(t, {"label", "metric", "op", "value", "standard", "clause", "confidence"}, "a [[threshold]]");
-            Threshold th;
-            th.label = rd.str(t, "label", false, "a [[threshold]]");
-            th.metric = rd.str(t, "metric", true, "a [[threshold]]");
-            th.op = rd.str(t, "op", true, "a [[threshold]]");
-            if (th.op != ">" && th.op != ">=" && th.op != "<" && th.op != "<=")
-                rd.fail(*t.get("op"), "op must be one of > >= < <=");
-            th.value = *rd.num(t, "value", true, "a [[threshold]]");
-            th.cite = rd.cite(t, "a [[threshold]]");
-            p.thresholds.push_back(std::move(th));
-        }
+    for (auto& t : root.table_array("threshold")) {
+        t.known_keys({"label", "metric", "op", "value", "standard", "clause", "confidence"});
+        Threshold th;
+        th.label = t.str("label").value_or("");
+        th.metric = t.required_str("metric");
+        th.op = t.required_str("op");
+        if (th.op != ">" && th.op != ">=" && th.op != "<" && th.op != "<=") t.fail_at("op", "op must be one of > >= < <=");
+        th.value = t.required_num("value");
+        th.cite = cite(t);
+        p.thresholds.push_back(std::move(th));
     }
-    if (const auto* arr = rd.rows(root, "level")) {
+    if (root.has("level")) {
         p.levels.clear();
-        for (const auto& node : *arr) {
-            const auto& t = *node.as_table();
-            rd.check_keys(t, {"name", "title", "minutes", "radius_m", "standard", "clause", "confidence"}, "a [[level]]");
+        for (auto& t : root.table_array("level")) {
+            t.known_keys({"name", "title", "minutes", "radius_m", "standard", "clause", "confidence"});
             LifeCircleLevel l;
-            l.name = rd.str(t, "name", true, "a [[level]]");
-            l.title = rd.str(t, "title", false, "a [[level]]");
-            l.minutes = rd.num(t, "minutes", false, "a [[level]]").value_or(0.0);
-            l.radius_m = *rd.num(t, "radius_m", true, "a [[level]]");
-            if (!(l.radius_m > 0)) rd.fail(*t.get("radius_m"), "radius_m must be positive");
+            l.name = t.required_str("name");
+            l.title = t.str("title").value_or("");
+            l.minutes = t.num("minutes").value_or(0.0);
+            l.radius_m = t.required_num("radius_m");
+            if (!(l.radius_m > 0)) t.fail_at("radius_m", "radius_m must be positive");
             if (!p.levels.empty() && l.radius_m <= p.levels.back().radius_m)
-                rd.fail(t, "levels must be listed from the smallest radius up");
-            l.cite = rd.cite(t, "a [[level]]");
+                t.fail_at("", "levels must be listed from the smallest radius up");
+            l.cite = cite(t);
             p.levels.push_back(std::move(l));
         }
     }
-    if (const auto* arr = rd.rows(root, "facility")) {
+    if (root.has("facility")) {
         p.facilities.clear();
-        for (const auto& node : *arr) {
-            const auto& t = *node.as_table();
-            rd.check_keys(t, {"type", "name_zh", "level", "radius_m", "standard", "clause", "confidence"}, "a [[facility]]");
+        for (auto& t : root.table_array("facility")) {
+            t.known_keys({"type", "name_zh", "level", "radius_m", "standard", "clause", "confidence"});
             LifeCircleFacility f;
-            f.type = rd.str(t, "type", true, "a [[facility]]");
-            f.name_zh = rd.str(t, "name_zh", false, "a [[facility]]");
-            f.level = rd.str(t, "level", true, "a [[facility]]");
+            f.type = t.required_str("type");
+            f.name_zh = t.str("name_zh").value_or("");
+            f.level = t.required_str("level");
             const LifeCircleLevel* lvl = p.level(f.level);
-            if (!lvl) rd.fail(*t.get("level"), "unknown level '" + f.level + "' (declare it in a [[level]] first)");
-            f.radius_m = rd.num(t, "radius_m", false, "a [[facility]]").value_or(lvl->radius_m);
-            if (!(f.radius_m > 0)) rd.fail(t, "radius_m must be positive");
-            f.cite = rd.cite(t, "a [[facility]]");
+            if (!lvl) t.fail_at("level", "unknown level '" + f.level + "' (declare it in a [[level]] first)");
+            f.radius_m = t.num("radius_m").value_or(lvl->radius_m);
+            if (!(f.radius_m > 0)) t.fail_at("radius_m", "radius_m must be positive");
+            f.cite = cite(t);
             p.facilities.push_back(std::move(f));
         }
     }

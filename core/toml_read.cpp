@@ -17,8 +17,43 @@ int TomlTable::line_of(const std::string& key) const {
 }
 
 void TomlTable::fail(const std::string& key, const std::string& msg) const {
+    fail_at(key, (key.empty() ? "" : "'" + key + "' ") + msg);
+}
+
+void TomlTable::fail_at(const std::string& key, const std::string& msg) const {
     std::string prefix = where_.empty() ? std::string() : where_ + ": ";
-    throw file_error(file_, key.empty() ? line() : line_of(key), prefix + (key.empty() ? "" : "'" + key + "' ") + msg);
+    throw file_error(file_, key.empty() ? line() : line_of(key), prefix + msg);
+}
+
+void TomlTable::fail_at(const toml::node& node, const std::string& msg) const {
+    int l = static_cast<int>(node.source().begin.line);
+    throw file_error(file_, l > 0 ? l : line(), (where_.empty() ? std::string() : where_ + ": ") + msg);
+}
+
+void TomlTable::known_keys(std::initializer_list<std::string_view> keys) const {
+    for (auto&& [k, v] : t_) {
+        bool known = false;
+        for (auto key : keys) known = known || key == k.str();
+        if (!known) fail_at(v, "unknown key '" + std::string(k.str()) + "'");
+    }
+    for (auto key : keys) seen_.insert(std::string(key));
+}
+
+const toml::node* TomlTable::node(const std::string& key) {
+    seen_.insert(key);
+    return t_.get(key);
+}
+
+std::string TomlTable::required_str(const std::string& key) {
+    auto v = str(key);
+    if (!v) fail(key, "is required");
+    return *v;
+}
+
+double TomlTable::required_num(const std::string& key) {
+    auto v = num(key);
+    if (!v) fail(key, "is required");
+    return *v;
 }
 
 std::optional<std::string> TomlTable::str(const std::string& key) {
@@ -59,10 +94,11 @@ std::optional<bool> TomlTable::boolean(const std::string& key) {
     fail(key, "must be true or false");
 }
 
-std::optional<std::vector<std::string>> TomlTable::str_list(const std::string& key) {
+std::optional<std::vector<std::string>> TomlTable::str_list(const std::string& key, bool single) {
     seen_.insert(key);
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
+    if (single && n->is_string()) return std::vector<std::string>{*n->value<std::string>()};
     auto* arr = n->as_array();
     if (!arr) fail(key, "must be a list of strings");
     std::vector<std::string> out;
@@ -124,7 +160,7 @@ std::optional<std::string> TomlTable::choice(const std::string& key, const std::
 void TomlTable::finish() const {
     for (auto&& [k, v] : t_) {
         std::string key(k.str());
-        if (!seen_.count(key)) fail(key, "is not a known key");
+        if (!seen_.count(key)) fail_at(key, "unknown key '" + key + "'");
     }
 }
 

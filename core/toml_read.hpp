@@ -4,9 +4,11 @@
 
 #include <toml++/toml.h>
 
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -19,25 +21,40 @@ public:
 
     const toml::table& raw() const { return t_; }
     const std::string& file() const { return file_; }
+    // What errors name before their message ("element 'a'", "radius[2]"); empty for the document.
+    const std::string& where() const { return where_; }
+    void set_where(std::string where) { where_ = std::move(where); }
     int line() const { return static_cast<int>(t_.source().begin.line); }
-    int line_of(const std::string& key) const;
+    int line_of(const std::string& key) const;  // the table's line when the key is absent
+    // "file:line: where: 'key' msg" at the key's line.
     [[noreturn]] void fail(const std::string& key, const std::string& msg) const;
+    // "file:line: where: msg" at the key's line, or at a value inside this table (list items).
+    [[noreturn]] void fail_at(const std::string& key, const std::string& msg) const;
+    [[noreturn]] void fail_at(const toml::node& node, const std::string& msg) const;
 
     bool has(const std::string& key) const { return t_.contains(key); }
     void mark(const std::string& key) const { seen_.insert(key); }  // read by the caller itself
+    // Throws "unknown key 'k'" for the first key not in `keys` and marks them all read: for
+    // tables whose keys are checked before their values are.
+    void known_keys(std::initializer_list<std::string_view> keys) const;
+    const toml::node* node(const std::string& key);  // the raw value (nullptr when absent), marked read
     std::optional<std::string> str(const std::string& key);
     std::optional<double> num(const std::string& key);
     std::optional<double> positive(const std::string& key);  // > 0
     std::optional<long long> integer(const std::string& key);
     std::optional<bool> boolean(const std::string& key);
-    std::optional<std::vector<std::string>> str_list(const std::string& key);
+    // A missing value is an error "'key' is required" at the table's line.
+    std::string required_str(const std::string& key);
+    double required_num(const std::string& key);
+    // `single`: a lone string is a list of one.
+    std::optional<std::vector<std::string>> str_list(const std::string& key, bool single = false);
     std::optional<std::vector<double>> num_list(const std::string& key);
     std::optional<TomlTable> table(const std::string& key);
     std::vector<TomlTable> table_array(const std::string& key);
     // One of `choices`; error listing them otherwise.
     std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices);
 
-    // Throws for keys never asked for (call after reading everything).
+    // Throws "unknown key 'k'" for keys never asked for (call after reading everything).
     void finish() const;
 
 private:

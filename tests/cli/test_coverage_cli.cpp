@@ -137,7 +137,7 @@ TEST(CoverageCli, ErrorsAreClearAndLeaveNoOutput) {
     auto bad = test::run({"coverage", "--facilities", city + ":facilities", "--residential", city + ":residential", "--profile",
                           (tmp / "bad.toml").string(), "-o", out.string()});
     EXPECT_EQ(bad.code, 1);
-    EXPECT_NE(bad.err.find("bad.toml:3: 'radius_m' must be a number"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("bad.toml:3: radius[0]: 'radius_m' must be a number"), std::string::npos) << bad.err;
     // A residential layer without area (points only): exit 1, nothing written.
     auto none = test::run({"coverage", "--facilities", city + ":facilities", "--residential", city + ":stops", "--radius",
                            "100", "-o", out.string()});
