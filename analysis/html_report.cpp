@@ -27,7 +27,7 @@ std::string big(double v, int decimals = 0) {
     std::size_t end = dot == std::string::npos ? s.size() : dot;
     std::size_t start = s[0] == '-' ? 1 : 0;
     for (std::ptrdiff_t i = static_cast<std::ptrdiff_t>(end) - 3; i > static_cast<std::ptrdiff_t>(start); i -= 3)
-        s.insert(static_cast<std::size_t>(i), ",");
+        s.insert(static_cast<std::size_t>(i), 1, ',');  // (char overload: no GCC 12 -Wrestrict false positive)
     return s;
 }
 

@@ -26,9 +26,9 @@ const std::vector<std::string>& plan_precisions() {
     return p;
 }
 
-const PlanElement* Plan::find(const std::string& id) const {
+const PlanElement* Plan::find(const std::string& element_id) const {
     for (const auto& e : elements)
-        if (e.id == id) return &e;
+        if (e.id == element_id) return &e;
     return nullptr;
 }
 

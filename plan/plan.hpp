@@ -110,7 +110,7 @@ struct Plan {
     std::vector<PlanBase> bases;
     std::vector<PlanElement> elements;
     std::vector<PlanCheck> checks;
-    const PlanElement* find(const std::string& id) const;
+    const PlanElement* find(const std::string& element_id) const;
 };
 
 // Reads and validates a plan file: syntax, required fields, kinds, precisions, references between

@@ -530,7 +530,7 @@ void SheetPainter::draw_legend(double x, double y, double w, double h) {
         if (cols <= 2 || fs <= 4) break;
         fs *= 0.9;
     }
-    if (cols > 2) cols = static_cast<int>(std::ceil(n / std::max(1.0, std::floor(avail / row_h(fs)))));
+    if (cols > 2) cols = static_cast<int>(std::ceil(static_cast<double>(n) / std::max(1.0, std::floor(avail / row_h(fs)))));
     std::size_t per = (n + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
     double col_w = w / cols;
     double sw = std::min(10.0 * std::sqrt(f_), col_w * 0.3), sh = pt_to_mm(fs) * 1.25;

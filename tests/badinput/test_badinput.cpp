@@ -93,7 +93,7 @@ TEST_P(BadInput, BehavesAsDocumented) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadInput, ::testing::ValuesIn(load_cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Case>& c) { return c.param.name; });
 
 // A full disk: the real binary under a file-size limit must fail cleanly, leaving nothing.
 TEST(Limits, FileSizeLimitFailsCleanly) {

@@ -131,7 +131,9 @@ TEST_F(Postgis, LayerRoundTripKeepsChineseNamesAndValues) {
         const auto* ga = l.features()[i].geometry.get();
         const auto* gb = back.features()[i].geometry.get();
         ASSERT_EQ(ga == nullptr, gb == nullptr);
-        if (ga) EXPECT_EQ(geo::to_wkb(ga), geo::to_wkb(gb)) << geo::to_wkt(gb);
+        if (ga) {
+            EXPECT_EQ(geo::to_wkb(ga), geo::to_wkb(gb)) << geo::to_wkt(gb);
+        }
     }
     // The CLI reads it too, by table name.
     auto r = test::run({"info", server().gdal_connection() + " tables=规划地块"});
@@ -229,8 +231,10 @@ TEST_F(Postgis, TablesOfTheDatabaseAreUsedInPlace) {
         expect_close(ja, jb, k);
     EXPECT_EQ(ja["facilities_counted"], jb["facilities_counted"]);
     EXPECT_EQ(ja["ignored"], jb["ignored"]);  // the same facility ids, the same reasons
-    auto pa = layers::read_layer((tmp / "a" / "coverage.gpkg").string(), {.layer = "parcels"});
-    auto pb = layers::read_layer((tmp / "b" / "coverage.gpkg").string(), {.layer = "parcels"});
+    layers::ReadOptions parcels;
+    parcels.layer = "parcels";
+    auto pa = layers::read_layer((tmp / "a" / "coverage.gpkg").string(), parcels);
+    auto pb = layers::read_layer((tmp / "b" / "coverage.gpkg").string(), parcels);
     ASSERT_EQ(pa.size(), pb.size());
     for (std::size_t i = 0; i < pa.size(); ++i)
         ASSERT_NEAR(*layers::value_to_double(pa.value(i, "covered_m2")), *layers::value_to_double(pb.value(i, "covered_m2")),

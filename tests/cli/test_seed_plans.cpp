@@ -142,7 +142,7 @@ TEST(SeedPlans, LuqiaoZonesPartitionTheDistrict) {
     EXPECT_EQ(b->report["warnings"].get<int>(), 1);
     // The horizontals without an alignment are listed, not dropped: 2 drawn + 11 listed = 13.
     int listed = 0;
-    for (const auto& u : b->report["unplaced"]) listed += u["id"].get<std::string>().rfind("trunk_h_", 0) == 0;
+    for (const auto& item : b->report["unplaced"]) listed += item["id"].get<std::string>().rfind("trunk_h_", 0) == 0;
     EXPECT_EQ(listed, 11);
 }
 
@@ -160,8 +160,10 @@ TEST(SeedPlans, PingliangPolesInsideTheirCounties) {
         ASSERT_TRUE(by_name.count(county)) << county;
         EXPECT_EQ(GEOSCovers_r(geo::geos_context(), by_name[county], poles.features()[i].geometry.get()), 1) << county;
         // …and in no other county.
-        for (const auto& [n, g] : by_name)
-            if (n != county) EXPECT_EQ(GEOSIntersects_r(geo::geos_context(), g, poles.features()[i].geometry.get()), 0) << n;
+        for (const auto& [n, g] : by_name) {
+            if (n == county) continue;
+            EXPECT_EQ(GEOSIntersects_r(geo::geos_context(), g, poles.features()[i].geometry.get()), 0) << n;
+        }
     }
     EXPECT_EQ(GEOSCovers_r(geo::geos_context(), by_name.at("崆峒区"), b->layer("centre").features()[0].geometry.get()), 1);
     std::map<std::string, long long> tiers;
@@ -214,7 +216,9 @@ TEST(SeedPlans, JiaojiangAxisHasSixCities) {
     EXPECT_EQ(zones.size(), 8u);
     for (std::size_t i = 0; i < z.size(); ++i) {
         std::string id = layers::value_to_string(z.value(i, "id"));
-        if (id == "yicheng" || id == "yiqu") EXPECT_EQ(layers::value_to_string(z.value(i, "inferred")), "1") << id;
+        if (id == "yicheng" || id == "yiqu") {
+            EXPECT_EQ(layers::value_to_string(z.value(i, "inferred")), "1") << id;
+        }
     }
     auto greenways = b->metric_geoms("greenway");
     EXPECT_TRUE(geo::is_closed_ring(greenways.at("greenway_ring").get()));

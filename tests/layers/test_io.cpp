@@ -93,8 +93,6 @@ TEST(Io, WriteFailureLeavesNothingBehind) {
     EXPECT_TRUE(test::list_files(tmp.path()).empty());
 }
 
-TEST(Io, GeoPackageRoundTripKeepsTypesAndCrs) {
-    test::TempDir tmp;
 TEST(Io, QgisStylesAreWrittenOnlyWhenAskedFor) {
     test::TempDir tmp;
     Layer l("parks", {{"name", FieldType::string, ""}}, geo::Crs::from_epsg(4549), "Point");
@@ -114,6 +112,8 @@ TEST(Io, QgisStylesAreWrittenOnlyWhenAskedFor) {
     EXPECT_EQ(read(styled).layers.size(), 1u);  // the style table is not a data layer
 }
 
+TEST(Io, GeoPackageRoundTripKeepsTypesAndCrs) {
+    test::TempDir tmp;
     Layer l("parcels", {{"pop", FieldType::integer, "人口"}, {"area", FieldType::real, ""}, {"名称", FieldType::string, ""}},
             geo::Crs::from_epsg(4549), "Polygon");
     Feature f;

@@ -415,7 +415,7 @@ TEST(NetworkSearch, TwoThreadsGiveTheSameDistances) {
         }
     Network net(std::move(p));
     std::vector<Seed> seeds;
-    for (int i = 0; i < 100; ++i) seeds.push_back(Seed::at_node(rng() % net.node_count()));
+    for (int i = 0; i < 100; ++i) seeds.push_back(Seed::at_node(static_cast<std::uint32_t>(rng() % net.node_count())));
     seeds.push_back(Seed::on_edge(5, 10, 30));
     NetworkSearch two(net, true), one(net, false);
     for (int round = 0; round < 2; ++round) {  // twice: the second run must forget the first
