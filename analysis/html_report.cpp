@@ -193,7 +193,7 @@ void coverage_body(std::ostringstream& o, const ReportInput& in, const json& s) 
         }
     o << "<h2>Zones</h2>\n";
     if (s["zones"].empty()) {
-        o << "<p class=\"note\">No zones were given (--zones); the figures above are for the whole area.</p>\n";
+        o << "<p class=\"note\">No zones were given; the figures above are for the whole area.</p>\n";
     } else {
         o << "<table id=\"zones\"><tr><th>zone</th><th class=\"n\">parcels</th><th class=\"n\">residential m²</th>"
              "<th class=\"n\">covered m²</th><th class=\"n\">coverage</th><th class=\"n\">population</th><th class=\"n\">"

@@ -152,7 +152,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
         json r = {{"level", level},
                   {"radius_m", radius},
                   {"parcels", t.parcels},
-                  {"parcel_share", ratio(t.parcels, all.parcels)},
+                  {"parcel_share", ratio(static_cast<double>(t.parcels), static_cast<double>(all.parcels))},
                   {"area_m2", t.area_m2},
                   {"area_share", ratio(t.area_m2, all.area_m2)},
                   {"population", t.population},
@@ -160,7 +160,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
                   {"citation", c.text()}};
         if (kind == "type") r["type"] = type, r["name_zh"] = zh, r["facilities"] = facilities;
         csv += core::csv_row({kind, level, type, zh, core::fixed(radius, 1), kind == "type" ? std::to_string(facilities) : "",
-                              std::to_string(t.parcels), core::fixed(ratio(t.parcels, all.parcels), 6), core::fixed(t.area_m2, 4),
+                              std::to_string(t.parcels), core::fixed(ratio(static_cast<double>(t.parcels), static_cast<double>(all.parcels)), 6), core::fixed(t.area_m2, 4),
                               core::fixed(ratio(t.area_m2, all.area_m2), 6), core::fixed(t.population, 3),
                               pop_field.empty() ? "" : core::fixed(ratio(t.population, all.population), 6), c.text()});
         return r;

@@ -28,7 +28,7 @@ std::string flag_of(const std::string& parameter) {
         {"minutes", "--minutes"},           {"distances", "--distances"},     {"dissolved_only", "--dissolved-only"},
         {"whole_edge_area", "--no-whole-edge-area"},
         {"dpi", "--dpi"},                   {"source_crs", "--s-crs"},        {"layer", "--layer"},
-        {"network_crs", "--network-crs"}};
+        {"network_crs", "--network-crs"}, {"overwrite", "--overwrite"}};
     auto it = flags.find(parameter);
     return it == flags.end() ? parameter : it->second;
 }

@@ -313,8 +313,8 @@ OutputFolder::OutputFolder(const fs::path& target, bool overwrite, const std::st
     if (fs::exists(t, ec)) {
         if (!fs::is_directory(t, ec)) throw usage_error(what + " '" + target.string() + "' exists and is not a folder");
         if (!fs::is_empty(t, ec) && !overwrite)
-            throw usage_error(what + " '" + target.string() +
-                              "' exists and is not empty; give --overwrite to replace it as a whole, or choose a new folder");
+            throw usage_error(what + " '" + target.string() + "' exists and is not empty; give ", param{"overwrite"},
+                              " to replace it as a whole, or choose a new folder");
     }
     fs::path parent = t.parent_path();
     fs::create_directories(parent, ec);

@@ -181,8 +181,8 @@ void check_toml_shape(const std::string& text, const std::string& file) {
     bool key = true;                            // reading a key (line start, after '{', after ',' in an inline table)
     bool header = false;                        // reading a [table] header
     int parts = 1, key_parts = 0;               // dotted parts of the key being read / of the last key
-    auto check = [&](int depth) {
-        if (depth > kMaxTomlDepth)
+    auto check = [&](int levels) {
+        if (levels > kMaxTomlDepth)
             throw file_error(file, line, "keys, tables, arrays and inline tables nested more than " + std::to_string(kMaxTomlDepth) +
                                              " deep (dotted key parts count as levels)");
     };

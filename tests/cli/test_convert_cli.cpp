@@ -28,7 +28,9 @@ TEST(Io, GcjToCgcs2000MovesJiaojiangBy400To600Metres) {
     test::TempDir tmp;
     auto r = test::run({"convert", json.string(), (tmp / "out.gpkg").string(), "--s-crs", "GCJ02", "--t-crs", "EPSG:4490"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Layer gcj = read_layer(json.string(), ReadOptions{.layer = {}, .encoding = {}, .source_crs = geo::Crs::parse("EPSG:4490")});
+    ReadOptions raw_coords;
+    raw_coords.source_crs = geo::Crs::parse("EPSG:4490");
+    Layer gcj = read_layer(json.string(), raw_coords);
     Layer cgcs = read_layer((tmp / "out.gpkg").string());
     ASSERT_TRUE(cgcs.crs());
     EXPECT_EQ(cgcs.crs()->label(), "EPSG:4490");

@@ -82,7 +82,7 @@ TEST(NetworkPeer, DistancesEqualNetworkx) {
     auto net = network::load_network((dir / "m.pmnet").string());
     std::mt19937 rng(5);
     std::string ids;
-    for (int i = 0; i < 25; ++i) ids += std::to_string(net.node_id(rng() % net.node_count())) + "\n";
+    for (int i = 0; i < 25; ++i) ids += std::to_string(net.node_id(static_cast<std::uint32_t>(rng() % net.node_count()))) + "\n";
     write_text(dir / "src.txt", ids);
     auto r = test::run({"isochrone", "--network", (dir / "m.csv").string(), "--from-nodes-file", (dir / "src.txt").string(),
                         "--distance", "1200", "--distances", (dir / "planmap.csv").string(), "-q"});
