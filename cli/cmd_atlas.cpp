@@ -1,7 +1,6 @@
 // planmap atlas MAP --index SRC --field F -o DIR: one sheet per index feature.
 #include <filesystem>
 #include <ostream>
-#include <set>
 
 #include "cli/cli.hpp"
 #include "cli/render_options.hpp"
@@ -10,18 +9,9 @@
 #include "core/files.hpp"
 #include "core/paths.hpp"
 #include "layers/io.hpp"
-#include "render/sheet.hpp"
+#include "render/atlas.hpp"
 
 namespace planmap::cli {
-
-namespace {
-// A file name from a field value: path separators and control characters replaced.
-std::string safe_name(const std::string& v) {
-    std::string out;
-    for (char c : v) out += (c == '/' || c == '\\' || c == ':' || static_cast<unsigned char>(c) < 32) ? '_' : c;
-    return out;
-}
-}  // namespace
 
 void add_atlas(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("atlas", "render one sheet per feature of an index layer (e.g. per district)");
@@ -48,27 +38,11 @@ void add_atlas(CLI::App& app, Context& ctx) {
             auto data = render::load_map_data(spec);
             layers::ReadOptions ro;
             if (!opts->s_crs.empty()) ro.source_crs = geo::Crs::parse(opts->s_crs);
-            auto index = layers::read_layer(layers::SourceSpec::parse(opts->index), ro);
-            if (index.field_index(opts->field) < 0) throw usage_error("index " + opts->index + " has no field '" + opts->field + "'");
-            if (!index.crs()) throw crs_error("index " + opts->index + " has no CRS; give --s-crs");
-            if (!index.crs()->same_as(data.crs)) index.reproject(data.crs);
-            std::set<std::string> names;
-            std::size_t sheets = 0;
-            for (std::size_t i = 0; i < index.size(); ++i) {
-                const auto& f = index.features()[i];
-                if (!f.geometry || geo::is_empty(f.geometry.get())) continue;
-                std::string value = layers::value_to_string(index.value(i, opts->field));
-                std::string name = safe_name(value.empty() ? "feature_" + std::to_string(f.fid) : value);
-                if (!names.insert(name).second) name += "_" + std::to_string(f.fid);
-                render::SheetOptions so = opts->sheet.sheet;
-                so.focus = geo::envelope(f.geometry.get());
-                so.title_suffix = value.empty() ? "" : " — " + value;
-                auto rep = render::render_sheet(data, (folder.path() / (name + "." + opts->format)).string(), so);
-                rep.output = (std::filesystem::path(opts->dir) / (name + "." + opts->format)).string();  // where it lands
-                if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
-                ++sheets;
-            }
-            folder.commit();
+            render::AtlasOptions ao{opts->field, opts->index, opts->format, opts->sheet.sheet};
+            auto sheets = render::render_atlas(data, layers::read_layer(layers::SourceSpec::parse(opts->index), ro), folder, ao,
+                                               [&ctx](const render::RenderReport& rep) {
+                                                   if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
+                                               });
             if (!ctx.quiet) ctx.out << "atlas: " << sheets << " sheet(s) in " << opts->dir << "\n";
         };
     });

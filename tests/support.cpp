@@ -13,11 +13,7 @@ namespace planmap::test {
 
 fs::path project_root() { return fs::path(PLANMAP_SOURCE_DIR); }
 
-fs::path shared_data() {
-    if (const char* env = std::getenv("PLANMAP_SHARED_DATA"); env && *env) return fs::path(env);
-    fs::path p = project_root().parent_path() / "shared" / "data";
-    return fs::exists(p) ? p : fs::path();
-}
+fs::path fixture(const std::string& rel) { return project_root() / "tests" / "data" / rel; }
 
 fs::path project_data() {
     fs::path p = project_root() / "data";

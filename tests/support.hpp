@@ -16,16 +16,11 @@ namespace planmap::test {
 
 namespace fs = std::filesystem;
 
-// ../shared/data beside the project (or $PLANMAP_SHARED_DATA); empty path when absent.
-fs::path shared_data();
+// A file or folder of the suite's fixtures (tests/data/, see its README).
+fs::path fixture(const std::string& rel);
 // The project's own data folder filled by scripts/setup.sh (data/); empty path when absent.
 fs::path project_data();
 fs::path project_root();
-
-#define PLANMAP_REQUIRE_SHARED(path_var, rel)                                                 \
-    const auto path_var = ::planmap::test::shared_data() / (rel);                             \
-    if (::planmap::test::shared_data().empty() || !std::filesystem::exists(path_var))         \
-    GTEST_SKIP() << "shared test data not present: " << (rel)
 
 // A fresh temporary folder removed at destruction.
 class TempDir {

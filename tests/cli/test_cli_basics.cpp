@@ -29,7 +29,7 @@ TEST(Cli, UsageErrorsExitWithTwo) {
 }
 
 TEST(Cli, InfoJsonOnGbkShapefileWithoutCpg) {
-    PLANMAP_REQUIRE_SHARED(shp, "gbk/nocpg/taizhou_gbk.shp");
+    const auto shp = ::planmap::test::fixture("gbk/nocpg/taizhou_gbk.shp");
     auto r = test::run({"info", shp.string(), "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     auto j = nlohmann::json::parse(r.out);
@@ -45,7 +45,7 @@ TEST(Cli, InfoJsonOnGbkShapefileWithoutCpg) {
 }
 
 TEST(Cli, InfoReportsEpsgCodeAndRepairs) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/620800_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/pingliang.geojson");
     auto r = test::run({"info", json.string(), "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     auto l = nlohmann::json::parse(r.out)["layers"][0];
@@ -55,7 +55,7 @@ TEST(Cli, InfoReportsEpsgCodeAndRepairs) {
 }
 
 TEST(Cli, ConvertToAutoMetricCrsChoosesGaussKruger) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/331000_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/taizhou.geojson");
     test::TempDir tmp;
     auto r = test::run({"convert", json.string(), (tmp / "m.gpkg").string(), "--s-crs", "GCJ02", "--t-crs", "auto"});
     ASSERT_EQ(r.code, 0) << r.err;

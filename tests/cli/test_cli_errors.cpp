@@ -28,7 +28,7 @@ void expect_clean_failure(const test::CliResult& r, const std::string& names, co
 }  // namespace
 
 TEST(CliErrors, MissingShx) {
-    PLANMAP_REQUIRE_SHARED(dir, "gbk");
+    const auto dir = ::planmap::test::fixture("gbk");
     test::TempDir in, out;
     copy_shapefile(dir, in.path());
     fs::remove(in / "taizhou_gbk.shx");
@@ -39,7 +39,7 @@ TEST(CliErrors, MissingShx) {
 }
 
 TEST(CliErrors, TruncatedDbf) {
-    PLANMAP_REQUIRE_SHARED(dir, "gbk");
+    const auto dir = ::planmap::test::fixture("gbk");
     test::TempDir in, out;
     copy_shapefile(dir, in.path());
     fs::resize_file(in / "taizhou_gbk.dbf", fs::file_size(in / "taizhou_gbk.dbf") / 2);
@@ -50,7 +50,7 @@ TEST(CliErrors, TruncatedDbf) {
 }
 
 TEST(CliErrors, UnknownCrs) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/331000_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/taizhou.geojson");
     test::TempDir out;
     auto r = test::run({"convert", json.string(), (out / "o.gpkg").string(), "--t-crs", "EPSG:12345678"});
     expect_clean_failure(r, "EPSG:12345678", out.path());
@@ -73,14 +73,14 @@ TEST(CliErrors, NotAVectorFile) {
 }
 
 TEST(CliErrors, UnknownOutputFormatIsAUsageError) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/331000_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/taizhou.geojson");
     test::TempDir out;
     auto r = test::run({"convert", json.string(), (out / "o.xyz").string()});
     expect_clean_failure(r, "o.xyz", out.path(), 2);
 }
 
 TEST(CliErrors, ExistingOutputSurvivesAFailedConvert) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/331000_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/taizhou.geojson");
     test::TempDir out;
     std::ofstream(out / "o.gpkg") << "previous";
     auto r = test::run({"convert", json.string(), (out / "o.gpkg").string(), "--t-crs", "EPSG:12345678"});

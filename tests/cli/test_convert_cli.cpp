@@ -11,7 +11,7 @@ using namespace planmap;
 using namespace planmap::layers;
 
 TEST(Io, ConvertGbkToGeoJsonKeepsChineseNames) {
-    PLANMAP_REQUIRE_SHARED(shp, "gbk/nocpg/taizhou_gbk.shp");
+    const auto shp = ::planmap::test::fixture("gbk/nocpg/taizhou_gbk.shp");
     test::TempDir tmp;
     auto before = test::fingerprint(shp.parent_path());
     auto r = test::run({"convert", shp.string(), (tmp / "t.geojson").string(), "--s-crs", "GCJ02", "--t-crs", "EPSG:4490"});
@@ -24,7 +24,7 @@ TEST(Io, ConvertGbkToGeoJsonKeepsChineseNames) {
 }
 
 TEST(Io, GcjToCgcs2000MovesJiaojiangBy400To600Metres) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/331000_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/taizhou.geojson");
     test::TempDir tmp;
     auto r = test::run({"convert", json.string(), (tmp / "out.gpkg").string(), "--s-crs", "GCJ02", "--t-crs", "EPSG:4490"});
     ASSERT_EQ(r.code, 0) << r.err;

