@@ -9,7 +9,9 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/paths.hpp"
+#include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "render/sheet.hpp"
 
 namespace planmap::cli {
@@ -50,7 +52,7 @@ void add_atlas(CLI::App& app, Context& ctx) {
             if (!opts->s_crs.empty()) ro.source_crs = geo::Crs::parse(opts->s_crs);
             auto index = layers::read_layer(layers::SourceSpec::parse(opts->index), ro);
             if (index.field_index(opts->field) < 0) throw usage_error("index " + opts->index + " has no field '" + opts->field + "'");
-            if (!index.crs()) throw crs_error("index " + opts->index + " has no CRS; give --s-crs");
+            if (!index.crs()) throw layers::missing_crs_error(index, "source_crs", layers::redact_connection(opts->index));
             if (!index.crs()->same_as(data.crs)) index.reproject(data.crs);
             std::set<std::string> names;
             std::size_t sheets = 0;
