@@ -152,6 +152,10 @@ def field_data_cases():
     d = case("shp_gk3_zone40_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4528")
     d = case("shp_gk6_zone21_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4499")
     d = case("shp_gk3_cm120_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4549")
+    # An atlas whose index layer has no .prj (zone-prefixed 3-degree, zone 40).
+    d = case("atlas_index_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4528")
+    shutil.copy(os.path.join(FILES, "good_geojson", "g.geojson"), os.path.join(d, "g.geojson"))
+    write(os.path.join(d, "map.toml"), 'title = "测试"\n\n[[layer]]\nname = "g"\nsource = "g.geojson"\nstyle = "boundary"\n')
 
 
 def safety_cases():
