@@ -9,6 +9,7 @@
 #include "core/files.hpp"
 #include "core/paths.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "render/atlas.hpp"
 
 namespace planmap::cli {
@@ -38,7 +39,7 @@ void add_atlas(CLI::App& app, Context& ctx) {
             auto data = render::load_map_data(spec);
             layers::ReadOptions ro;
             if (!opts->s_crs.empty()) ro.source_crs = geo::Crs::parse(opts->s_crs);
-            render::AtlasOptions ao{opts->field, opts->index, opts->format, opts->sheet.sheet};
+            render::AtlasOptions ao{opts->field, layers::redact_connection(opts->index), opts->format, opts->sheet.sheet};
             auto sheets = render::render_atlas(data, layers::read_layer(layers::SourceSpec::parse(opts->index), ro), folder, ao,
                                                [&ctx](const render::RenderReport& rep) {
                                                    if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);

@@ -7,6 +7,7 @@
 #include "cli/source_options.hpp"
 #include "core/error.hpp"
 #include "core/paths.hpp"
+#include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
 #include "layers/postgis.hpp"
 #include "plan/plan.hpp"
@@ -38,7 +39,7 @@ void add_convert(CLI::App& app, Context& ctx) {
                 print_warnings(ctx.err, l.warnings);
                 std::optional<geo::Crs> to = target;
                 if (opts->t_crs == "auto") {
-                    if (!l.crs()) throw crs_error("layer '" + l.name() + "' has no CRS; give --s-crs");
+                    if (!l.crs()) throw layers::missing_crs_error(l, "source_crs", layers::redact_connection(opts->src));
                     auto e = l.extent();
                     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
                     geo::Transformer(*l.crs(), geo::Crs::wgs84()).transform_point(cx, cy);

@@ -8,6 +8,7 @@
 #include "cli/source_options.hpp"
 #include "cli/report.hpp"
 #include "core/json.hpp"
+#include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
 #include "layers/postgis.hpp"
 
@@ -21,11 +22,20 @@ nlohmann::json layer_json(const layers::Layer& l) {
     j["geometry_type"] = l.geometry_type();
     j["feature_count"] = l.size();
     j["crs"] = l.crs() ? nlohmann::json(l.crs()->label()) : nlohmann::json(nullptr);
+    if (!l.crs()) {
+        auto hints = layers::crs_hints(l.extent());
+        j["crs_hints"] = nlohmann::json::array();
+        for (const auto& c : hints.candidates)
+            j["crs_hints"].push_back({{"code", c.code()}, {"epsg", c.epsg}, {"epsg_last", c.epsg_last}, {"name", c.name}});
+        j["crs_hint_readings"] = hints.readings;
+        j["crs_hint_cautions"] = hints.cautions;
+    }
     auto e = l.extent();
     j["extent"] = e.empty ? nlohmann::json(nullptr) : nlohmann::json::array({e.minx, e.miny, e.maxx, e.maxy});
     j["encoding"] = l.encoding;
     j["encoding_source"] = l.encoding_source;
     j["invalid_geometries"] = l.invalid_geometries;
+    j["escaped_texts"] = l.escaped_texts;
     j["fields"] = nlohmann::json::array();
     for (const auto& f : l.fields()) {
         nlohmann::json fj{{"name", f.name}, {"type", layers::to_string(f.type)}};
@@ -68,6 +78,12 @@ void add_info(CLI::App& app, Context& ctx) {
                 ctx.out << "\nlayer " << l.name() << "\n"
                         << "  geometry:  " << l.geometry_type() << ", " << l.size() << " feature(s)\n"
                         << "  crs:       " << (l.crs() ? l.crs()->label() : std::string("unknown (give --s-crs)")) << "\n";
+                if (!l.crs()) {
+                    auto hints = layers::crs_hints(l.extent());
+                    for (const auto& r : hints.readings) ctx.out << "  looks like " << r << "\n";
+                    for (const auto& c : hints.candidates) ctx.out << "  candidate: " << c.code() << " " << c.name << "\n";
+                    for (const auto& c : hints.cautions) ctx.out << "  note:      " << c << "\n";
+                }
                 if (!e.empty) {
                     int digits = l.crs() && !l.crs()->is_geographic() ? 2 : 7;
                     ctx.out << std::fixed << std::setprecision(digits) << "  extent:    " << e.minx << ", " << e.miny

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto shp = put("in.shp", data, a);
     put("in.shx", data + a, b);
     auto dbf = put("in.dbf", data + a + b, size - a - b);
-    auto texts = planmap::layers::dbf_record_texts(dbf.string());
+    auto texts = planmap::layers::dbf_texts(dbf.string()).records;
     (void)planmap::layers::mixed_encoding_records(texts);
     planmap::fuzz::read_all(shp);
     return 0;

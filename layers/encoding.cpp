@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <vector>
+
+#include "core/error.hpp"
 
 namespace planmap::layers {
 
@@ -31,18 +35,65 @@ std::string normalise_encoding(std::string_view name) {
 
 bool is_gbk_family(std::string_view e) { return e == "CP936" || e == "GB18030" || e == "GBK" || e == "GB2312"; }
 
-bool is_valid_utf8(std::string_view s) {
-    std::size_t i = 0, n = s.size();
-    while (i < n) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > n) return false;
-        if (len == 2 && c < 0xC2) return false;  // overlong
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        i += len;
+namespace {
+
+// The length of the valid UTF-8 sequence starting at s[i] (1 to 4), or 0 when there is none:
+// no overlong forms, no surrogates, nothing beyond U+10FFFF.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = byte(i);
+    if (c < 0x80) return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
     }
+    if (i + len > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < len; ++k)
+        if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+bool has_non_ascii(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+void append_escape(std::string& out, unsigned char byte) {
+    char esc[5];
+    std::snprintf(esc, sizeof esc, "\\x%02X", byte);
+    out.append(esc, 4);
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0, len = 0; i < s.size(); i += len)
+        if ((len = utf8_sequence(s, i)) == 0) return false;
     return true;
+}
+
+std::string escape_invalid_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        if (std::size_t len = utf8_sequence(s, i)) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            append_escape(out, static_cast<unsigned char>(s[i++]));
+        }
+    }
+    return out;
 }
 
 namespace {
@@ -95,16 +146,16 @@ bool plausible_gbk(std::string_view bytes) {
     return non_ascii > 0 && cjk * 10 >= non_ascii * 9;
 }
 
-std::vector<std::string> dbf_record_texts(const std::string& dbf_path, std::size_t max_bytes) {
-    std::vector<std::string> records;
+DbfTexts dbf_texts(const std::string& dbf_path, std::size_t max_bytes) {
+    DbfTexts texts;
     std::ifstream in(dbf_path, std::ios::binary);
-    if (!in) return records;
+    if (!in) return texts;
     unsigned char header[32];
-    if (!in.read(reinterpret_cast<char*>(header), 32)) return records;
+    if (!in.read(reinterpret_cast<char*>(header), 32)) return texts;
     std::uint32_t nrec = header[4] | (header[5] << 8) | (header[6] << 16) | (static_cast<std::uint32_t>(header[7]) << 24);
     std::uint16_t header_len = static_cast<std::uint16_t>(header[8] | (header[9] << 8));
     std::uint16_t rec_len = static_cast<std::uint16_t>(header[10] | (header[11] << 8));
-    if (header_len < 33 || rec_len == 0) return records;
+    if (header_len < 33 || rec_len == 0) return texts;
     struct Col {
         std::size_t offset, len;
     };
@@ -113,6 +164,8 @@ std::vector<std::string> dbf_record_texts(const std::string& dbf_path, std::size
     for (std::size_t pos = 32; pos + 32 <= header_len; pos += 32) {
         unsigned char d[32];
         if (!in.read(reinterpret_cast<char*>(d), 32) || d[0] == 0x0D) break;
+        const char* name = reinterpret_cast<const char*>(d);
+        texts.field_names.emplace_back(name, std::find(name, name + 11, '\0'));
         std::size_t len = d[16];
         if (d[11] == 'C') cols.push_back({offset, len + (static_cast<std::size_t>(d[17]) << 8)});
         offset += len;
@@ -132,29 +185,69 @@ std::vector<std::string> dbf_record_texts(const std::string& dbf_path, std::size
             out.push_back('\n');
         }
         total += out.size();
-        records.push_back(std::move(out));
+        texts.records.push_back(std::move(out));
     }
-    return records;
+    return texts;
 }
 
 namespace {
-bool has_non_ascii(const std::string& s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+
+// What the bytes of one text are: ASCII (telling nothing), valid UTF-8, else plausible GBK, else
+// neither. UTF-8 validity comes first: GBK decodes almost any byte pairs, UTF-8 does not.
+enum class TextKind { ascii, utf8, gbk, other };
+
+TextKind text_kind(std::string_view s) {
+    if (!has_non_ascii(s)) return TextKind::ascii;
+    if (is_valid_utf8(s)) return TextKind::utf8;
+    return plausible_gbk(s) ? TextKind::gbk : TextKind::other;
 }
+
+bool decodes(std::string_view bytes, const char* encoding) {
+    std::vector<char32_t> cps;
+    return decode_utf32(bytes, encoding, cps);
+}
+
+bool known_encoding(const std::string& encoding) {
+    Iconv cv("UTF-8", encoding.c_str());
+    return cv.cd != reinterpret_cast<iconv_t>(-1);
+}
+
+// How messages name an encoding: CP936 is what users call GBK.
+std::string display_name(const std::string& encoding) { return encoding == "CP936" ? "GBK" : encoding; }
+
 }  // namespace
 
 std::vector<std::size_t> mixed_encoding_records(const std::vector<std::string>& records) {
     std::vector<std::size_t> utf8, other;
     for (std::size_t i = 0; i < records.size(); ++i) {
-        if (!has_non_ascii(records[i])) continue;
-        (is_valid_utf8(records[i]) ? utf8 : other).push_back(i);
+        TextKind k = text_kind(records[i]);
+        if (k != TextKind::ascii) (k == TextKind::utf8 ? utf8 : other).push_back(i);
     }
     if (utf8.empty() || other.empty()) return {};
     return utf8.size() <= other.size() ? utf8 : other;
 }
 
+std::optional<std::string> contradicted_encoding(std::string_view declared, const std::vector<std::string>& texts) {
+    std::size_t utf8 = 0, gbk = 0, non_ascii = 0;
+    std::string gbk_bytes;
+    for (const auto& t : texts) {
+        TextKind k = text_kind(t);
+        if (k != TextKind::ascii) ++non_ascii;
+        if (k == TextKind::utf8) ++utf8;
+        if (k == TextKind::gbk) {
+            ++gbk;
+            gbk_bytes.append(t).push_back('\n');
+        }
+    }
+    std::string d = normalise_encoding(declared);
+    // The other encoding must explain most non-ASCII texts, not only more than the declared one.
+    if (d == "UTF-8" && 2 * gbk > non_ascii) return decodes(gbk_bytes, "CP936") ? "CP936" : "GB18030";
+    if (is_gbk_family(d) && 2 * utf8 > non_ascii) return "UTF-8";
+    return std::nullopt;
+}
+
 EncodingChoice shapefile_encoding(const std::string& shp_path, const std::optional<std::string>& forced) {
-    if (forced) return {normalise_encoding(*forced), "option", "asked for " + *forced};
+    if (forced) return {normalise_encoding(*forced), "option", "asked for " + *forced, {}, {}};
     fs::path base(shp_path);
     auto sibling = [&](const char* ext_lower, const char* ext_upper) -> fs::path {
         fs::path p = base;
@@ -164,36 +257,110 @@ EncodingChoice shapefile_encoding(const std::string& shp_path, const std::option
         if (fs::exists(p)) return p;
         return {};
     };
+    auto dbf = sibling(".dbf", ".DBF");
+    DbfTexts texts = dbf.empty() ? DbfTexts{} : dbf_texts(dbf.string());
+    std::vector<std::string> all = texts.field_names;
+    all.insert(all.end(), texts.records.begin(), texts.records.end());
+
+    // What the file declares: .cpg, then the LDID byte (`says` is how a message quotes it).
+    std::optional<EncodingChoice> declared;
+    std::string says;
     if (auto cpg = sibling(".cpg", ".CPG"); !cpg.empty()) {
         std::ifstream in(cpg);
         std::string text;
         std::getline(in, text);
         while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-        if (!text.empty()) return {normalise_encoding(text), "cpg", ".cpg says " + text};
+        if (!text.empty() && known_encoding(normalise_encoding(text))) {
+            declared = EncodingChoice{normalise_encoding(text), "cpg", ".cpg says " + text, {}, {}};
+            says = ".cpg says " + text;
+        }
     }
-    auto dbf = sibling(".dbf", ".DBF");
-    if (dbf.empty()) return {"UTF-8", "detected", "no .dbf"};
-    {
+    if (!declared && !dbf.empty()) {
         std::ifstream in(dbf, std::ios::binary);
         unsigned char header[30] = {};
         if (in.read(reinterpret_cast<char*>(header), 30)) {
             unsigned ldid = header[29];
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02X", ldid);
-            if (ldid == 0x4D || ldid == 0x7A) return {"CP936", "ldid", std::string("LDID ") + hex};
-            if (ldid == 0x4F || ldid == 0x78) return {"CP950", "ldid", std::string("LDID ") + hex};
-            if (ldid == 0x57) return {"ISO-8859-1", "ldid", std::string("LDID ") + hex + " (ANSI)"};
-            if (ldid == 0x03) return {"CP1252", "ldid", std::string("LDID ") + hex};
+            std::string detail = std::string("LDID ") + hex;
+            if (ldid == 0x4D || ldid == 0x7A) declared = EncodingChoice{"CP936", "ldid", detail, {}, {}};
+            if (ldid == 0x4F || ldid == 0x78) declared = EncodingChoice{"CP950", "ldid", detail, {}, {}};
+            if (ldid == 0x57) declared = EncodingChoice{"ISO-8859-1", "ldid", detail + " (ANSI)", {}, {}};
+            if (ldid == 0x03) declared = EncodingChoice{"CP1252", "ldid", detail, {}, {}};
+            if (declared) says = "its code-page byte (" + detail + ") says " + declared->encoding;
         }
     }
-    std::string bytes;
-    for (const auto& r : dbf_record_texts(dbf.string())) bytes += r;
-    if (is_valid_utf8(bytes)) {
-        bool ascii = std::all_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-        return {"UTF-8", "detected", ascii ? "ASCII only" : "valid UTF-8"};
+    if (dbf.empty()) return declared ? *declared : EncodingChoice{"UTF-8", "detected", "no .dbf", {}, {}};
+
+    EncodingChoice choice;
+    if (declared) {
+        choice = *declared;
+        if (auto actual = contradicted_encoding(choice.encoding, all)) {
+            std::string name = display_name(*actual);
+            choice = {*actual, "detected", name + " bytes; " + says, "'" + dbf.string() + "': " + says +
+                      " but the bytes are " + name + "; read as " + name, {}};
+        }
+    } else {
+        std::string bytes;
+        for (const auto& t : all) bytes.append(t).push_back('\n');
+        if (is_valid_utf8(bytes)) choice = {"UTF-8", "detected", has_non_ascii(bytes) ? "valid UTF-8" : "ASCII only", {}, {}};
+        else if (plausible_gbk(bytes)) choice = {"CP936", "detected", "GBK/GB18030 plausible", {}, {}};
+        else choice = {"ISO-8859-1", "detected", "neither UTF-8 nor GBK; bytes kept as Latin-1", {}, {}};
     }
-    if (plausible_gbk(bytes)) return {"CP936", "detected", "GBK/GB18030 plausible"};
-    return {"ISO-8859-1", "detected", "neither UTF-8 nor GBK; bytes kept as Latin-1"};
+    choice.mixed_records = mixed_encoding_records(texts.records);
+    return choice;
+}
+
+TextDecoder::TextDecoder(std::string encoding) : encoding_(normalise_encoding(encoding)) {
+    if (encoding_ == "UTF-8") return;
+    iconv_t cd = iconv_open("UTF-8", encoding_.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) throw io_error("unknown encoding '" + encoding + "'");
+    cd_ = cd;
+}
+
+TextDecoder::~TextDecoder() {
+    if (cd_) iconv_close(static_cast<iconv_t>(cd_));
+}
+
+void TextDecoder::decode(std::string& text) {
+    if (!has_non_ascii(text)) return;
+    if (!cd_) {
+        if (is_valid_utf8(text)) return;
+        ++escaped_;
+        text = escape_invalid_utf8(text);
+        return;
+    }
+    auto cd = static_cast<iconv_t>(cd_);
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    std::string out(text.size() * 4 + 16, '\0');  // room for 4 bytes per input byte: "\xNN" or a 4-byte character
+    char* in = text.data();
+    std::size_t in_left = text.size(), out_len = 0;
+    bool escaped = false;
+    while (in_left > 0) {
+        char* out_p = out.data() + out_len;
+        std::size_t out_left = out.size() - out_len;
+        std::size_t r = iconv(cd, &in, &in_left, &out_p, &out_left);
+        int err = errno;
+        out_len = out.size() - out_left;
+        if (r != static_cast<std::size_t>(-1)) break;
+        if (err == E2BIG) {
+            out.resize(out.size() * 2);
+            continue;
+        }
+        // EILSEQ or EINVAL: the byte at `in` starts no valid character; kept as "\xNN".
+        std::string esc;
+        append_escape(esc, static_cast<unsigned char>(*in));
+        if (out.size() - out_len < esc.size()) out.resize(out.size() * 2);
+        out.replace(out_len, esc.size(), esc);
+        out_len += esc.size();
+        ++in;
+        --in_left;
+        escaped = true;
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    }
+    out.resize(out_len);
+    if (escaped) ++escaped_;
+    text = std::move(out);
 }
 
 }  // namespace planmap::layers

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "layers/crs_hints.hpp"
 
 namespace planmap::layers {
 
@@ -90,7 +91,7 @@ const geo::SpatialIndex& Layer::index() const {
 }
 
 std::vector<std::string> Layer::reproject(const geo::Crs& to) {
-    if (!crs_) throw crs_error("layer '" + name_ + "' has no CRS; give its source CRS (", param{"source_crs"}, ")");
+    if (!crs_) throw missing_crs_error(*this);
     geo::Transformer tr(*crs_, to);
     for (auto& f : features_) {
         if (!f.geometry) continue;

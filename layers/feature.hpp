@@ -85,6 +85,7 @@ public:
     std::vector<FeatureNote> notes;
     std::vector<std::string> warnings;  // layer-level problems (e.g. mixed attribute encodings)
     std::size_t invalid_geometries = 0;  // counted on import (repaired or removed)
+    std::size_t escaped_texts = 0;  // field names and values not valid in `encoding`: bytes kept as "\xNN"
 
 private:
     std::string name_;

@@ -211,6 +211,38 @@ void add_feature(Layer& layer, OGRFeature& f, bool repair, int geometry_text_fie
     layer.add(std::move(out));
 }
 
+// The layer's field names and text values as UTF-8, decoded from its encoding (shapefiles are read
+// as raw bytes; other formats are UTF-8 already and only checked). Bytes not valid in the encoding
+// are kept as "\xNN", counted, and reported in one warning naming the file and a first example.
+void decode_texts(Layer& layer, const std::string& path, const ReadOptions& opt) {
+    std::optional<TextDecoder> decoder;
+    try {
+        decoder.emplace(layer.encoding);
+    } catch (const io_error& e) {
+        if (opt.encoding) throw usage_error("cannot read '" + path + "': " + e.what() + " (", param{"encoding"}, ")");
+        throw io_error("cannot read '" + path + "': " + e.what());
+    }
+    std::string example;
+    auto decode = [&](std::string& text, const std::string& where) {
+        std::size_t before = decoder->escaped_texts();
+        decoder->decode(text);
+        if (example.empty() && decoder->escaped_texts() != before) example = where;
+    };
+    for (auto& f : layer.fields()) {
+        decode(f.name, "a field name");
+        decode(f.alias, "the alias of field '" + f.name + "'");
+    }
+    for (auto& feat : layer.features())
+        for (std::size_t i = 0; i < feat.values.size() && i < layer.fields().size(); ++i)
+            if (auto* s = std::get_if<std::string>(&feat.values[i]))
+                decode(*s, "feature " + std::to_string(feat.fid) + ", field '" + layer.fields()[i].name + "'");
+    layer.escaped_texts = decoder->escaped_texts();
+    if (layer.escaped_texts)
+        layer.warnings.push_back("'" + path + "': " + std::to_string(layer.escaped_texts) + " text(s) not valid " +
+                                 layer.encoding + " (first: " + example + "); their undecodable bytes are kept as \\xNN; " +
+                                 "give the encoding when reading if it is another");
+}
+
 void drop_field(Layer& layer, std::size_t index) {
     layer.fields().erase(layer.fields().begin() + static_cast<std::ptrdiff_t>(index));
     for (auto& f : layer.features()) f.values.erase(f.values.begin() + static_cast<std::ptrdiff_t>(index));
@@ -244,7 +276,6 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
     std::optional<EncodingChoice> enc;
     std::vector<std::string> open_opts;
     std::optional<geo::Crs> prj_crs;
-    std::vector<std::size_t> mixed;
     if (ext == ".shp" || ext == ".dbf") {
         fs::path dbf = fs::path(path).replace_extension(".dbf"), prj = fs::path(path).replace_extension(".prj");
         if (!fs::exists(dbf) && !fs::exists(fs::path(path).replace_extension(".DBF")))
@@ -257,8 +288,7 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
             }
         }
         enc = shapefile_encoding(path, opt.encoding);
-        open_opts.push_back("ENCODING=" + enc->encoding);
-        if (!opt.encoding) mixed = mixed_encoding_records(dbf_record_texts(dbf.string()));
+        open_opts.push_back("ENCODING=");  // GDAL passes the bytes through; decode_texts decodes them
     } else if (ext == ".csv") {
         open_opts = {"GEOM_POSSIBLE_NAMES=wkt,WKT,geometry,geom,the_geom",
                      "X_POSSIBLE_NAMES=lon,lng,longitude,x,经度",
@@ -290,7 +320,9 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
         if (!opt.layer && driver == "GPKG" && std::string(l->GetName()) == "layer_styles") continue;
         Layer layer = make_layer(l, opt);
         if (prj_crs && !layer.crs()) layer.set_crs(prj_crs);
-        if (!mixed.empty()) {
+        if (enc && !enc->warning.empty()) layer.warnings.push_back(enc->warning);
+        if (enc && !enc->mixed_records.empty()) {
+            const auto& mixed = enc->mixed_records;
             std::string ids;
             for (std::size_t k = 0; k < mixed.size() && k < 10; ++k) ids += (k ? ", " : "") + std::to_string(mixed[k]);
             layer.warnings.push_back("mixed attribute encodings in '" + path + "': record(s) " + ids +
@@ -345,6 +377,7 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
             if (text_field >= 0) drop_field(layer, static_cast<std::size_t>(text_field));
         }
     }
+    for (auto& layer : out.layers) decode_texts(layer, path, opt);
     if (!cap.message().empty()) throw io_error("error reading '" + path + "': " + cap.message());
     return out;
 }

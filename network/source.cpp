@@ -5,6 +5,7 @@
 
 #include "geo/crs.hpp"
 #include "core/error.hpp"
+#include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::network {
@@ -50,8 +51,7 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
     layers::ReadOptions ro;
     if (!opt.s_crs.empty()) ro.source_crs = geo::Crs::parse(opt.s_crs);
     layers::Layer layer = layers::read_layer(spec, ro);
-    if (!layer.crs()) throw crs_error("layer '" + layer.name() + "' of '" + spec.path + "' has no CRS; give its source CRS (",
-                        param{"network_crs"}, ")");
+    if (!layer.crs()) throw layers::missing_crs_error(layer, "network_crs", spec.path);
     auto e = layer.extent();
     if (e.empty) throw io_error("layer '" + layer.name() + "' of '" + spec.path + "' has no geometries");
     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;

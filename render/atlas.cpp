@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "geo/geos.hpp"
+#include "layers/crs_hints.hpp"
 
 namespace planmap::render {
 
@@ -21,7 +22,7 @@ std::size_t render_atlas(const LoadedMap& map, layers::Layer index, core::Output
                          const SheetDone& done) {
     const std::string what = "index " + (options.index_source.empty() ? "layer '" + index.name() + "'" : options.index_source);
     if (index.field_index(options.field) < 0) throw usage_error(what + " has no field '" + options.field + "'");
-    if (!index.crs()) throw crs_error(what + " has no CRS; give its source CRS (", param{"source_crs"}, ")");
+    if (!index.crs()) throw layers::missing_crs_error(index, "source_crs", options.index_source);
     if (!index.crs()->same_as(map.crs)) index.reproject(map.crs);
     std::set<std::string> names;
     std::size_t sheets = 0;

@@ -42,12 +42,12 @@ def shapefile(d, encoding="CP936", srs="EPSG:4490"):
     os.remove(csv)
 
 
-def dbf(path, rows, width=20):
-    """A minimal dBASE III file with one character field NAME holding raw bytes."""
+def dbf(path, rows, width=20, name=b"NAME"):
+    """A minimal dBASE III file with one character field (NAME, or raw bytes) holding raw bytes."""
     header_len = 32 + 32 + 1
     rec_len = 1 + width
     out = struct.pack("<B3BIHH20x", 3, 124, 1, 1, len(rows), header_len, rec_len)
-    out += struct.pack("<11sc4xBB14x", b"NAME", b"C", width, 0)
+    out += struct.pack("<11sc4xBB14x", name, b"C", width, 0)
     out += b"\x0d"
     for r in rows:
         out += b" " + r.ljust(width, b" ")[:width]
@@ -119,6 +119,43 @@ def main():
     write(os.path.join(d, "parks.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Polygon","coordinates":[[[121.40,28.60],[121.41,28.60],[121.41,28.61],[121.40,28.61],[121.40,28.60]]]}}')
     write(os.path.join(d, "homes.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[121.405,28.605]}}')
     safety_cases()
+    field_data_cases()
+
+
+def field_data_cases():
+    """Field data as it arrives: encodings that contradict their .cpg, no .prj at all."""
+    def shapefile_from(d, csv_text, encoding, t_srs=None):
+        csv = os.path.join(d, "src.csv")
+        write(csv, csv_text)
+        args = ["ogr2ogr", "-q", os.path.join(d, "a.shp"), csv, "-nln", "a", "-lco", "ENCODING=" + encoding]
+        args += ["-s_srs", "EPSG:4490", "-t_srs", t_srs] if t_srs else ["-a_srs", "EPSG:4490"]
+        subprocess.run(args, check=True)
+        os.remove(csv)
+        if t_srs:
+            os.remove(os.path.join(d, "a.prj"))
+
+    named = POLYS.replace("id,name,WKT", "id,名称,WKT")
+    # GBK bytes (field names and values) under a .cpg that says UTF-8, and the reverse.
+    d = case("shp_cpg_utf8_over_gbk"); shapefile_from(d, named, "CP936"); write(os.path.join(d, "a.cpg"), "UTF-8\n")
+    d = case("shp_cpg_gbk_over_utf8"); shapefile_from(d, named, "UTF-8"); write(os.path.join(d, "a.cpg"), "936\n")
+    # GBK field names over ASCII values, no .cpg and no code-page byte: only the names tell.
+    d = case("shp_gbk_field_names")
+    shapefile_from(d, POLYS.replace("id,name,WKT", "id,名称,WKT").replace("椒江区", "JJ").replace("路桥区", "LQ")
+                   .replace("黄岩区", "HY"), "CP936")
+    os.remove(os.path.join(d, "a.cpg"))
+    p = os.path.join(d, "a.dbf"); data = bytearray(open(p, "rb").read()); data[29] = 0; write(p, bytes(data), "wb")
+    # Bytes valid in no encoding the file could be in (Latin-1 under a .cpg that says UTF-8).
+    d = case("shp_undecodable_bytes"); shapefile(d); write(os.path.join(d, "a.cpg"), "UTF-8\n")
+    dbf(os.path.join(d, "a.dbf"), [b"Caf\xe9", b"plain", b"na\xefve"], name=b"NOM\xc9")
+    # Projected data without a .prj: zone-prefixed 3-degree (zone 40) and 6-degree (zone 21)
+    # Gauss-Krüger, and 3-degree without the zone (central meridian 120°E).
+    d = case("shp_gk3_zone40_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4528")
+    d = case("shp_gk6_zone21_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4499")
+    d = case("shp_gk3_cm120_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4549")
+    # An atlas whose index layer has no .prj (zone-prefixed 3-degree, zone 40).
+    d = case("atlas_index_no_prj"); shapefile_from(d, POLYS, "UTF-8", "EPSG:4528")
+    shutil.copy(os.path.join(FILES, "good_geojson", "g.geojson"), os.path.join(d, "g.geojson"))
+    write(os.path.join(d, "map.toml"), 'title = "测试"\n\n[[layer]]\nname = "g"\nsource = "g.geojson"\nstyle = "boundary"\n')
 
 
 def safety_cases():
@@ -194,5 +231,7 @@ if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["--safety"]:  # only the cases above (the rest stay as committed)
         safety_cases()
+    elif sys.argv[1:] == ["--field-data"]:  # only the encoding and missing-CRS cases
+        field_data_cases()
     else:
         main()
