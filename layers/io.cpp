@@ -425,7 +425,7 @@ OGRFieldType ogr_type(FieldType t) {
 }
 
 void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver, const std::string& path,
-                 WriteReport& report, bool spatial_index = true) {
+                 WriteReport& report, bool spatial_index = true, bool in_transaction = false) {
     OGRSpatialReference srs;
     OGRSpatialReference* srs_ptr = nullptr;
     if (layer.crs()) {
@@ -459,7 +459,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
             throw io_error("cannot create field '" + f.name + "' in layer '" + layer.name() + "' of '" + path + "'");
         if (written[i] != f.name) report.renamed_fields.emplace_back(written[i], f.name);
     }
-    bool transactions = ds.TestCapability(ODsCTransactions);
+    const bool transactions = !in_transaction && ds.TestCapability(ODsCTransactions);  // one per layer unless the caller holds one
     if (transactions) ds.StartTransaction();
     OGRFeatureDefn* defn = out->GetLayerDefn();
     for (const auto& feat : layer.features()) {
@@ -543,7 +543,7 @@ static WriteReport write_postgis(const std::vector<const Layer*>& layers, const 
     if (ds->StartTransaction(FALSE) != OGRERR_NONE)
         throw io_error("cannot start a transaction in '" + path + "': " + cap.message());
     try {
-        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report);
+        for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, true, true);
         if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
     } catch (...) {
         ds->RollbackTransaction();
