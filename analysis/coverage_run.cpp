@@ -478,7 +478,6 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     run.timings["compute"] = step.lap();
     // One line on what the import repaired or left out, and the parcels placed by a point.
     std::string repairs = layers_in.imports.summary_line();
-    if (!repairs.empty()) repairs += " (listed under \"repairs\" in the JSON summary)";
     if (auto placed = run.parcels_placed_by_point())
         repairs += (repairs.empty() ? "" : "; ") + std::to_string(placed) +
                    " residential parcel(s) without area placed by a point (\"placed_by_point_fids\")";

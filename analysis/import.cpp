@@ -75,7 +75,7 @@ std::string ImportLog::summary_line() const {
     if (gone)
         line += (line.empty() ? "" : ", ") + std::to_string(gone) + " geometr" + (gone == 1 ? "y" : "ies") + " left out (" + gone_by +
                 ")";
-    return line.empty() ? line : "input: " + line;
+    return line.empty() ? line : "input: " + line + " (listed under \"repairs\" in the JSON summary)";
 }
 
 layers::Layer import_layer(const std::string& source, const std::string& role, ImportLog& log, layers::ReadOptions options) {

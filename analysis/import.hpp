@@ -33,7 +33,8 @@ struct ImportLog {
     // The summary's "repairs" (the first 1000: role, layer, fid, reason, action) with the
     // geometries_repaired and geometries_removed counts.
     void add_to(nlohmann::json& summary) const;
-    // One line: what was repaired and what was left out, by role ("" when nothing was).
+    // One line: what was repaired and what was left out, by role, pointing to the summary's
+    // "repairs" ("" when nothing was).
     std::string summary_line() const;
 };
 

@@ -59,7 +59,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     out.network = layers_in.network.has_value();
     out.warnings = std::move(layers_in.warnings);
     if (auto repairs = layers_in.imports.summary_line(); !repairs.empty())
-        out.warnings.push_back(repairs + " (listed under \"repairs\" in the JSON summary)");
+        out.warnings.push_back(repairs);
     const auto& network = layers_in.network;
     auto& res = layers_in.residential;
     const auto& crs = layers_in.crs;

@@ -232,7 +232,7 @@ def geometry_cases():
     # A facility with NaN coordinates beside a good one: left out and listed, the good one counted.
     d = case("coverage_nan_facility")
     write(os.path.join(d, "parks.geojson"), layer(square(1, {"name": "park"}, 0, 0, 100, 100),
-                                                  feature(2, {"name": "broken"}, "Polygon", [("NaN", 0), (10, 0), (10, 10), ("NaN", 0)])))
+                                                  feature(2, {"name": "broken"}, "Polygon", [(0, 0), (10, 0), ("NaN", 10), (0, 0)])))
     write(os.path.join(d, "homes.geojson"), layer(square(1, {"population": 10}, 150, 0, 200, 50)))
 
     # Zones: a self-intersecting one (two triangles, a parcel in each) and a square one far away.
