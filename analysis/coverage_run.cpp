@@ -3,8 +3,10 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 #include <filesystem>
 #include <ostream>
 #include <sstream>
@@ -19,6 +21,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "core/stopwatch.hpp"
+#include "geo/spatial_index.hpp"
 #include "layers/io.hpp"
 #include "styles/qgis.hpp"
 
@@ -65,6 +68,36 @@ std::vector<int> assign_zones(const std::vector<const GEOSGeometry*>& geoms, con
     return out;
 }
 
+std::pair<std::vector<char>, std::vector<char>> place_by_point(const std::vector<const GEOSGeometry*>& parcels,
+                                                               const std::vector<geo::ParcelCoverage>& coverage,
+                                                               const std::vector<const GEOSGeometry*>& service_areas) {
+    std::vector<char> placed(parcels.size(), 0), covered(parcels.size(), 0);
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < parcels.size(); ++i)
+        if (parcels[i] && !geo::is_empty(parcels[i]) && !(coverage[i].area_m2 > 0)) placed[i] = 1, todo.push_back(i);
+    if (todo.empty()) return {placed, covered};
+    std::vector<geo::Envelope> envelopes;
+    for (const auto* a : service_areas) envelopes.push_back(a ? geo::envelope(a) : geo::Envelope{});
+    geo::SpatialIndex index(envelopes);
+    auto ctx = geo::geos_context();
+    for (auto i : todo) {
+        auto pos = geo::point_on_surface(parcels[i]);
+        index.for_each(geo::envelope(pos.get()), [&](std::size_t k) {
+            if (!covered[i] && GEOSIntersects_r(ctx, service_areas[k], pos.get()) == 1) covered[i] = 1;
+        });
+    }
+    return {placed, covered};
+}
+
+double CoverageRun::population_share(std::size_t i) const {
+    if (i < placed_by_point.size() && placed_by_point[i]) return point_covered[i] ? 1.0 : 0.0;
+    return result.parcels[i].covered_share();
+}
+
+std::size_t CoverageRun::parcels_placed_by_point() const {
+    return static_cast<std::size_t>(std::count(placed_by_point.begin(), placed_by_point.end(), 1));
+}
+
 void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zone_field) {
     std::vector<const GEOSGeometry*> parcels, areas;
     parcels.reserve(residential.size());
@@ -73,6 +106,7 @@ void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zo
     geo::CoverageOptions options;
     options.cores = service.cores;
     result = geo::compute_coverage(parcels, areas, options);
+    std::tie(placed_by_point, point_covered) = place_by_point(parcels, result.parcels, areas);
 
     population.assign(parcels.size(), 0.0);
     if (!population_field.empty()) {
@@ -87,7 +121,7 @@ void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zo
     covered_area_m2 = result.covered_area_m2;
     for (std::size_t i = 0; i < parcels.size(); ++i) {
         total_population += population[i];
-        covered_population += population[i] * result.parcels[i].covered_share();
+        covered_population += population[i] * population_share(i);
     }
     if (!zone_layer) return;
     zone_of = assign_zones(parcels, *zone_layer);
@@ -101,7 +135,7 @@ void CoverageRun::compute(const layers::Layer* zone_layer, const std::string& zo
         zf.residential_area_m2 += pc.unique_area_m2;
         zf.covered_area_m2 += pc.unique_covered_m2;
         zf.population += population[i];
-        zf.covered_population += population[i] * pc.covered_share();
+        zf.covered_population += population[i] * population_share(i);
     }
     if (zones.back().parcels == 0) zones.pop_back();
 }
@@ -114,8 +148,10 @@ std::pair<double, double> CoverageRun::covered_with(const analysis::ServiceAreas
     options.keep_geometries = false;
     options.cores = other.cores;
     auto r = geo::compute_coverage(parcels, areas, options);
+    auto [placed, point_in] = place_by_point(parcels, r.parcels, areas);
     double pop = 0;
-    for (std::size_t i = 0; i < parcels.size(); ++i) pop += population[i] * r.parcels[i].covered_share();
+    for (std::size_t i = 0; i < parcels.size(); ++i)
+        pop += population[i] * (placed[i] ? (point_in[i] ? 1.0 : 0.0) : r.parcels[i].covered_share());
     return {r.covered_area_m2, pop};
 }
 
@@ -156,13 +192,15 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     int f_share = residential.add_field({"covered_share", FieldType::real, "覆盖比例"});
     int f_pop = population_field.empty() ? -1 : residential.add_field({"covered_population", FieldType::real, "覆盖人口"});
     int f_zone = zones.empty() ? -1 : residential.add_field({"zone", FieldType::string, "分区"});
+    int f_point = residential.add_field({"placed_by_point", FieldType::integer, "按点计入"});
     auto& feats = residential.features();
     for (std::size_t i = 0; i < feats.size(); ++i) {
         auto& pc = result.parcels[i];
         auto& f = feats[i];
         f.values[f_cov] = pc.covered_m2;
-        f.values[f_share] = pc.covered_share();
-        if (f_pop >= 0) f.values[f_pop] = population[i] * pc.covered_share();
+        f.values[f_share] = population_share(i);
+        f.values[f_point] = std::int64_t{placed_by_point[i] ? 1 : 0};
+        if (f_pop >= 0) f.values[f_pop] = population[i] * population_share(i);
         if (f_zone >= 0 && zone_of[i] >= 0) f.values[f_zone] = zones[zone_of[i]].zone;
         if (pc.area_m2 <= 0) continue;
         using S = geo::ParcelCoverage::State;
@@ -203,7 +241,12 @@ json CoverageRun::summary(const analysis::Profile* profile, double radius_m, int
     j["residential"] = {{"layer", residential.name()},
                         {"parcels", residential.size()},
                         {"overlapping_parcels", result.overlapping_parcels},
-                        {"repaired_or_removed_geometries", residential.invalid_geometries}};
+                        {"repaired_or_removed_geometries", residential.invalid_geometries},
+                        {"placed_by_point", parcels_placed_by_point()}};
+    json placed = json::array();
+    for (std::size_t i = 0; i < residential.size() && placed.size() < 1000; ++i)
+        if (placed_by_point[i]) placed.push_back(residential.features()[i].fid);
+    j["residential"]["placed_by_point_fids"] = placed;
     j["residential_area_m2"] = residential_area_m2;
     j["covered_area_m2"] = covered_area_m2;
     j["uncovered_area_m2"] = residential_area_m2 - covered_area_m2;
@@ -263,6 +306,8 @@ void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
             << core::fixed(100 * ratio(covered_population, total_population), 4) << " %)"
             << (population_missing ? ", " + std::to_string(population_missing) + " parcel(s) without population" : "")
             << "\n";
+    if (auto placed = parcels_placed_by_point())
+        out << "  placed by point:  " << placed << " parcel(s) without area, counted where their point on surface lies\n";
     out << "  facilities:       " << service.facilities_counted << " counted, " << service.ignored.size() << " ignored";
     if (service.facilities_invalid) out << " (" << service.facilities_invalid << " with invalid or empty geometry)";
     out << "\n";
@@ -431,6 +476,12 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
         }
     }
     run.timings["compute"] = step.lap();
+    // One line on what the import repaired or left out, and the parcels placed by a point.
+    std::string repairs = layers_in.imports.summary_line();
+    if (auto placed = run.parcels_placed_by_point())
+        repairs += (repairs.empty() ? "" : "; ") + std::to_string(placed) +
+                   " residential parcel(s) without area placed by a point (\"placed_by_point_fids\")";
+    if (!repairs.empty()) out.warnings.push_back(repairs);
     if (!(run.residential_area_m2 > 0))
         throw error("residential layer '" + run.residential.name() + "' of '" + layers::redact_connection(in.residential) + "' has no area (" +
                     std::to_string(run.residential.size()) + " feature(s), none a polygon with area)");
@@ -445,6 +496,7 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     j["residential"]["source"] = in.residential;
     j["facilities_source"] = in.facilities;
     j["mode"] = mode_name(in.mode);
+    layers_in.imports.add_to(j);
     if (layers_in.network) add_network_figures(j, run, in.network, *layers_in.network, *growth, *straight);
     j["warnings"] = out.warnings;
     if (!db_inputs.empty()) j["db_inputs"] = db_inputs;

@@ -33,6 +33,9 @@ struct CoverageRun {
     analysis::ServiceAreas service;
     geo::CoverageResult result;
     std::vector<double> population;      // per parcel (0 when missing)
+    // Per parcel: 1 when it has a geometry but no area (a sliver, a flat ring, a line), so it is
+    // placed by its point on surface; then point_covered says whether a service area holds it.
+    std::vector<char> placed_by_point, point_covered;
     std::size_t population_missing = 0;  // parcels whose population is null or not a number
     std::vector<int> zone_of;            // per parcel: index into zones, -1 outside every zone
     std::vector<ZoneFigures> zones;
@@ -40,6 +43,10 @@ struct CoverageRun {
     std::map<std::string, double> timings;
     std::string engine = "embedded";  // or "postgis": where the figures were computed
 
+    // The share of parcel i's population that is covered: its covered share of area, or for a
+    // parcel placed by a point, 1 when the point is covered and 0 when not.
+    double population_share(std::size_t i) const;
+    std::size_t parcels_placed_by_point() const;
     // Covered area and population of the parcels against other service areas (no geometries kept,
     // nothing stored): the straight-line reference figures of a network run. Call after compute.
     std::pair<double, double> covered_with(const analysis::ServiceAreas& other) const;
@@ -80,6 +87,12 @@ struct CoverageResult {
 CoverageResult run_coverage(const CoverageOptions& options, const Progress& progress = {});
 // The summary as printed by `planmap coverage`.
 void print_coverage(std::ostream& out, const CoverageResult& result, bool verbose);
+
+// The parcels with a geometry but no area (placed by a point), and whether each one's point on
+// surface lies in one of the service areas; both one per parcel.
+std::pair<std::vector<char>, std::vector<char>> place_by_point(const std::vector<const GEOSGeometry*>& parcels,
+                                                               const std::vector<geo::ParcelCoverage>& coverage,
+                                                               const std::vector<const GEOSGeometry*>& service_areas);
 
 // Assigns each geometry to the zone containing its point on surface (-1: none), on all cores.
 std::vector<int> assign_zones(const std::vector<const GEOSGeometry*>& geoms, const layers::Layer& zones);

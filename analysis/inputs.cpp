@@ -39,21 +39,22 @@ std::vector<FacilityRef> AnalysisLayers::facility_refs() const {
 AnalysisLayers read_analysis_layers(const AnalysisInputs& in, const std::string& default_type_field, bool type_required,
                                     const Progress& progress) {
     AnalysisLayers out;
+    out.imports.repair = in.repair;
     core::Stopwatch step;
     // Network mode measures everything in the network's metric CRS.
     if (in.mode == Mode::network) {
-        out.network = load_analysis_network(in.network);
+        out.network = load_analysis_network(in.network, out.imports);
         out.network_load_s = out.network->load_s;
         step.lap();
     }
-    out.residential = read_metric_layer(in.residential, "residential", in.repair,
+    out.residential = read_metric_layer(in.residential, "residential", out.imports,
                                         out.network ? std::optional<geo::Crs>(out.network->crs) : std::nullopt, out.warnings,
-                                        step_progress(progress, "reading residential"));
+                                        step_progress(progress, "reading residential"), true);
     out.crs = *out.residential.crs();
-    out.facilities = read_metric_layer(in.facilities, "facilities", false, out.crs, out.warnings,
+    out.facilities = read_metric_layer(in.facilities, "facilities", out.imports, out.crs, out.warnings,
                                        step_progress(progress, "reading facilities"));
     if (!in.zones.empty())
-        out.zones = read_metric_layer(in.zones, "zones", true, out.crs, out.warnings, step_progress(progress, "reading zones"));
+        out.zones = read_metric_layer(in.zones, "zones", out.imports, out.crs, out.warnings, step_progress(progress, "reading zones"));
 
     out.type_field = !in.type_field.empty() ? in.type_field : default_type_field;
     if ((type_required || !out.type_field.empty()) && out.facilities.field_index(out.type_field) < 0)
@@ -68,16 +69,15 @@ AnalysisLayers read_analysis_layers(const AnalysisInputs& in, const std::string&
     return out;
 }
 
-layers::Layer read_metric_layer(const std::string& source, const std::string& what, bool repair,
+layers::Layer read_metric_layer(const std::string& source, const std::string& what, ImportLog& log,
                                 const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
-                                const ProgressFn& progress) {
-    auto spec = layers::SourceSpec::parse(source);
+                                const ProgressFn& progress, bool keep_collapsed) {
     layers::ReadOptions ro;
-    ro.layer = spec.layer;
-    ro.repair = repair;
     ro.progress = progress;
-    layers::Layer layer = layers::read_layer(spec, ro);
-    if (!layer.crs()) throw crs_error(what + " layer '" + layer.name() + "' of '" + spec.path + "' has no CRS");
+    ro.keep_collapsed = keep_collapsed;
+    layers::Layer layer = import_layer(source, what, log, ro);
+    if (!layer.crs())
+        throw crs_error(what + " layer '" + layer.name() + "' of '" + layers::SourceSpec::parse(source).path + "' has no CRS");
     std::optional<geo::Crs> to = metric;
     if (!to && layer.crs()->is_geographic()) {
         auto e = layer.extent();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/import.hpp"
 #include "analysis/network_mode.hpp"
 #include "analysis/service_areas.hpp"
 #include "core/error.hpp"
@@ -38,7 +39,7 @@ struct AnalysisInputs {
     std::string population_field;  // parcel attribute with the population ("": "population" when present)
     std::string type_field;        // facility attribute with the type ("": the profile's)
     std::string zones, zone_field; // SRC[:layer] polygons and their naming attribute (coverage)
-    bool repair = true;            // repair invalid residential geometries
+    bool repair = true;            // repair invalid geometries of every layer read (off: refuse them)
     std::string output;            // output folder, written whole and put in place when complete
     bool overwrite = false;        // replace an existing, non-empty output folder (else refused)
     std::string html;              // also write an HTML report here ("": none)
@@ -62,6 +63,7 @@ struct AnalysisLayers {
     std::string type_field;        // resolved ("" when none)
     std::string population_field;  // resolved ("" when none)
     std::vector<std::string> warnings;
+    ImportLog imports;  // what the import of every layer repaired or left out
     double network_load_s = 0, read_s = 0;
 
     // The facilities with their geometry and type (the value of type_field, "" when none).
@@ -74,13 +76,14 @@ struct AnalysisLayers {
 AnalysisLayers read_analysis_layers(const AnalysisInputs& inputs, const std::string& default_type_field, bool type_required,
                                     const Progress& progress);
 
-// Reads SRC[:layer] (`what` names the role in messages, e.g. "residential"). When `metric` is
-// set the layer is reprojected to it; otherwise a geographic layer is reprojected to the analysis
-// CRS for its centre and a projected one is kept. Warnings go to `warnings`; `progress` (when set)
-// is called while features are read.
-layers::Layer read_metric_layer(const std::string& source, const std::string& what, bool repair,
+// Reads SRC[:layer] through the one import (`what` is its role, e.g. "residential"; repairs into
+// `log`). When `metric` is set the layer is reprojected to it; otherwise a geographic layer is
+// reprojected to the analysis CRS for its centre and a projected one is kept. Warnings go to
+// `warnings`; `progress` (when set) is called while features are read. `keep_collapsed`: see
+// layers::ReadOptions (residential parcels without area are placed by a point).
+layers::Layer read_metric_layer(const std::string& source, const std::string& what, ImportLog& log,
                                 const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
-                                const ProgressFn& progress = {});
+                                const ProgressFn& progress = {}, bool keep_collapsed = false);
 
 // The facilities left out of a run, in a summary: facilities_ignored, facilities_invalid and
 // "ignored" (the first 1000, fid and reason).

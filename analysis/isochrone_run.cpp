@@ -55,11 +55,11 @@ std::vector<std::string> split_ids(const std::string& text) {
 
 // Features of SRC[:layer] in the network's CRS, ids from id_field (or "id", or the fid).
 void read_layer_sources(const std::string& text, const std::string& id_field, const geo::Crs& crs, std::vector<Source>& out,
-                        const ProgressFn& progress) {
+                        const ProgressFn& progress, ImportLog& log) {
     auto spec = layers::SourceSpec::parse(text);
     layers::ReadOptions ro;
     ro.progress = progress;
-    layers::Layer layer = layers::read_layer(spec, ro);
+    layers::Layer layer = import_layer(text, "sources", log, ro);
     if (!layer.crs()) throw crs_error("layer '" + layer.name() + "' of '" + spec.path + "' has no CRS");
     std::string field = id_field;
     if (!field.empty() && layer.field_index(field) < 0)
@@ -82,7 +82,7 @@ void read_layer_sources(const std::string& text, const std::string& id_field, co
 
 // The sources: points and layers of `from` (needing a network with geometry), then node ids.
 std::vector<Source> read_sources(const IsochroneOptions& o, const network::Network& net, const std::optional<geo::Crs>& crs,
-                                 const Progress& progress) {
+                                 const Progress& progress, ImportLog& log) {
     std::vector<Source> sources;
     for (const auto& f : o.from) {
         if (!crs)
@@ -94,7 +94,7 @@ std::vector<Source> read_sources(const IsochroneOptions& o, const network::Netwo
             geo::Transformer(geo::Crs::wgs84(), *crs).transform_point(x, y);
             sources.push_back({std::to_string(sources.size() + 1), geo::make_point(x, y), std::nullopt, false});
         } else {
-            read_layer_sources(f, o.id_field, *crs, sources, step_progress(progress, "reading " + f));
+            read_layer_sources(f, o.id_field, *crs, sources, step_progress(progress, "reading " + f), log);
         }
     }
     std::vector<std::string> node_ids = o.from_nodes;
@@ -266,17 +266,18 @@ IsochroneResult run_isochrone(const IsochroneOptions& o, const Progress& progres
 
     auto t0 = Clock::now();
     r.opened = network::open_network(o.network.network, o.network.source);
+    r.imports.take("network", o.network.network, r.opened.notes);
     const network::Network& net = r.opened.net;
     r.load_s = since(t0);
 
     t0 = Clock::now();
     std::optional<geo::Crs> crs;
     if (net.has_geometry()) crs = geo::Crs::parse(net.crs());
-    auto sources = read_sources(o, net, crs, progress);
+    auto sources = read_sources(o, net, crs, progress, r.imports);
     network::EdgeMask blocked;
     if (!o.network.barriers.empty()) {
         if (!crs) throw usage_error(param{"barriers"}, " needs a network with geometry");
-        blocked = barrier_mask(o.network.barriers, net, *crs);
+        blocked = barrier_mask(o.network.barriers, net, *crs, r.imports);
         r.blocked_edges = static_cast<std::size_t>(std::count(blocked.begin(), blocked.end(), 1));
     }
     auto attachments = attach_sources(sources, net, o.network, blocked);
@@ -332,6 +333,7 @@ IsochroneResult run_isochrone(const IsochroneOptions& o, const Progress& progres
     j["attached"] = sources.size() - r.unattached.size();
     j["unattached"] = r.unattached;
     j["blocked_edges"] = r.blocked_edges;
+    r.imports.add_to(j);
     j["reached_nodes"] = r.reached_nodes;
     j["reach_length_m"] = r.reach_length_m;
     j["whole_edge_length_m"] = r.whole_edge_length_m;

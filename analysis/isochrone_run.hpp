@@ -44,6 +44,7 @@ struct IsochroneResult {
     std::optional<double> area_m2;        // with an output
     double load_s = 0, snap_s = 0, search_s = 0, polygons_s = 0, write_s = 0;
     nlohmann::json summary;               // figures, per source and timings_s
+    ImportLog imports;                    // what the import of the layers read repaired or left out
 };
 
 IsochroneResult run_isochrone(const IsochroneOptions& options, const Progress& progress = {});

@@ -58,6 +58,8 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     auto layers_in = read_analysis_layers(in, prof.type_field, true, progress);
     out.network = layers_in.network.has_value();
     out.warnings = std::move(layers_in.warnings);
+    if (auto repairs = layers_in.imports.summary_line(); !repairs.empty())
+        out.warnings.push_back(repairs);
     const auto& network = layers_in.network;
     auto& res = layers_in.residential;
     const auto& crs = layers_in.crs;
@@ -202,6 +204,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
         j["timings_s"]["network_snap"] = audit.snap_s;
         j["timings_s"]["network_search"] = audit.search_s;
     }
+    layers_in.imports.add_to(j);
     j["warnings"] = out.warnings;
     if (!in.html.empty()) {
         ReportInput report{"lifecircle", j, &prof, (fs::path(in.output) / "lifecircle.gpkg").string(), {}};

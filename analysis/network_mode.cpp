@@ -24,12 +24,13 @@ network::AttachOptions NetworkOptions::attach() const {
     return a;
 }
 
-network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const network::Network& net, const geo::Crs& crs) {
+network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const network::Network& net, const geo::Crs& crs,
+                               ImportLog& log) {
     if (barriers.empty()) return {};
     std::vector<layers::Layer> barrier_layers;
     std::vector<const GEOSGeometry*> geoms;
     for (const auto& b : barriers) {
-        auto layer = layers::read_layer(layers::SourceSpec::parse(b));
+        auto layer = import_layer(b, "barriers", log);
         if (!layer.crs()) throw crs_error("barrier layer '" + layer.name() + "' of '" + b + "' has no CRS");
         layer.reproject(crs);
         barrier_layers.push_back(std::move(layer));
@@ -39,13 +40,16 @@ network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const n
     return network::EdgeLocator(net).crossing(geoms);
 }
 
-LoadedNetwork load_analysis_network(const NetworkOptions& o) {
+LoadedNetwork load_analysis_network(const NetworkOptions& o, ImportLog& log) {
     auto t0 = std::chrono::steady_clock::now();
-    LoadedNetwork out{network::open_network(o.network, o.source), geo::Crs::wgs84(), {}, 0, 0};
+    network::NetworkSourceOptions source = o.source;
+    source.repair = log.repair;
+    LoadedNetwork out{network::open_network(o.network, source), geo::Crs::wgs84(), {}, 0, 0};
+    log.take("network", o.network, out.opened.notes);
     if (!out.opened.net.has_geometry())
         throw usage_error("network '" + o.network + "' has no geometry: give the edge list's node table with ", param{"nodes"});
     out.crs = geo::Crs::parse(out.opened.net.crs());
-    out.blocked = barrier_mask(o.barriers, out.opened.net, out.crs);
+    out.blocked = barrier_mask(o.barriers, out.opened.net, out.crs, log);
     out.blocked_edges = static_cast<std::size_t>(std::count(out.blocked.begin(), out.blocked.end(), 1));
     out.load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;

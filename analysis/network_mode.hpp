@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/import.hpp"
 #include "network/source.hpp"
 #include "geo/crs.hpp"
 #include "network/search.hpp"
@@ -44,11 +45,14 @@ struct LoadedNetwork {
     double load_s = 0;
 };
 
-// Opens the network (which must have geometry) and marks the edges the barriers cross.
-LoadedNetwork load_analysis_network(const NetworkOptions& options);
+// Opens the network (which must have geometry) and marks the edges the barriers cross; a line
+// layer and the barrier layers go through the one import (repairs into `log`).
+LoadedNetwork load_analysis_network(const NetworkOptions& options, ImportLog& log);
 
-// The edges of `net` crossed by the lines/polygons of the barrier layers (SRC[:layer]).
-network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const network::Network& net, const geo::Crs& crs);
+// The edges of `net` crossed by the lines/polygons of the barrier layers (SRC[:layer]), read
+// through the one import.
+network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const network::Network& net, const geo::Crs& crs,
+                               ImportLog& log);
 
 // The "network" object of a JSON summary.
 nlohmann::json describe_network(const NetworkOptions& options, const LoadedNetwork& n);

@@ -271,6 +271,11 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
     db.exec("CREATE TABLE " + s("parcels") + " AS SELECT p.ogc_fid AS k, p.wkb_geometry AS g, COALESCE(ST_Area(p.wkb_geometry), 0) AS a, " +
             pop + " AS pop, CASE WHEN p.wkb_geometry IS NULL OR ST_IsEmpty(p.wkb_geometry) THEN NULL ELSE " + zone +
             " END AS zone FROM " + s("res") + " p;\n"
+            // A parcel with a geometry but no area is placed by its point on surface.
+            "ALTER TABLE " + s("parcels") + " ADD COLUMN pt geometry, ADD COLUMN pt_cov boolean NOT NULL DEFAULT false;\n"
+            "UPDATE " + s("parcels") + " SET pt = ST_PointOnSurface(g) WHERE a <= 0 AND g IS NOT NULL AND NOT ST_IsEmpty(g);\n"
+            "UPDATE " + s("parcels") + " p SET pt_cov = EXISTS (SELECT 1 FROM " + s("units") +
+            " u WHERE u.g && p.pt AND ST_Intersects(u.g, p.pt)) WHERE p.pt IS NOT NULL;\n"
             "CREATE INDEX ON " + s("parcels") + " USING gist (g); ANALYZE " + s("parcels") + ";\n"
             "CREATE TABLE " + s("local") + " AS SELECT p.k, p.g, p.a, "
             "(SELECT ST_Union(u.g) FROM " + s("units") + " u WHERE u.g && p.g AND ST_Intersects(u.g, p.g)) AS su, "
@@ -289,20 +294,23 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
             "state = CASE WHEN full_ THEN 'full' WHEN covered > 0 THEN 'partial' ELSE 'none' END;");
 
     auto per = db.query("SELECT p.k, p.a, p.pop, p.zone, c.covered, c.unique_a, c.unique_cov, c.state, "
+                        "(p.pt IS NOT NULL)::int AS placed, p.pt_cov::int AS pt_cov, "
                         "CASE WHEN c.state = 'partial' THEN c.cg END AS g FROM " + s("parcels") + " p LEFT JOIN " + s("cov") +
                         " c ON c.k = p.k ORDER BY p.k");
     auto unc = db.query("SELECT c.k, ST_Difference(p.g, c.cg) AS g FROM " + s("cov") + " c JOIN " + s("parcels") +
                         " p ON p.k = c.k WHERE c.state = 'partial' ORDER BY c.k");
     auto totals = db.query(
         "SELECT COALESCE(sum(c.unique_a), 0) AS a, COALESCE(sum(c.unique_cov), 0) AS c, COALESCE(sum(p.pop), 0) AS pop, "
-        "COALESCE(sum(CASE WHEN p.a > 0 THEN COALESCE(p.pop, 0) * COALESCE(c.covered, 0) / p.a ELSE 0 END), 0) AS cpop, "
+        "COALESCE(sum(CASE WHEN p.a > 0 THEN COALESCE(p.pop, 0) * COALESCE(c.covered, 0) / p.a "
+        "WHEN p.pt_cov THEN COALESCE(p.pop, 0) ELSE 0 END), 0) AS cpop, "
         "count(*) FILTER (WHERE c.unique_a < c.a) AS overlapping, count(*) FILTER (WHERE p.pop IS NULL) AS missing FROM " +
         s("parcels") + " p LEFT JOIN " + s("cov") + " c ON c.k = p.k");
     std::optional<layers::Rows> by_zone;
     if (zone_layer)
         by_zone = db.query("SELECT COALESCE(p.zone, 0) AS zone, count(*) AS parcels, COALESCE(sum(c.unique_a), 0) AS a, "
                            "COALESCE(sum(c.unique_cov), 0) AS c, COALESCE(sum(p.pop), 0) AS pop, "
-                           "COALESCE(sum(CASE WHEN p.a > 0 THEN COALESCE(p.pop, 0) * COALESCE(c.covered, 0) / p.a ELSE 0 END), 0) "
+                           "COALESCE(sum(CASE WHEN p.a > 0 THEN COALESCE(p.pop, 0) * COALESCE(c.covered, 0) / p.a "
+        "WHEN p.pt_cov THEN COALESCE(p.pop, 0) ELSE 0 END), 0) "
                            "AS cpop FROM " + s("parcels") + " p LEFT JOIN " + s("cov") + " c ON c.k = p.k GROUP BY 1 ORDER BY 1");
     run.timings["compute_parcels"] = sw.lap();
 
@@ -314,6 +322,8 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
     run.result = {};
     run.result.parcels.resize(n);
     run.population.assign(n, 0.0);
+    run.placed_by_point.assign(n, 0);
+    run.point_covered.assign(n, 0);
     if (zone_layer) run.zone_of.assign(n, -1);
     using S = geo::ParcelCoverage::State;
     for (std::size_t row = 0; row < n; ++row) {
@@ -328,6 +338,8 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
         pc.unique_covered_m2 = num(r[6]);
         std::string state = text(r[7]);
         pc.state = state == "full" ? S::full : state == "partial" ? S::partial : S::none;
+        run.placed_by_point[i] = integer(r[8]) == 1;
+        run.point_covered[i] = integer(r[9]) == 1;
         if (pc.state == S::partial) pc.covered = std::move(per.geometries[row]);
     }
     for (std::size_t i = 0; i < unc.values.size(); ++i) {

@@ -19,7 +19,8 @@ void add_analysis_inputs(CLI::App& cmd, analysis::AnalysisInputs& in, std::strin
     cmd.add_flag("--overwrite", in.overwrite, "replace an existing, non-empty output folder as a whole (default: refuse)");
     cmd.add_option("--json", json, help.json);
     cmd.add_option("--html", in.html, help.html);
-    cmd.add_flag_callback("--no-repair", [&in] { in.repair = false; }, "keep invalid residential geometries as they are");
+    cmd.add_flag_callback("--no-repair", [&in] { in.repair = false; }, "refuse inputs with invalid or unusable geometries, naming the features (default: repair every layer read, "
+                          "make-valid structure method as PostGIS ST_MakeValid, each repair listed)");
     cmd.add_flag("--spatial-index", in.spatial_index,
                  "build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)");
     add_network_mode_options(cmd, in, help.service_areas);

@@ -90,7 +90,10 @@ void add_isochrone(CLI::App& app, Context& ctx) {
             core::check_outputs(inputs, {{"-o", run.output}, {"--distances", run.distances}, {"--json", o->json}});
             auto r = analysis::run_isochrone(run, progress_bars(ctx));
             if (!o->json.empty()) core::write_file_atomically(o->json, core::json_text(r.summary, 2) + "\n");
-            if (!ctx.quiet) print_isochrone(ctx.out, r, run);
+            if (ctx.quiet) return;
+            if (auto repairs = r.imports.summary_line(); !repairs.empty())
+                print_warnings(ctx.err, {repairs});
+            print_isochrone(ctx.out, r, run);
         };
     });
 }

@@ -45,12 +45,12 @@ nlohmann::json redacted(const nlohmann::json& j) {
 bool publish_summary(Context& ctx, const nlohmann::json& full_summary, const std::string& json_path,
                      const std::vector<std::string>& warnings) {
     const nlohmann::json summary = redacted(full_summary);
+    if (!ctx.quiet) print_warnings(ctx.err, warnings);
     if (json_path == "-") {
         ctx.out << core::json_text(summary, 2) << "\n";
         return true;
     }
     if (!json_path.empty()) core::write_file_atomically(json_path, core::json_text(summary, 2) + "\n");
-    print_warnings(ctx.err, warnings);
     return false;
 }
 

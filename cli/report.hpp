@@ -20,7 +20,8 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
 void print_warnings(std::ostream& err, const std::vector<std::string>& warnings);
 
 // Writes a command's JSON summary to `json_path` (atomically), or prints it when the path is "-"
-// (then returns true: nothing else goes to standard output); otherwise prints the warnings.
+// (then returns true: nothing else goes to standard output). The warnings (among them the one
+// line on what the import repaired or left out) go to stderr unless --quiet.
 bool publish_summary(Context& ctx, const nlohmann::json& summary, const std::string& json_path,
                      const std::vector<std::string>& warnings);
 

@@ -198,11 +198,11 @@ GeomPtr buffer(const GEOSGeometry* g, double distance, int quad_segs) {
     return take(GEOSBuffer_r(geos_context(), g, distance, quad_segs), "buffer");
 }
 
-GeomPtr make_valid(const GEOSGeometry* g) {
+GeomPtr make_valid(const GEOSGeometry* g, bool keep_collapsed) {
     auto ctx = geos_context();
     GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(ctx);
     GEOSMakeValidParams_setMethod_r(ctx, params, GEOS_MAKE_VALID_STRUCTURE);
-    GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
+    GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, keep_collapsed ? 1 : 0);
     GEOSGeometry* out = GEOSMakeValidWithParams_r(ctx, g, params);
     GEOSMakeValidParams_destroy_r(ctx, params);
     return take(out, "make-valid");

@@ -81,7 +81,11 @@ GeomPtr union_all(std::vector<GeomPtr> parts);  // dissolve; empty polygon for n
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b);
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b);
 GeomPtr buffer(const GEOSGeometry* g, double distance, int quad_segs = 16);
-GeomPtr make_valid(const GEOSGeometry* g);  // keeps the input's dimension (polygons stay polygons)
+// The one repair of invalid geometries: GEOS make-valid, structure method (as PostGIS
+// ST_MakeValid(g, 'method=structure')). It keeps the input's dimension (polygons stay polygons);
+// a polygon that collapses entirely (a flat ring) becomes empty, or, with `keep_collapsed`, the
+// lines or points it collapsed to (ST_MakeValid(g, 'method=structure keepcollapsed=true')).
+GeomPtr make_valid(const GEOSGeometry* g, bool keep_collapsed = false);
 GeomPtr centroid(const GEOSGeometry* g);
 GeomPtr point_on_surface(const GEOSGeometry* g);
 

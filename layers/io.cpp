@@ -117,11 +117,20 @@ constexpr double kMaxCoordinate = 1e9;
 bool plausible_coords(const GEOSGeometry* g) {
     auto e = geo::envelope(g);
     auto ok = [](double v) { return std::isfinite(v) && std::abs(v) <= kMaxCoordinate; };
-    return e.empty || (ok(e.minx) && ok(e.miny) && ok(e.maxx) && ok(e.maxy));
+    if (!e.empty && !(ok(e.minx) && ok(e.miny) && ok(e.maxx) && ok(e.maxy))) return false;
+    // A NaN vertex inside the ring does not show in the envelope (comparisons skip it); such a
+    // geometry is invalid, so only invalid ones are walked vertex by vertex.
+    if (e.empty || geo::is_valid(g)) return true;
+    bool all = true;
+    geo::transform_coords(g, [&](double* x, double* y, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) all = all && ok(x[i]) && ok(y[i]);
+    });
+    return all;
 }
 
-// Checks one geometry; repairs it when asked. Returns the geometry to keep (possibly null).
-geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, bool repair) {
+// Checks one geometry; repairs it when asked (geo::make_valid, the one repair). Returns the
+// geometry to keep (possibly null).
+geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, const ReadOptions& opt) {
     if (!g) return g;
     if (!plausible_coords(g.get())) {
         ++layer.invalid_geometries;
@@ -136,13 +145,18 @@ geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, bool
     std::string reason = geo::invalid_reason(g.get());
     if (reason.empty()) return g;
     ++layer.invalid_geometries;
-    if (!repair) {
+    if (!opt.repair) {
         layer.notes.push_back({layer.name(), fid, reason, "kept invalid"});
         return g;
     }
     try {
         auto fixed = geo::make_valid(g.get());
-        layer.notes.push_back({layer.name(), fid, reason, "repaired"});
+        if (geo::is_empty(fixed.get()) && opt.keep_collapsed) {
+            fixed = geo::make_valid(g.get(), true);
+            layer.notes.push_back({layer.name(), fid, reason, "repaired: no area left, kept as " + geo::geometry_type(fixed.get())});
+        } else {
+            layer.notes.push_back({layer.name(), fid, reason, geo::is_empty(fixed.get()) ? "repaired: nothing left (empty)" : "repaired"});
+        }
         return fixed;
     } catch (const geometry_error& e) {
         layer.notes.push_back({layer.name(), fid, reason, std::string("geometry removed: ") + e.what()});
@@ -175,7 +189,7 @@ Layer make_layer(OGRLayer* l, const ReadOptions& opt) {
 }
 
 // geometry_text_field: for CSV, the index of the kept WKT column (to report text GDAL could not parse).
-void add_feature(Layer& layer, OGRFeature& f, bool repair, int geometry_text_field = -1) {
+void add_feature(Layer& layer, OGRFeature& f, const ReadOptions& opt, int geometry_text_field = -1) {
     Feature out;
     out.fid = f.GetFID() == OGRNullFID ? static_cast<std::int64_t>(layer.size()) : f.GetFID();
     out.values.resize(layer.fields().size());
@@ -198,7 +212,7 @@ void add_feature(Layer& layer, OGRFeature& f, bool repair, int geometry_text_fie
             ++layer.invalid_geometries;
             layer.notes.push_back({layer.name(), out.fid, e.what(), "geometry removed"});
         }
-        out.geometry = check_geometry(std::move(geom), layer, out.fid, repair);
+        out.geometry = check_geometry(std::move(geom), layer, out.fid, opt);
     } else if (geometry_text_field >= 0 && f.IsFieldSetAndNotNull(geometry_text_field) &&
                *f.GetFieldAsString(geometry_text_field) != '\0') {
         ++layer.invalid_geometries;
@@ -346,7 +360,7 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
             OGRFeatureUniquePtr f(ds->GetNextFeature(&from, nullptr, nullptr, nullptr));
             if (!f) break;
             auto it = slot.find(from);
-            if (it != slot.end()) add_feature(out.layers[it->second], *f, opt.repair);
+            if (it != slot.end()) add_feature(out.layers[it->second], *f, opt);
         }
     } else {
         for (auto& [l, i] : slot) {
@@ -370,7 +384,7 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
             GIntBig count = opt.progress ? l->GetFeatureCount(FALSE) : -1;
             std::size_t total = count > 0 ? static_cast<std::size_t>(count) : 0, done = 0;
             for (auto& f : *l) {
-                add_feature(layer, *f, opt.repair, text_field);
+                add_feature(layer, *f, opt, text_field);
                 if (opt.progress && ++done % 4096 == 0) opt.progress(done, total);
             }
             if (opt.progress) opt.progress(done, done);  // finished

@@ -25,7 +25,11 @@ struct ReadOptions {
     std::optional<std::string> layer;      // read only this layer
     std::optional<std::string> encoding;   // force the attribute encoding (shapefiles)
     std::optional<geo::Crs> source_crs;    // override or supply the source CRS (e.g. GCJ02)
-    bool repair = true;                    // make invalid geometries valid, with a note each
+    bool repair = true;                    // make invalid geometries valid (geo::make_valid), with a note each
+    // With repair: a polygon that collapses entirely (a flat ring, a sliver of zero width) keeps the
+    // lines or points it collapsed to instead of becoming empty (residential parcels are then
+    // placed by a point).
+    bool keep_collapsed = false;
     // Called now and then while features are read: (features read so far, total or 0 if unknown);
     // a last call with done == total when a layer is complete.
     std::function<void(std::size_t, std::size_t)> progress;

@@ -49,6 +49,7 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
     // Any line layer GDAL reads, reprojected to the metric CRS of its centre.
     auto spec = layers::SourceSpec::parse(src);
     layers::ReadOptions ro;
+    ro.repair = opt.repair;
     if (!opt.s_crs.empty()) ro.source_crs = geo::Crs::parse(opt.s_crs);
     layers::Layer layer = layers::read_layer(spec, ro);
     if (!layer.crs()) throw layers::missing_crs_error(layer, "network_crs", spec.path);
@@ -63,6 +64,7 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
     for (const auto& f : layer.features()) lines.push_back(f.geometry.get());
     out.net = network::build_network_from_lines(lines, metric.label(), opt.snap_m, &out.report);
     out.kind = "line layer " + layer.name();
+    out.notes = layer.notes;
     return out;
 }
 

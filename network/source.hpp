@@ -4,6 +4,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "layers/feature.hpp"
 
 #include "network/graph.hpp"
 #include "network/build.hpp"
@@ -15,6 +18,7 @@ struct NetworkSourceOptions {
     double snap_m = 0;  // line layers: end points closer than this are joined
     std::string s_crs;  // line layers: source CRS overriding the file's
     std::string walk_rules = "osmnx";  // OSM files: which ways are walkable (network::WalkRules)
+    bool repair = true;  // line layers: repair invalid geometries (layers::ReadOptions::repair)
 
 };
 
@@ -22,6 +26,7 @@ struct OpenedNetwork {
     network::Network net;
     std::string kind;  // "network file", "edge list", "edge list + node table", "OSM", "line layer"
     network::NetworkBuildReport report;
+    std::vector<layers::FeatureNote> notes;  // line layers: what the import repaired or removed
 };
 
 OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& options);

@@ -55,11 +55,12 @@ std::unique_ptr<NetworkCoverage> cover(const std::string& city, const analysis::
                                        const std::string& facilities, analysis::RadiusChoice choice) {
     auto c = std::make_unique<NetworkCoverage>();
     o.check();
-    c->network = analysis::load_analysis_network(o);
+    analysis::ImportLog imports;
+    c->network = analysis::load_analysis_network(o, imports);
     std::vector<std::string> warnings;
-    c->run.residential = analysis::read_metric_layer(city + ":" + residential, "residential", true, c->network.crs, warnings);
+    c->run.residential = analysis::read_metric_layer(city + ":" + residential, "residential", imports, c->network.crs, warnings);
     c->run.crs = *c->run.residential.crs();
-    c->facilities = analysis::read_metric_layer(city + ":" + facilities, "facilities", false, c->run.crs, warnings);
+    c->facilities = analysis::read_metric_layer(city + ":" + facilities, "facilities", imports, c->run.crs, warnings);
     if (c->run.residential.field_index("population") >= 0) c->run.population_field = "population";
     auto refs = facility_refs(c->facilities, choice.profile ? choice.profile->type_field : "");
     c->run.service = analysis::size_service_units(refs, choice);
@@ -87,10 +88,11 @@ struct LifeCircles {
 };
 
 LifeCircles audit_both(const std::string& city, const analysis::Profile& prof, const analysis::NetworkOptions& o) {
-    auto net = analysis::load_analysis_network(o);
+    analysis::ImportLog imports;
+    auto net = analysis::load_analysis_network(o, imports);
     std::vector<std::string> warnings;
-    auto res = analysis::read_metric_layer(city + ":residential", "residential", true, net.crs, warnings);
-    auto fac = analysis::read_metric_layer(city + ":facilities", "facilities", false, net.crs, warnings);
+    auto res = analysis::read_metric_layer(city + ":residential", "residential", imports, net.crs, warnings);
+    auto fac = analysis::read_metric_layer(city + ":facilities", "facilities", imports, net.crs, warnings);
     std::vector<const GEOSGeometry*> parcels;
     for (const auto& f : res.features()) parcels.push_back(f.geometry.get());
     auto refs = facility_refs(fac, prof.type_field);
@@ -137,9 +139,10 @@ TEST(NetworkCoverageRun, RiverWithOneBridgeExactFiguresAndGap) {
     // The straight-line run gives the reference figures.
     analysis::CoverageRun s;
     std::vector<std::string> warnings;
-    s.residential = analysis::read_metric_layer(city + ":residential", "residential", true, std::nullopt, warnings);
+    analysis::ImportLog imports;
+    s.residential = analysis::read_metric_layer(city + ":residential", "residential", imports, std::nullopt, warnings);
     s.crs = *s.residential.crs();
-    auto facilities = analysis::read_metric_layer(city + ":facilities", "facilities", false, s.crs, warnings);
+    auto facilities = analysis::read_metric_layer(city + ":facilities", "facilities", imports, s.crs, warnings);
     s.service = analysis::straight_line_service_areas(facility_refs(facilities), radius(400));
     s.compute(nullptr, "");
     EXPECT_NEAR(s.covered_area_m2, c->straight.first, 1e-6);
@@ -175,7 +178,8 @@ TEST(NetworkCoverageRun, OptionsAndSourcesAreChecked) {
     // A missing layer is named.
     o = network_mode(city, "nosuchlayer");
     try {
-        analysis::load_analysis_network(o);
+        analysis::ImportLog imports;
+        analysis::load_analysis_network(o, imports);
         ADD_FAILURE() << "no error";
     } catch (const error& e) {
         EXPECT_NE(std::string(e.what()).find("nosuchlayer"), std::string::npos) << e.what();
@@ -185,7 +189,8 @@ TEST(NetworkCoverageRun, OptionsAndSourcesAreChecked) {
     o = network_mode(city);
     o.network = (tmp / "edges.csv").string();
     try {
-        analysis::load_analysis_network(o);
+        analysis::ImportLog imports;
+        analysis::load_analysis_network(o, imports);
         ADD_FAILURE() << "no error";
     } catch (const usage_error& e) {
         EXPECT_NE(std::string(e.what()).find("no geometry"), std::string::npos) << e.what();

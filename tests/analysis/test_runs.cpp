@@ -67,10 +67,17 @@ TEST(CoverageRun, RadiusModePerZoneWithProgressAndOutputs) {
     EXPECT_NEAR(j["covered_area_m2"].get<double>(), 12200, 1e-6);  // A, E, B and D whole; not G
     EXPECT_NEAR(j["covered_population"].get<double>(), 1200, 1e-6);
     EXPECT_EQ(j["population_field"], "population");
-    EXPECT_EQ(j["facilities_counted"], 3);
-    EXPECT_EQ(j["facilities_ignored"], 1);
-    EXPECT_EQ(j["facilities_invalid"], 1);
-    EXPECT_EQ(j["ignored"][0]["fid"], 4);
+    // The bow-tie clinic F4 is repaired on import and counted like any other (its area covers nothing).
+    EXPECT_EQ(j["facilities_counted"], 4);
+    EXPECT_EQ(j["facilities_ignored"], 0);
+    EXPECT_EQ(j["facilities_invalid"], 0);
+    ASSERT_EQ(j["repairs"].size(), 1u);
+    EXPECT_EQ(j["repairs"][0]["role"], "facilities");
+    EXPECT_EQ(j["repairs"][0]["fid"], 4);
+    EXPECT_EQ(j["repairs"][0]["action"], "repaired");
+    EXPECT_EQ(j["geometries_repaired"], 1);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_EQ(r.warnings[0], "input: 1 geometry repaired (facilities 1) (listed under \"repairs\" in the JSON summary)");
     ASSERT_EQ(j["zones"].size(), 2u);
     EXPECT_EQ(j["zones"][0]["zone"], "west");
     EXPECT_NEAR(j["zones"][0]["covered_area_m2"].get<double>(), 1200 + 3500 + 6000, 1e-6);
@@ -79,7 +86,7 @@ TEST(CoverageRun, RadiusModePerZoneWithProgressAndOutputs) {
     for (const char* f : {"coverage.gpkg", "coverage_zones.csv"}) EXPECT_TRUE(std::filesystem::exists(tmp / "out" / f)) << f;
     std::ostringstream printed;
     analysis::print_coverage(printed, r, false);
-    EXPECT_NE(printed.str().find("facility 4: invalid geometry"), std::string::npos) << printed.str();
+    EXPECT_EQ(printed.str().find("facility 4"), std::string::npos) << printed.str();
     EXPECT_NE(printed.str().find("zone west: 100.0000 %"), std::string::npos) << printed.str();
 }
 
@@ -98,12 +105,12 @@ TEST(CoverageRun, AlongTheNetworkWithTheStraightLineGap) {
     EXPECT_NEAR(j["covered_area_m2"].get<double>(), 1200 + 2000 + 1500, 1e-6);
     EXPECT_NEAR(j["straight_line"]["covered_area_m2"].get<double>(), 12200, 1e-6);
     EXPECT_NEAR(j["gap"]["covered_area_m2"].get<double>(), 12200 - 4700, 1e-6);
-    EXPECT_EQ(j["unattached_facilities"], json::array({3}));
+    EXPECT_EQ(j["unattached_facilities"], json::array({4, 3}));  // F4, repaired (polygons first), lies 1100 m from the streets
     EXPECT_EQ(j["network"]["width_m"], 25);
     EXPECT_EQ(j["network"]["edges"], 5);
     std::ostringstream printed;
     analysis::print_coverage(printed, r, false);
-    EXPECT_NE(printed.str().find("unattached:       1 facility (no street within 500.0 m): 3"), std::string::npos) << printed.str();
+    EXPECT_NE(printed.str().find("unattached:       2 facilities (no street within 500.0 m): 4 3"), std::string::npos) << printed.str();
 
     // Width 0 is allowed (as for isochrones): the streets are reached, but no land is covered.
     o.inputs.network.width_m = 0;
@@ -111,6 +118,57 @@ TEST(CoverageRun, AlongTheNetworkWithTheStraightLineGap) {
     auto zero = analysis::run_coverage(o);
     EXPECT_EQ(zero.summary["covered_area_m2"].get<double>(), 0);
     EXPECT_GT(zero.summary["network"]["reach_length_m"].get<double>(), 0);
+}
+
+// Parcels without area keep their people: a flat ring by the south street (placed by its point,
+// within the network's reach) and a line far away, beside parcel A; in both modes and per zone.
+TEST(CoverageRun, ParcelsWithoutAreaArePlacedByAPointInBothModes) {
+    test::TempDir tmp;
+    auto city = test::river_city(tmp, /*zones_and_invalid=*/true);
+    using layers::FieldType;
+    layers::Layer homes("homes", {{"population", FieldType::integer, ""}}, geo::Crs::from_epsg(4549), "Unknown");
+    homes.add({-1, test::box(100, -20, 180, -5), {std::int64_t{100}}});  // A: 1200 m², covered in both modes
+    homes.add({-1, geo::from_wkt("POLYGON((620150 3159990, 620170 3159990, 620160 3159990, 620150 3159990))"),
+               {std::int64_t{50}}});                                      // a flat ring 10 m from the street
+    homes.add({-1, test::river_line(3000, 3000, 3100, 3000), {std::int64_t{20}}});  // a line, far away
+    auto extra = (tmp / "in" / "homes.gpkg").string();
+    layers::write(homes, extra);
+    for (bool network : {false, true}) {
+        analysis::CoverageOptions o;
+        o.inputs = inputs(city, tmp / (network ? "net" : "straight"));
+        o.inputs.residential = extra + ":homes";
+        o.inputs.zones = city + ":zones";
+        o.inputs.zone_field = "name";
+        if (network) use_network(o.inputs, city);
+        o.radius_m = 400;
+        auto r = analysis::run_coverage(o);
+        const auto& j = r.summary;
+        SCOPED_TRACE(network ? "network" : "straight line");
+        EXPECT_EQ(j["population"].get<double>(), 170);
+        EXPECT_EQ(j["covered_population"].get<double>(), 150);
+        EXPECT_NEAR(j["coverage_ratio"].get<double>(), 1.0, 1e-12);
+        EXPECT_EQ(j["residential"]["placed_by_point"], 2);
+        EXPECT_EQ(j["residential"]["placed_by_point_fids"], json::array({2, 3}));
+        ASSERT_EQ(j["zones"].size(), 2u);
+        EXPECT_EQ(j["zones"][0]["zone"], "west");
+        EXPECT_EQ(j["zones"][0]["population"].get<double>(), 150);
+        EXPECT_EQ(j["zones"][0]["covered_population"].get<double>(), 150);
+        EXPECT_EQ(j["zones"][1]["zone"], "east");
+        EXPECT_EQ(j["zones"][1]["population"].get<double>(), 20);
+        EXPECT_EQ(j["zones"][1]["covered_population"].get<double>(), 0);
+        if (network) {
+            EXPECT_EQ(j["straight_line"]["covered_population"].get<double>(), 150);
+        }
+        layers::ReadOptions ro;
+        ro.layer = "parcels";
+        auto parcels = layers::read_layer((tmp / (network ? "net" : "straight") / "coverage.gpkg").string(), ro);
+        ASSERT_EQ(parcels.size(), 3u);
+        EXPECT_EQ(layers::value_to_string(parcels.value(0, "placed_by_point")), "0");
+        EXPECT_EQ(layers::value_to_string(parcels.value(1, "placed_by_point")), "1");
+        EXPECT_EQ(layers::value_to_string(parcels.value(2, "placed_by_point")), "1");
+        EXPECT_EQ(*layers::value_to_double(parcels.value(1, "covered_population")), 50);
+        EXPECT_EQ(*layers::value_to_double(parcels.value(2, "covered_population")), 0);
+    }
 }
 
 TEST(CoverageRun, UsageErrorsNameTheLibraryParameters) {
@@ -151,8 +209,10 @@ TEST(LifecircleRun, StraightLineAndAlongTheNetwork) {
     auto s = analysis::run_lifecircle(o);
     EXPECT_EQ(s.summary["mode"], "straight-line");
     EXPECT_EQ(s.summary["levels"][0]["parcels"], 3);  // A, E and B (201 m across the river from F1)
-    EXPECT_EQ(s.summary["facilities_ignored"], 2);     // the bow-tie, and the clinic: not a type of the profile
-    EXPECT_EQ(s.summary["facilities_invalid"], 1);
+    EXPECT_EQ(s.summary["facilities_ignored"], 2);     // the two clinics (the bow-tie repaired): not a type of the profile
+    EXPECT_EQ(s.summary["facilities_invalid"], 0);
+    EXPECT_EQ(s.summary["geometries_repaired"], 1);
+    EXPECT_EQ(s.summary["repairs"][0]["fid"], 4);
     EXPECT_TRUE(std::filesystem::exists(tmp / "s" / "lifecircle.gpkg"));
     EXPECT_TRUE(std::filesystem::exists(tmp / "s" / "lifecircle_compliance.csv"));
 

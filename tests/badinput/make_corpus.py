@@ -120,6 +120,7 @@ def main():
     write(os.path.join(d, "homes.geojson"), fc % '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[121.405,28.605]}}')
     safety_cases()
     field_data_cases()
+    geometry_cases()
 
 
 def field_data_cases():
@@ -227,11 +228,69 @@ def safety_cases():
     write(os.path.join(d, "homes.geojson"), homes)
 
 
+def geometry_cases():
+    """Field data with broken geometries, in EPSG:4549 metres so every figure is computed by hand."""
+    x0, y0 = 640000, 3165000
+    crs = '"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},'
+
+    def layer(*features):
+        return '{"type":"FeatureCollection",%s"features":[%s]}' % (crs, ",".join(features))
+
+    def feature(fid, props, gtype, coords):
+        ring = lambda r: "[%s]" % ",".join("[%s,%s]" % (x if isinstance(x, str) else x0 + x, y0 + y) for x, y in r)
+        if gtype == "LineString":
+            body = ring(coords)
+        else:
+            body = "[%s]" % ring(coords)
+        return '{"type":"Feature","id":%d,"properties":%s,"geometry":{"type":"%s","coordinates":%s}}' % (
+            fid, json.dumps(props, ensure_ascii=False), gtype, body)
+
+    def square(fid, props, xa, ya, xb, yb):
+        return feature(fid, props, "Polygon", [(xa, ya), (xb, ya), (xb, yb), (xa, yb), (xa, ya)])
+
+    # A bow-tie park of two 10,000 m² triangles (make-valid keeps both: 20,000 m²); housing A
+    # (10,000 m², 100 people) lies within 150 m of its east edge, housing B (40,000 m², 300 people)
+    # 800 m away: with a 300 m radius A is covered whole, B not at all: 0.2 of the area, 0.25 of
+    # the people.
+    bowtie = feature(1, {"name": "bow-tie park"}, "Polygon", [(0, 0), (200, 200), (200, 0), (0, 200), (0, 0)])
+    d = case("coverage_bowtie_park")
+    write(os.path.join(d, "parks.geojson"), layer(bowtie))
+    write(os.path.join(d, "homes.geojson"), layer(square(1, {"population": 100}, 250, 50, 350, 150),
+                                                  square(2, {"population": 300}, 1000, 0, 1100, 400)))
+
+    # Parcels of 100 + 100 + 50 people within 300 m of a square park; the third is a flat ring
+    # (no area after repair), placed by its point.
+    d = case("coverage_degenerate_parcels")
+    write(os.path.join(d, "parks.geojson"), layer(square(1, {"name": "park"}, 0, 0, 100, 100)))
+    write(os.path.join(d, "homes.geojson"), layer(square(1, {"population": 100}, 150, 0, 200, 50),
+                                                  square(2, {"population": 100}, 0, 150, 50, 200),
+                                                  feature(3, {"population": 50}, "Polygon", [(120, 120), (180, 120), (150, 120), (120, 120)])))
+
+    # A facility with NaN coordinates beside a good one: left out and listed, the good one counted.
+    d = case("coverage_nan_facility")
+    write(os.path.join(d, "parks.geojson"), layer(square(1, {"name": "park"}, 0, 0, 100, 100),
+                                                  feature(2, {"name": "broken"}, "Polygon", [(0, 0), (10, 0), ("NaN", 10), (0, 0)])))
+    write(os.path.join(d, "homes.geojson"), layer(square(1, {"population": 10}, 150, 0, 200, 50)))
+
+    # Zones: a self-intersecting one (two triangles, a parcel in each) and a square one far away.
+    # The parcels of 400 m² each are within 300 m of the park, the far one (10,000 m²) is not.
+    d = case("coverage_invalid_zone")
+    write(os.path.join(d, "parks.geojson"), layer(square(1, {"name": "park"}, 0, 0, 100, 100)))
+    write(os.path.join(d, "homes.geojson"), layer(square(1, {"population": 10}, 110, 90, 130, 110),
+                                                  square(2, {"population": 20}, 270, 90, 290, 110),
+                                                  square(3, {"population": 30}, 1050, 50, 1150, 150)))
+    write(os.path.join(d, "zones.geojson"), layer(
+        feature(1, {"name": "bowtie"}, "Polygon", [(100, 0), (300, 200), (300, 0), (100, 200), (100, 0)]),
+        square(2, {"name": "square"}, 1000, 0, 1200, 200)))
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["--safety"]:  # only the cases above (the rest stay as committed)
         safety_cases()
     elif sys.argv[1:] == ["--field-data"]:  # only the encoding and missing-CRS cases
         field_data_cases()
+    elif sys.argv[1:] == ["--geometry"]:  # only the broken-geometry cases
+        geometry_cases()
     else:
         main()

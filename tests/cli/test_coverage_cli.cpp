@@ -22,7 +22,7 @@ constexpr double X0 = 620000, Y0 = 3160000;  // EPSG:4549 metres
 using test::box;
 
 // Two parcels (100 × 100, population 100 and 300), a facility point at the first parcel's centre
-// and one 150 m west of the second, an invalid (bow-tie) facility, two zones, and a layer of
+// and one 150 m west of the second, an invalid (bow-tie) facility 400 m from both, two zones, and a layer of
 // points only.
 std::string small_city(const test::TempDir& tmp) {
     using layers::FieldType;
@@ -70,12 +70,18 @@ TEST(CoverageCli, RadiusModeWritesLayersCsvAndJson) {
     EXPECT_NEAR(j["coverage_ratio"].get<double>(), (10000 + east_covered) / 20000, 1e-12);
     EXPECT_NEAR(j["population_coverage_ratio"].get<double>(), (100 + 300 * east_covered / 10000) / 400, 1e-12);
     EXPECT_EQ(j["population"].get<double>(), 400);
-    EXPECT_EQ(j["facilities_counted"], 2);
-    EXPECT_EQ(j["facilities_ignored"], 1);
-    EXPECT_EQ(j["facilities_invalid"], 1);
-    EXPECT_EQ(j["ignored"][0]["fid"], 2);
-    EXPECT_NE(j["ignored"][0]["reason"].get<std::string>().find("invalid geometry"), std::string::npos);
-    EXPECT_NE(r.out.find("facility 2: invalid geometry"), std::string::npos) << r.out;
+    // The bow-tie facility is repaired on import and counted (its service area reaches no parcel);
+    // the repair is listed and summed up on stderr.
+    EXPECT_EQ(j["facilities_counted"], 3);
+    EXPECT_EQ(j["facilities_ignored"], 0);
+    EXPECT_EQ(j["facilities_invalid"], 0);
+    ASSERT_EQ(j["repairs"].size(), 1u);
+    EXPECT_EQ(j["repairs"][0]["role"], "facilities");
+    EXPECT_EQ(j["repairs"][0]["layer"], "facilities");
+    EXPECT_EQ(j["repairs"][0]["fid"], 2);
+    EXPECT_NE(j["repairs"][0]["reason"].get<std::string>().find("Self-intersection"), std::string::npos);
+    EXPECT_EQ(j["repairs"][0]["action"], "repaired");
+    EXPECT_NE(r.err.find("planmap: warning: input: 1 geometry repaired (facilities 1)"), std::string::npos) << r.err;
     EXPECT_EQ(j["crs"], "EPSG:4549");
     EXPECT_EQ(j["zones"].size(), 2u);
     EXPECT_EQ(j["zones"][0]["zone"], "west");

@@ -228,3 +228,60 @@ TEST_F(Postgis, TablesOfTheDatabaseAreUsedInPlace) {
             << "parcel " << i;
     EXPECT_EQ(server().psql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'planmap_run_%';"), "0\n");
 }
+
+TEST_F(Postgis, EnginesAgreeOnRepairedInputAndPostgisMakeValidGivesTheSameFigure) {
+    // Field data: a self-intersecting 20,000 m² park (two triangles) beside housing, a parcel that
+    // is a flat ring (no area after repair: placed by its point), and a self-intersecting zone.
+    using layers::FieldType;
+    test::TempDir tmp;
+    auto crs = geo::Crs::from_epsg(4549);
+    const std::string bowtie = "POLYGON((620000 3160000, 620200 3160200, 620200 3160000, 620000 3160200, 620000 3160000))";
+    const std::string flat = "POLYGON((620300 3160300, 620360 3160300, 620330 3160300, 620300 3160300))";
+    layers::Layer res("residential", {{"population", FieldType::integer, ""}}, crs, "Unknown");
+    res.add({-1, box(250, 0, 650, 200), {std::int64_t{100}}});  // partly within 300 m of the park
+    res.add({-1, box(0, 700, 400, 800), {std::int64_t{300}}});  // the park's corner is 500 m away: not covered
+    res.add({-1, geo::from_wkt(flat), {std::int64_t{50}}});
+    layers::Layer parks("parks", {{"name", FieldType::string, ""}}, crs, "Unknown");
+    parks.add({-1, geo::from_wkt(bowtie), {std::string("bow-tie")}});
+    layers::Layer zones("zones", {{"name", FieldType::string, ""}}, crs, "Unknown");
+    zones.add({-1, geo::from_wkt("POLYGON((620000 3160000, 621000 3161000, 621000 3160000, 620000 3161000, 620000 3160000))"),
+               {std::string("交叉")}});
+    auto path = (tmp / "field.gpkg").string();
+    layers::write(std::vector<const layers::Layer*>{&res, &parks, &zones}, path);
+    json j;
+    expect_engines_agree({"coverage", "--facilities", path + ":parks", "--residential", path + ":residential", "--radius", "300",
+                          "--zones", path + ":zones", "--zone-field", "name"},
+                         tmp, &j);
+    EXPECT_EQ(j["facilities_counted"], 1);
+    EXPECT_EQ(j["geometries_repaired"], 3);  // the park, the flat ring, the zone
+    EXPECT_EQ(j["residential"]["placed_by_point"], 1);
+    EXPECT_EQ(j["population"].get<double>(), 450.0);
+
+    // The same figures straight from PostGIS: ST_MakeValid (structure method), 300 m buffers with
+    // 16 segments per quarter circle, the flat ring's people counted at its ST_PointOnSurface.
+    const std::string park = "ST_MakeValid(ST_GeomFromText('" + bowtie + "', 4549), 'method=structure')";
+    const std::string area = "ST_Buffer(" + park + ", 300, 'quad_segs=16')";
+    auto a = "ST_MakeEnvelope(620250, 3160000, 620650, 3160200, 4549)";
+    auto b = "ST_MakeEnvelope(620000, 3160700, 620400, 3160800, 4549)";
+    auto point = "ST_PointOnSurface(ST_MakeValid(ST_GeomFromText('" + flat + "', 4549), 'method=structure keepcollapsed=true'))";
+    auto sql = [&](const std::string& expr) { return std::stod(server().psql("SELECT " + expr + ";")); };
+    double covered_a = sql("ST_Area(ST_Intersection(" + std::string(a) + ", " + area + "))");
+    double covered_b = sql("ST_Area(ST_Intersection(" + std::string(b) + ", " + area + "))");
+    double point_in = sql("CASE WHEN ST_Intersects(" + point + ", " + area + ") THEN 1 ELSE 0 END");
+    EXPECT_GT(covered_a, 0);
+    EXPECT_LT(covered_a, 80000);
+    EXPECT_EQ(covered_b, 0);
+    EXPECT_EQ(point_in, 1);
+    EXPECT_NEAR(j["coverage_ratio"].get<double>(), (covered_a + covered_b) / 120000, 1e-9);
+    EXPECT_NEAR(j["population_coverage_ratio"].get<double>(), (100 * covered_a / 80000 + 50 * point_in) / 450, 1e-9);
+    // Both engines mark the same parcel as placed by its point.
+    for (const char* run : {"emb", "pg"}) {
+        layers::ReadOptions ro;
+        ro.layer = "parcels";
+        auto parcels = layers::read_layer((tmp / run / "coverage.gpkg").string(), ro);
+        ASSERT_EQ(parcels.size(), 3u) << run;
+        for (std::size_t i = 0; i < 3; ++i)
+            EXPECT_EQ(layers::value_to_string(parcels.value(i, "placed_by_point")), i == 2 ? "1" : "0") << run << " parcel " << i;
+        EXPECT_EQ(*layers::value_to_double(parcels.value(2, "covered_population")), 50.0) << run;
+    }
+}

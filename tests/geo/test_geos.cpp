@@ -49,3 +49,17 @@ TEST(SpatialIndex, FindsIntersectingEnvelopesOnly) {
     std::sort(hits.begin(), hits.end());
     EXPECT_EQ(hits, (std::vector<std::size_t>{10, 11, 12}));
 }
+
+TEST(Geos, MakeValidKeepsACollapsedRingOnlyWhenAsked) {
+    auto flat = from_wkt("POLYGON((0 0, 10 0, 5 0, 0 0))");
+    EXPECT_FALSE(is_valid(flat.get()));
+    EXPECT_TRUE(is_empty(make_valid(flat.get()).get()));
+    auto kept = make_valid(flat.get(), true);
+    EXPECT_FALSE(is_empty(kept.get()));
+    EXPECT_EQ(area(kept.get()), 0.0);
+    EXPECT_NE(geometry_type(kept.get()).find("LineString"), std::string::npos) << to_wkt(kept.get());
+    auto e = envelope(kept.get());
+    EXPECT_EQ(e.minx, 0);
+    EXPECT_EQ(e.maxx, 10);
+    EXPECT_EQ(e.maxy, 0);
+}
