@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/stopwatch.hpp"
+#include "layers/crs_hints.hpp"
 
 namespace planmap::analysis {
 
@@ -77,7 +78,7 @@ layers::Layer read_metric_layer(const std::string& source, const std::string& wh
     ro.keep_collapsed = keep_collapsed;
     layers::Layer layer = import_layer(source, what, log, ro);
     if (!layer.crs())
-        throw crs_error(what + " layer '" + layer.name() + "' of '" + layers::SourceSpec::parse(source).path + "' has no CRS");
+        throw crs_error(what + " " + layers::missing_crs_error(layer, "", layers::SourceSpec::parse(source).path).what());
     std::optional<geo::Crs> to = metric;
     if (!to && layer.crs()->is_geographic()) {
         auto e = layer.extent();

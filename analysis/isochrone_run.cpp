@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "geo/crs.hpp"
+#include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
 #include "styles/qgis.hpp"
 #include "network/search.hpp"
@@ -60,7 +61,7 @@ void read_layer_sources(const std::string& text, const std::string& id_field, co
     layers::ReadOptions ro;
     ro.progress = progress;
     layers::Layer layer = import_layer(text, "sources", log, ro);
-    if (!layer.crs()) throw crs_error("layer '" + layer.name() + "' of '" + spec.path + "' has no CRS");
+    if (!layer.crs()) throw layers::missing_crs_error(layer, "", spec.path);
     std::string field = id_field;
     if (!field.empty() && layer.field_index(field) < 0)
         throw usage_error("layer '" + layer.name() + "' of '" + spec.path + "' has no field '" + field + "' (", param{"id_field"}, ")");

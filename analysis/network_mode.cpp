@@ -5,6 +5,7 @@
 
 #include "analysis/inputs.hpp"
 #include "core/error.hpp"
+#include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
 #include "layers/postgis.hpp"
 
@@ -31,7 +32,7 @@ network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const n
     std::vector<const GEOSGeometry*> geoms;
     for (const auto& b : barriers) {
         auto layer = import_layer(b, "barriers", log);
-        if (!layer.crs()) throw crs_error("barrier layer '" + layer.name() + "' of '" + b + "' has no CRS");
+        if (!layer.crs()) throw crs_error("barrier " + std::string(layers::missing_crs_error(layer, "", b).what()));
         layer.reproject(crs);
         barrier_layers.push_back(std::move(layer));
     }

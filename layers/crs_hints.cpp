@@ -115,9 +115,9 @@ CrsHints crs_hints(const geo::Envelope& e) {
 
 crs_error missing_crs_error(const Layer& layer, const std::string& parameter, const std::string& source) {
     std::string hint = crs_hints(layer.extent()).summary();
-    return crs_error("layer '" + layer.name() + "'" + (source.empty() ? "" : " of '" + source + "'") +
-                         " has no CRS; give its source CRS (",
-                     param{parameter}, ")" + (hint.empty() ? "" : "; " + hint));
+    std::string layer_text = "layer '" + layer.name() + "'" + (source.empty() ? "" : " of '" + source + "'");
+    if (parameter.empty()) return crs_error(layer_text + " has no CRS" + (hint.empty() ? "" : "; " + hint));
+    return crs_error(layer_text + " has no CRS; give its source CRS (", param{parameter}, ")" + (hint.empty() ? "" : "; " + hint));
 }
 
 }  // namespace planmap::layers

@@ -41,7 +41,8 @@ struct CrsHints {
 CrsHints crs_hints(const geo::Envelope& extent);
 
 // The error for a layer without a CRS where one is needed: names the layer (and its source when
-// given), the parameter that supplies a CRS, and what the layer's coordinates suggest.
+// given), the parameter that supplies a CRS (none when empty: the caller has no such parameter),
+// and what the layer's coordinates suggest.
 crs_error missing_crs_error(const Layer& layer, const std::string& parameter = "source_crs",
                             const std::string& source = {});
 
