@@ -83,7 +83,7 @@ std::string distance_label(double m) {
     return buf;
 }
 
-const Color black{0, 0, 0, 1}, white{1, 1, 1, 1}, grey{0.45, 0.45, 0.45, 1};
+const Color black{0, 0, 0, 1}, white{1, 1, 1, 1};
 
 // Height of the page strips a rule's polygons are drawn in, one path per strip (mm).
 constexpr double strip_mm = 20;
