@@ -314,6 +314,44 @@ std::string html_report(const ReportInput& in) {
     return o.str();
 }
 
+std::string indicator_report(const json& s) {
+    const json& p = s["plan"];
+    const std::string title = p["name_zh"].get<std::string>() + " 规划指标评估";
+    auto fig = [](const json& f) {
+        if (f.is_null()) return std::string("–");
+        std::string t = core::trimmed(f["value"].get<double>(), 4);
+        if (f.contains("compare") && f["compare"] != ">=") t = f["compare"].get<std::string>() + " " + t;
+        return f["year"].is_number() ? t + " (" + std::to_string(f["year"].get<int>()) + ")" : t;
+    };
+    std::ostringstream o;
+    o << "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << esc(title)
+      << "</title>\n<meta name=\"generator\" content=\"planmap " << PLANMAP_VERSION << "\">\n<style>" << kStyle
+      << "</style></head>\n<body><main>\n<h1>" << esc(title) << "</h1>\n<p class=\"sub\">" << esc(p["name_en"].get<std::string>())
+      << " · plan indicators · " << esc(p["period"].get<std::string>()) << "</p>\n<div class=\"figures\">";
+    const json& c = s["counts"];
+    for (const auto& [key, label] : std::vector<std::pair<std::string, std::string>>{
+             {"met", "达标 met"}, {"not_met", "未达标 not met"}, {"no_target", "无目标 no target"}, {"not_computable", "不可计算 not computable"}})
+        o << "<div class=\"fig\"><span>" << label << "</span><b>" << c[key].get<int>() << "</b></div>";
+    o << "</div>\n<h2>指标 Indicators</h2>\n<table id=\"indicators\"><tr><th>指标 indicator</th><th>单位 unit</th>"
+         "<th class=\"n\">基期 baseline</th><th class=\"n\">目标 target</th><th class=\"n\">评估值 value</th><th>状态 status</th>"
+         "<th>依据 source</th><th>评估方法 evaluated</th></tr>\n";
+    for (const auto& i : s["indicators"]) {
+        const std::string st = i["status"].get<std::string>();
+        const char* cls = st == "met" ? "pass" : st == "not met" ? "fail" : "na";
+        o << "<tr><td>" << esc(i["name_zh"].get<std::string>()) << "<br><small>" << esc(i["name_en"].get<std::string>())
+          << " <code>" << esc(i["id"].get<std::string>()) << "</code></small></td><td>" << esc(i["unit"].get<std::string>())
+          << "</td><td class=\"n\">" << esc(fig(i["baseline"])) << "</td><td class=\"n\">" << esc(fig(i["target"]))
+          << "</td><td class=\"n\">" << (i["value"].is_number() ? core::trimmed(i["value"].get<double>(), 4) : std::string("–"))
+          << "</td><td class=\"" << cls << "\">" << esc(st) << "</td><td>" << esc(i["source_ref"].get<std::string>())
+          << "</td><td><small>" << esc(i["evaluate"].get<std::string>()) << ": " << esc(i["why"].get<std::string>())
+          << (i["note"].get<std::string>().empty() ? "" : "<br>" + esc(i["note"].get<std::string>())) << "</small></td></tr>\n";
+    }
+    o << "</table>\n<p class=\"note\">Made by planmap " << PLANMAP_VERSION << " from <code>" << esc(p["file"].get<std::string>())
+      << "</code>. Baselines and targets are the plan text's (source: clause and line); values are computed from the plan's "
+         "layers (counts, areas, lengths) or by the coverage engine on the data given.</p>\n</main></body></html>\n";
+    return o.str();
+}
+
 void write_html_report(const std::string& path, const ReportInput& input) { core::write_file_atomically(path, html_report(input)); }
 
 }  // namespace planmap::analysis

@@ -27,6 +27,10 @@ std::string html_report(const ReportInput& input);
 // Writes it atomically.
 void write_html_report(const std::string& path, const ReportInput& input);
 
+// The indicator page of `planmap assess` (its summary): the counts by status, then every indicator
+// with baseline, target, value, status (coloured), clause and how it was evaluated.
+std::string indicator_report(const nlohmann::json& assess_summary);
+
 // The profile's thresholds checked against the summary's figures: label, metric, op, value,
 // citation, actual and pass (null when the metric is not available for this run).
 nlohmann::json threshold_checks(const analysis::Profile* profile, const nlohmann::json& summary);

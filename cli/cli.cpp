@@ -28,7 +28,7 @@ std::string flag_of(const std::string& parameter) {
         {"minutes", "--minutes"},           {"distances", "--distances"},     {"dissolved_only", "--dissolved-only"},
         {"whole_edge_area", "--no-whole-edge-area"},
         {"dpi", "--dpi"},                   {"source_crs", "--s-crs"},        {"layer", "--layer"},
-        {"network_crs", "--network-crs"}, {"overwrite", "--overwrite"}};
+        {"network_crs", "--network-crs"}, {"overwrite", "--overwrite"}, {"base", "--base"}, {"data", "--data"}};
     auto it = flags.find(parameter);
     return it == flags.end() ? parameter : it->second;
 }
@@ -78,6 +78,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_render(app, ctx);
     add_atlas(app, ctx);
     add_db(app, ctx);
+    add_assess(app, ctx);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {

@@ -39,5 +39,6 @@ void add_isochrone(CLI::App& app, Context& ctx);
 void add_render(CLI::App& app, Context& ctx);
 void add_atlas(CLI::App& app, Context& ctx);
 void add_db(CLI::App& app, Context& ctx);
+void add_assess(CLI::App& app, Context& ctx);
 
 }  // namespace planmap::cli

@@ -12,6 +12,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/report.hpp"
+#include "cli/source_options.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/json.hpp"
@@ -71,6 +72,9 @@ nlohmann::json report_json(const plan::Plan& plan, const plan::PlanBuild& b, con
                           {"detail", c.detail},
                           {"line", c.line}});
     j["checks"] = checks;
+    nlohmann::json indicators = nlohmann::json::array();
+    for (const auto& r : b.indicators) indicators.push_back(plan::indicator_json(r));
+    j["indicators"] = indicators;
     j["errors"] = b.errors();
     j["warnings"] = b.warnings_failed();
     nlohmann::json unplaced = nlohmann::json::array();
@@ -111,6 +115,10 @@ void print_report(std::ostream& out, const plan::Plan& plan, const plan::PlanBui
         const char* tag = c.passed ? "ok  " : (c.severity == "warning" ? "WARN" : "FAIL");
         out << "  [" << tag << "] " << c.name << " (" << c.type << ", line " << c.line << "): " << c.detail << "\n";
     }
+    if (!b.indicators.empty()) {
+        out << "  indicators: " << b.indicators.size() << "\n";
+        for (const auto& r : b.indicators) out << "    " << plan::indicator_line(r) << "\n";
+    }
     out << "  checks: " << b.checks.size() << ", failed errors " << b.errors() << ", warnings " << b.warnings_failed()
         << "\n";
 }
@@ -136,6 +144,7 @@ void add_build(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("build", "evaluate a plan file into layers (one per element kind) and run its checks");
     struct Opts {
         std::string plan, output, report, crs = "cgcs2000";
+        std::vector<std::string> bases;
     };
     auto opts = std::make_shared<Opts>();
     cmd->add_option("PLAN", opts->plan, "plan file (TOML, see docs/plan-format.md)")->required();
@@ -143,12 +152,14 @@ void add_build(CLI::App& app, Context& ctx) {
     cmd->add_option("--report", opts->report, "also write the build report as JSON to this file");
     cmd->add_option("--crs", opts->crs, "output CRS: cgcs2000 (EPSG:4490 lon/lat, default) or analysis (metric Gauss-Krüger zone)")
         ->check(CLI::IsMember({"cgcs2000", "analysis"}));
+    add_base_option(*cmd, opts->bases);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             const std::vector<core::NamedPath> outputs{{"-o", opts->output}, {"--report", opts->report}};
             std::vector<core::NamedPath> inputs{{"PLAN", opts->plan}};
             core::check_outputs(inputs, outputs);
             auto plan = plan::parse_plan(opts->plan);
+            plan::replace_bases(plan, opts->bases);
             for (const auto& b : plan.bases) inputs.push_back({"base '" + b.id + "'", b.resolved});
             core::check_outputs(inputs, outputs);  // and the base data the plan names
             plan::BuildOptions bo;

@@ -8,6 +8,7 @@
 #include "core/paths.hpp"
 #include "cli/render_options.hpp"
 #include "cli/render_report.hpp"
+#include "cli/source_options.hpp"
 #include "core/error.hpp"
 #include "layers/io.hpp"
 #include "plan/plan.hpp"
@@ -21,6 +22,7 @@ void add_render(CLI::App& app, Context& ctx) {
     struct Opts {
         SheetFlags sheet;
         std::string out, plan, title, style = "plan_structure", paper;
+        std::vector<std::string> bases;
     };
     auto opts = std::make_shared<Opts>();
     opts->sheet.add_to(*cmd, false);
@@ -30,9 +32,12 @@ void add_render(CLI::App& app, Context& ctx) {
     cmd->add_option("--title", opts->title, "sheet title with --plan (default: file name + 规划结构图)");
     cmd->add_option("--style", opts->style, "style with --plan (default: plan_structure; a shipped name or a .toml path)");
     cmd->add_option("--paper", opts->paper, "paper with --plan: A0…A4 (default A3 landscape)");
+    add_base_option(*cmd, opts->bases);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             if (opts->sheet.map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
+            if (!opts->bases.empty() && opts->plan.empty())
+                throw usage_error(param{"base"}, " applies to a plan file (.toml) given with --plan");
             core::check_outputs({{"MAP", opts->sheet.map}, {"--plan", opts->plan}}, {{"-o", opts->out}});
             render::MapSpec spec;
             // A plan file is built first into a temporary GeoPackage (removed afterwards).
@@ -43,6 +48,7 @@ void add_render(CLI::App& app, Context& ctx) {
                 auto ext = std::filesystem::path(opts->plan).extension();
                 if (ext == ".toml") {
                     plan = plan::parse_plan(opts->plan);
+                    plan::replace_bases(*plan, opts->bases);
                     auto build = plan::build_plan(*plan);
                     if (build.errors())
                         throw error(opts->plan + ": " + std::to_string(build.errors()) +
@@ -53,6 +59,8 @@ void add_render(CLI::App& app, Context& ctx) {
                     for (const auto& l : build.layers) ls.push_back(&l);
                     layers::write(ls, gpkg);
                 } else if (ext == ".gpkg") {
+                    if (!opts->bases.empty())
+                        throw usage_error(param{"base"}, " applies to a plan file (.toml), not to built plan layers");
                     plan = plan::plan_identity(layers::read_metadata(gpkg));  // written by `build`
                 } else {
                     throw usage_error("render --plan: expects a plan file (.toml) or a GeoPackage of plan layers (.gpkg), got " +

@@ -36,4 +36,10 @@ layers::Dataset SourceOptions::read(const std::string& src, std::ostream& err, b
     return layers::read(spec.path, ro);
 }
 
+void add_base_option(CLI::App& cmd, std::vector<std::string>& bases) {
+    cmd.add_option("--base", bases,
+                   "read the plan's base ID from SOURCE instead of the path the plan gives (ID=SOURCE, repeatable; "
+                   "the plan's CRS, layer and name field still apply)");
+}
+
 }  // namespace planmap::cli

@@ -1,10 +1,12 @@
-// Options shared by the commands that read data: --layer, --s-crs, --encoding, --no-repair.
+// Options shared by the commands that read data: --layer, --s-crs, --encoding, --no-repair; and
+// --base for the commands that read a plan.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "layers/io.hpp"
 
@@ -23,5 +25,8 @@ struct SourceOptions {
     // Reads the source named on the command line ("path" or "path:layer").
     layers::Dataset read(const std::string& src, std::ostream& err, bool quiet) const;
 };
+
+// --base ID=SOURCE (repeatable): a plan's base read from another source (plan::replace_bases).
+void add_base_option(CLI::App& cmd, std::vector<std::string>& bases);
 
 }  // namespace planmap::cli

@@ -14,4 +14,13 @@ std::string fixed(double v, int decimals) {
     return s;
 }
 
+std::string trimmed(double v, int decimals) {
+    std::string s = fixed(v, decimals);
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    return s == "-0" ? "0" : s;
+}
+
 }  // namespace planmap::core

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "layers/io.hpp"
+#include "layers/postgis.hpp"
 #include "plan/plan.hpp"
 
 namespace planmap::plan {
@@ -63,7 +64,10 @@ public:
             } catch (const crs_error& e) {
                 throw file_error(plan_.file, b.line, "base '" + b.id + "': " + e.what());
             }
-            if (!std::filesystem::exists(b.resolved))
+            // A source given in place of the plan's path may be any source GDAL reads (the
+            // reader names what is wrong with it) and is only ever shown redacted.
+            const std::string shown = b.replaced ? layers::redact_connection(b.resolved) : b.resolved;
+            if (!b.replaced && !std::filesystem::exists(b.resolved))
                 throw file_error(plan_.file, b.line,
                                  "base '" + b.id + "': '" + b.resolved + "' does not exist (run scripts/setup.sh to fill data/)");
             layers::Layer l;
@@ -74,8 +78,8 @@ public:
             }
             if (!l.crs()) throw file_error(plan_.file, b.line, "base '" + b.id + "': the data has no CRS; give 'crs'");
             if (l.field_index(b.name_field) < 0)
-                throw file_error(plan_.file, b.line, "base '" + b.id + "': no field '" + b.name_field + "' in " + b.resolved);
-            out_.files_read.push_back(b.resolved);
+                throw file_error(plan_.file, b.line, "base '" + b.id + "': no field '" + b.name_field + "' in " + shown);
+            out_.files_read.push_back(shown);
             out_.notes.insert(out_.notes.end(), l.notes.begin(), l.notes.end());
             bases_.emplace(b.id, std::move(l));
         }
@@ -374,22 +378,7 @@ private:
         throw file_error(plan_.file, c.line, "check '" + c.name + "': " + msg);
     }
 
-    std::vector<const PlanElement*> select(const PlanSelector& s) const {
-        std::vector<const PlanElement*> out;
-        for (const auto& e : plan_.elements) {
-            if (!s.ids.empty() && std::find(s.ids.begin(), s.ids.end(), e.id) == s.ids.end()) continue;
-            if (!s.kind.empty() && e.kind != s.kind) continue;
-            if (!s.parent.empty() && e.parent != s.parent) continue;
-            bool ok = true;
-            for (const auto& kv : s.where) {
-                auto it = std::find_if(e.attributes.begin(), e.attributes.end(),
-                                       [&](const auto& a) { return a.first == kv.first; });
-                ok = ok && it != e.attributes.end() && layers::value_to_string(it->second) == kv.second;
-            }
-            if (ok) out.push_back(&e);
-        }
-        return out;
-    }
+    std::vector<const PlanElement*> select(const PlanSelector& s) const { return select_elements(plan_, s); }
 
     const GEOSGeometry* geom(const PlanCheck& c, const std::string& id) const {
         auto it = geoms_.find(id);
@@ -620,6 +609,21 @@ PlanBuild build_plan(const Plan& plan, const BuildOptions& options) {
     auto t2 = Clock::now();
     Checker checker(plan, ev.geoms());
     for (const auto& c : plan.checks) out.checks.push_back(checker.run(c));
+    // Indicators the plan itself can evaluate; a count indicator is also a check (the counts the
+    // text states: a miss of severity error fails the build).
+    for (const auto& ind : plan.indicators) {
+        out.indicators.push_back(evaluate_indicator(plan, ind, ev.geoms()));
+        const auto& r = out.indicators.back();
+        if (ind.evaluate != "count") continue;
+        CheckResult c;
+        c.name = ind.id + " " + ind.name_zh;
+        c.type = "indicator count";
+        c.severity = ind.severity;
+        c.passed = r.status == "met";
+        c.detail = r.why + ", the text states " + core::fixed(ind.target->value, 0);
+        c.line = ind.line;
+        out.checks.push_back(std::move(c));
+    }
     out.timings_ms.emplace_back("checks", ms_since(t2));
     auto t3 = Clock::now();
     geo::Crs output = options.analysis_crs_output ? analysis : geo::Crs::cgcs2000();

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/toml_read.hpp"
+#include "layers/postgis.hpp"
 #include "plan/plan.hpp"
 
 namespace planmap::plan {
@@ -325,6 +326,76 @@ PlanCheck check(TomlTable& t) {
     return c;
 }
 
+std::optional<PlanFigure> figure(TomlTable& t, const std::string& key, PlanIndicator* with_compare) {
+    auto ft = t.table(key);
+    if (!ft) return std::nullopt;
+    ft->set_where(t.where() + " " + key);
+    if (with_compare) ft->known_keys({"value", "year", "compare"});
+    else ft->known_keys({"value", "year"});
+    PlanFigure f;
+    f.value = ft->required_num("value");
+    if (auto y = ft->integer("year")) {
+        if (*y < 1900 || *y > 2200) ft->fail("year", "must be a year (1900 to 2200)");
+        f.year = static_cast<int>(*y);
+    }
+    if (with_compare) with_compare->compare = ft->choice("compare", {">=", "<=", "="}).value_or(with_compare->compare);
+    return f;
+}
+
+PlanIndicator indicator(TomlTable& t) {
+    PlanIndicator ind;
+    ind.line = t.line();
+    ind.id = t.required_str("id");
+    t.set_where("indicator '" + ind.id + "'");
+    t.known_keys({"id", "name_zh", "name_en", "unit", "baseline", "target", "source_ref", "evaluate", "note", "severity",
+                  "elements", "element", "kind", "parent", "where", "profile", "residential", "facilities",
+                  "population_field", "metric"});
+    ind.name_zh = t.required_str("name_zh");
+    ind.name_en = t.str("name_en").value_or("");
+    ind.unit = t.str("unit").value_or("");
+    ind.source_ref = t.required_str("source_ref");
+    ind.note = t.str("note").value_or("");
+    auto method = t.choice("evaluate", indicator_methods());
+    if (!method) t.fail_at("", "'evaluate' is required (" + join(indicator_methods(), ", ") + ")");
+    ind.evaluate = *method;
+    if (ind.evaluate == "count") ind.compare = "=";
+    ind.baseline = figure(t, "baseline", nullptr);
+    ind.target = figure(t, "target", &ind);
+    ind.severity = t.choice("severity", {"error", "warning"}).value_or("error");
+    if (t.has("severity") && ind.evaluate != "count") t.fail_at("severity", "'severity' applies to count indicators");
+    const bool selects = t.has("elements") || t.has("kind") || t.has("parent") || t.has("where");
+    if (ind.evaluate == "count") {
+        ind.select = selector(t);
+        if (ind.select.empty()) t.fail_at("", "a count indicator needs 'elements', 'kind', 'parent' or 'where'");
+        if (!ind.target) t.fail_at("", "a count indicator needs a target (the count the text states)");
+    } else if (selects) {
+        t.fail_at("", "'elements', 'kind', 'parent' and 'where' apply to count indicators");
+    }
+    if (ind.evaluate == "area" || ind.evaluate == "length") {
+        ind.element = t.required_str("element");
+        const auto& units = ind.evaluate == "area" ? area_units() : length_units();
+        if (!units.count(ind.unit)) {
+            std::string known;
+            for (const auto& [u, f] : units) known += (known.empty() ? "" : ", ") + u;
+            t.fail_at("unit", "an " + ind.evaluate + " indicator's unit must be one of " + known);
+        }
+    } else if (t.has("element") && ind.evaluate != "count") {
+        t.fail_at("element", "'element' applies to count, area and length indicators");
+    }
+    if (ind.evaluate == "coverage") {
+        ind.profile = t.required_str("profile");
+        ind.residential = t.required_str("residential");
+        ind.facilities = t.required_str("facilities");
+        ind.population_field = t.str("population_field").value_or("");
+        ind.metric = t.choice("metric", {"coverage_ratio", "population_coverage_ratio"}).value_or(ind.metric);
+        if (ind.unit != "%") t.fail_at("unit", "a coverage indicator is a share in %");
+    } else {
+        for (const char* k : {"profile", "residential", "facilities", "population_field", "metric"})
+            if (t.has(k)) t.fail_at(k, std::string("'") + k + "' applies to coverage indicators");
+    }
+    return ind;
+}
+
 void check_references(const Plan& plan) {
     auto fail = [&](int line, const std::string& what, const std::string& msg) {
         throw file_error(plan.file, line, what + ": " + msg);
@@ -364,6 +435,19 @@ void check_references(const Plan& plan) {
         if (!c.select.kind.empty() &&
             std::find(plan_kinds().begin(), plan_kinds().end(), c.select.kind) == plan_kinds().end())
             fail(c.line, what, "unknown kind '" + c.select.kind + "'");
+    }
+    std::set<std::string> indicators;
+    for (const auto& ind : plan.indicators) {
+        std::string what = "indicator '" + ind.id + "'";
+        if (!indicators.insert(ind.id).second) fail(ind.line, what, "duplicate indicator id");
+        for (const auto& id : ind.select.ids)
+            if (!ids.count(id)) fail(ind.line, what, "unknown element '" + id + "'");
+        if (!ind.select.parent.empty() && !ids.count(ind.select.parent))
+            fail(ind.line, what, "unknown element '" + ind.select.parent + "'");
+        if (!ind.element.empty() && !ids.count(ind.element)) fail(ind.line, what, "unknown element '" + ind.element + "'");
+        if (!ind.select.kind.empty() &&
+            std::find(plan_kinds().begin(), plan_kinds().end(), ind.select.kind) == plan_kinds().end())
+            fail(ind.line, what, "unknown kind '" + ind.select.kind + "'");
     }
 }
 
@@ -413,7 +497,7 @@ std::vector<const PlanElement*> dependency_order(const Plan& plan) {
 Plan parse_plan_text(const std::string& text, const std::string& path) {
     toml::table doc = core::parse_toml_text(text, path);
     TomlTable root(doc, path, "");
-    root.known_keys({"plan", "base", "element", "check"});
+    root.known_keys({"plan", "base", "element", "check", "indicator"});
     Plan plan;
     plan.file = path;
     const auto* pn = root.node("plan");
@@ -437,10 +521,37 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
     for (auto& t : root.table_array("base")) plan.bases.push_back(base(t, dir));
     for (auto& t : root.table_array("element")) plan.elements.push_back(element(t, plan.district));
     for (auto& t : root.table_array("check")) plan.checks.push_back(check(t));
+    for (auto& t : root.table_array("indicator")) plan.indicators.push_back(indicator(t));
     if (plan.elements.empty()) pt.fail_at("", "no [[element]] in the file");
     check_references(plan);
     (void)dependency_order(plan);
     return plan;
+}
+
+namespace {
+
+void replace_base(Plan& plan, const std::string& assignment) {
+    auto eq = assignment.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == assignment.size())
+        throw usage_error(param{"base"}, " expects ID=SOURCE, got: " + layers::redact_connection(assignment));
+    const std::string id = assignment.substr(0, eq);
+    std::string known;
+    for (auto& b : plan.bases) {
+        if (b.id == id) {
+            b.resolved = assignment.substr(eq + 1);
+            b.replaced = true;
+            return;
+        }
+        known += (known.empty() ? "" : ", ") + b.id;
+    }
+    throw usage_error(param{"base"}, ": plan '" + plan.id + "' has no base '" + id + "' (" +
+                                         (known.empty() ? std::string("it has none") : "its bases: " + known) + ")");
+}
+
+}  // namespace
+
+void replace_bases(Plan& plan, const std::vector<std::string>& assignments) {
+    for (const auto& a : assignments) replace_base(plan, a);
 }
 
 Plan parse_plan(const std::string& path) {

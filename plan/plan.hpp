@@ -14,6 +14,7 @@
 
 #include "geo/crs.hpp"
 #include "layers/feature.hpp"
+#include "plan/indicator.hpp"
 
 namespace planmap::plan {
 
@@ -32,6 +33,7 @@ struct PlanBase {
     std::string layer;       // a layer of a multi-layer source; empty: the first
     std::string name_field = "name";
     int line = 0;
+    bool replaced = false;   // `resolved` is a source given instead of the plan's path (replace_base)
 };
 
 // How an element gets its geometry: exactly one source, then optional post-processing.
@@ -76,13 +78,6 @@ struct PlanElement {
 
 // Which elements a check looks at: listed ids, or all of a kind (optionally with a parent and
 // attribute values).
-struct PlanSelector {
-    std::vector<std::string> ids;
-    std::string kind, parent;
-    std::vector<std::pair<std::string, std::string>> where;
-    bool empty() const { return ids.empty() && kind.empty() && parent.empty() && where.empty(); }
-};
-
 struct PlanCheck {
     std::string type;  // count, partition, inside, disjoint, closed_ring
     std::string name;  // a label for the report
@@ -110,6 +105,7 @@ struct Plan {
     std::vector<PlanBase> bases;
     std::vector<PlanElement> elements;
     std::vector<PlanCheck> checks;
+    std::vector<PlanIndicator> indicators;
     const PlanElement* find(const std::string& element_id) const;
 };
 
@@ -117,6 +113,11 @@ struct Plan {
 // elements, and dependency cycles. Throws file_error (file:line: element 'id': message).
 Plan parse_plan(const std::string& path);
 Plan parse_plan_text(const std::string& text, const std::string& path);
+
+// Reads bases from other sources than the plan's paths: each assignment is "ID=SOURCE" (a file or
+// any source `convert` reads). The plan's CRS, layer and name field for that base still apply.
+// Throws usage_error naming the parameter `base` for a malformed assignment or an unknown id.
+void replace_bases(Plan& plan, const std::vector<std::string>& assignments);
 
 // The elements in an order where every element comes after its dependencies; throws file_error
 // naming the ids of a cycle.
@@ -135,7 +136,8 @@ struct CheckResult {
 
 struct PlanBuild {
     std::vector<layers::Layer> layers;           // one per kind, sorted by kind
-    std::vector<CheckResult> checks;
+    std::vector<CheckResult> checks;           // the plan's checks, then its count indicators
+    std::vector<IndicatorResult> indicators;   // one per indicator, in plan order
     std::map<std::string, std::size_t> counts;  // features per kind
     // Elements without geometry (named in the text, never placed): kept out of the layers so
     // that every written feature has a valid geometry, listed here and in the report.

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -15,9 +16,14 @@ fs::path project_root() { return fs::path(PLANMAP_SOURCE_DIR); }
 
 fs::path fixture(const std::string& rel) { return project_root() / "tests" / "data" / rel; }
 
-fs::path project_data() {
-    fs::path p = project_root() / "data";
-    return fs::exists(p) ? p : fs::path();
+fs::path seed_plan(const std::string& name) { return project_root() / "plans" / (name + ".toml"); }
+
+std::vector<std::string> seed_plan_bases(const std::string& name) {
+    static const std::map<std::string, std::pair<std::string, std::string>> bases = {
+        {"jiaojiang", {"taizhou", "331000"}}, {"luqiao", {"taizhou", "331000"}}, {"jinan", {"jinan", "370100"}},
+        {"pingliang", {"pingliang", "620800"}}, {"wenzhou", {"wenzhou", "330300"}}};
+    const auto& [id, code] = bases.at(name);
+    return {"--base", id + "=" + fixture("boundaries/plans/" + code + ".geojson").string()};
 }
 
 TempDir::TempDir() : dir_(fs::temp_directory_path()) {}
@@ -63,6 +69,11 @@ std::pair<int, std::string> shell(const std::string& command, bool merge_stderr)
 geo::GeomPtr box(double x0, double y0, double x1, double y1) {
     constexpr double X0 = 620000, Y0 = 3160000;
     return geo::make_polygon({{X0 + x0, Y0 + y0}, {X0 + x1, Y0 + y0}, {X0 + x1, Y0 + y1}, {X0 + x0, Y0 + y1}, {X0 + x0, Y0 + y0}});
+}
+
+std::string pdf_text(const fs::path& pdf) {
+    auto [status, text] = shell("pdftotext -layout '" + pdf.string() + "' - 2>/dev/null");
+    return status == 0 ? text : std::string();
 }
 
 }  // namespace planmap::test

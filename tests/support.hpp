@@ -18,8 +18,10 @@ namespace fs = std::filesystem;
 
 // A file or folder of the suite's fixtures (tests/data/, see its README).
 fs::path fixture(const std::string& rel);
-// The project's own data folder filled by scripts/setup.sh (data/); empty path when absent.
-fs::path project_data();
+// The path of a seed plan (plans/NAME.toml) and the `--base ID=SOURCE` arguments that make it read
+// the boundaries in tests/data/boundaries/plans/ instead of data/ (which only setup fills).
+fs::path seed_plan(const std::string& name);
+std::vector<std::string> seed_plan_bases(const std::string& name);
 fs::path project_root();
 
 // A fresh temporary folder removed at destruction.
@@ -46,6 +48,9 @@ std::vector<std::string> list_files(const fs::path& dir);
 std::string read_file(const fs::path& p);
 // Runs a shell command: (exit status, standard output, with standard error too when merge_stderr).
 std::pair<int, std::string> shell(const std::string& command, bool merge_stderr = true);
+// The text of a PDF as `pdftotext -layout` extracts it (what a reviewer's search finds); empty
+// when pdftotext fails.
+std::string pdf_text(const fs::path& pdf);
 // A byte-for-byte fingerprint of the files of a folder, to prove inputs are unchanged.
 std::string fingerprint(const fs::path& dir);
 

@@ -128,16 +128,43 @@ TEST(PlanFiles, FailingCheckWritesNothingButWarningDoesNot) {
 }
 
 TEST(PlanFiles, PointOutsideItsDistrict) {
-    const auto data = test::project_data();
-    if (data.empty() || !fs::exists(data / "boundaries/331000.geojson")) GTEST_SKIP() << "data/boundaries not present";
     std::string text = std::string(kHeader) + "district = \"d\"\n" + "\n[[base]]\nid = \"tz\"\npath = \"" +
-                       (data / "boundaries/331000.geojson").string() + "\"\ncrs = \"GCJ02\"\n" +
+                       test::fixture("boundaries/taizhou.geojson").string() + "\"\ncrs = \"GCJ02\"\n" +
                        "\n[[element]]\nid = \"d\"\nkind = \"district\"\nname_zh = \"路桥区\"\nname_en = \"Luqiao\"\n"
                        "precision = \"surveyed\"\nsource_ref = \"x\"\nselect = { base = \"tz\", name = \"路桥区\" }\n" +
                        point_element("far", "");
     text.replace(text.rfind("point = [121.4, 28.6]"), 21, "point = [120.0, 30.0]");
     Broken b(text);
     b.expect_failure(22, "element 'far': point (120.00000, 30.00000) lies outside 'd'");
+}
+
+// --base reads a plan's base from another source: the plan's own path (here one that does not
+// exist) is not read, and what was read is named in the report.
+TEST(PlanFiles, BaseGivenOnTheCommandLine) {
+    std::string text = std::string(kHeader) + "district = \"d\"\n" +
+                       "\n[[base]]\nid = \"tz\"\npath = \"nowhere/taizhou.geojson\"\ncrs = \"GCJ02\"\n" +
+                       "\n[[element]]\nid = \"d\"\nkind = \"district\"\nname_zh = \"路桥区\"\nname_en = \"Luqiao\"\n"
+                       "precision = \"surveyed\"\nsource_ref = \"x\"\nselect = { base = \"tz\", name = \"路桥区\" }\n";
+    Broken missing(text);
+    missing.expect_failure(8, "base 'tz': '");
+    const std::string fixture = test::fixture("boundaries/taizhou.geojson").string();
+    Broken given(text, {"--base", "tz=" + fixture});
+    ASSERT_EQ(given.r.code, 0) << given.r.err;
+    auto report = test::read_file(given.out / "r.json");
+    EXPECT_NE(report.find(fixture), std::string::npos) << report;
+    EXPECT_EQ(report.find("nowhere"), std::string::npos) << report;
+    EXPECT_EQ(layers::read((given.out / "o.gpkg").string()).layer("district").size(), 1u);
+
+    // An unknown id or a malformed assignment: one line naming the flag and the plan's bases,
+    // nothing written, and a connection's password never echoed.
+    Broken unknown(text, {"--base", "wz=" + fixture});
+    EXPECT_EQ(unknown.r.code, 2) << unknown.r.err;
+    EXPECT_NE(unknown.r.err.find("--base: plan 't' has no base 'wz' (its bases: tz)"), std::string::npos) << unknown.r.err;
+    EXPECT_TRUE(test::list_files(unknown.out.path()).empty());
+    Broken malformed(text, {"--base", "=PG:dbname=x password=hunter2"});
+    EXPECT_EQ(malformed.r.code, 2) << malformed.r.err;
+    EXPECT_NE(malformed.r.err.find("--base expects ID=SOURCE"), std::string::npos) << malformed.r.err;
+    EXPECT_EQ(malformed.r.err.find("hunter2"), std::string::npos) << malformed.r.err;
 }
 
 TEST(PlanFiles, AnalysisCrsOutputAndHelpersLeftOut) {

@@ -1,5 +1,6 @@
-// The five seed plans build through the build command on the real boundaries, and their structure
-// holds when measured independently on the written GeoPackages (in the metric analysis CRS).
+// The five seed plans build through the build command on the real boundaries (simplified copies in
+// tests/data/boundaries/plans/), and their structure holds when measured independently on the
+// written GeoPackages (in the metric analysis CRS).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -46,15 +47,12 @@ struct Built {
     }
 };
 
-bool have_data() {
-    auto d = test::project_data();
-    return !d.empty() && fs::exists(d / "boundaries/331000.geojson");
-}
-
 std::unique_ptr<Built> build(const std::string& name) {
     auto b = std::make_unique<Built>();
-    auto plan = test::project_root() / "plans" / (name + ".toml");
-    b->r = test::run({"build", plan.string(), "-o", (b->dir / "o.gpkg").string(), "--report", (b->dir / "r.json").string()});
+    std::vector<std::string> args{"build", test::seed_plan(name).string(), "-o", (b->dir / "o.gpkg").string(), "--report",
+                                  (b->dir / "r.json").string()};
+    for (auto& a : test::seed_plan_bases(name)) args.push_back(a);
+    b->r = test::run(args);
     if (b->r.code != 0) return b;
     b->ds = layers::read((b->dir / "o.gpkg").string());
     b->report = nlohmann::json::parse(test::read_file(b->dir / "r.json"));
@@ -63,9 +61,8 @@ std::unique_ptr<Built> build(const std::string& name) {
     return b;
 }
 
-#define BUILD_OR_SKIP(var, name)                                      \
-    if (!have_data()) GTEST_SKIP() << "data/boundaries not present"; \
-    auto var = build(name);                                           \
+#define BUILD_OR_FAIL(var, name) \
+    auto var = build(name);          \
     ASSERT_EQ(var->r.code, 0) << var->r.err
 
 double area_of(const GEOSGeometry* g) { return geo::area(g); }
@@ -75,7 +72,7 @@ double area_of(const GEOSGeometry* g) { return geo::area(g); }
 class SeedPlan : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SeedPlan, BuildsWithValidGeometriesAndAllFields) {
-    BUILD_OR_SKIP(b, GetParam());
+    BUILD_OR_FAIL(b, GetParam());
     const std::vector<std::string> required = {"id", "kind", "name_zh", "name_en", "parent", "precision", "source_ref", "inferred"};
     const std::set<std::string> precisions = {"schematic", "indicative", "surveyed"};
     std::size_t features = 0;
@@ -104,7 +101,7 @@ TEST_P(SeedPlan, BuildsWithValidGeometriesAndAllFields) {
 INSTANTIATE_TEST_SUITE_P(Plans, SeedPlan, ::testing::Values("jiaojiang", "luqiao", "pingliang", "jinan", "wenzhou"));
 
 TEST(SeedPlans, LuqiaoZonesPartitionTheDistrict) {
-    BUILD_OR_SKIP(b, "luqiao");
+    BUILD_OR_FAIL(b, "luqiao");
     EXPECT_EQ(b->names("zone", "", ""),
               (std::vector<std::string>{"东部滨海休闲片区", "中部产城融合片区", "西部高品质城市片区"}));
     EXPECT_EQ(b->names("block", "", "").size(), 8u);
@@ -147,7 +144,7 @@ TEST(SeedPlans, LuqiaoZonesPartitionTheDistrict) {
 }
 
 TEST(SeedPlans, PingliangPolesInsideTheirCounties) {
-    BUILD_OR_SKIP(b, "pingliang");
+    BUILD_OR_FAIL(b, "pingliang");
     EXPECT_EQ(b->layer("centre").size(), 1u);
     EXPECT_EQ(b->layer("pole").size(), 6u);
     const auto& counties = b->layer("county");
@@ -176,7 +173,7 @@ TEST(SeedPlans, PingliangPolesInsideTheirCounties) {
 }
 
 TEST(SeedPlans, JinanOldCityInsideTheAnnulusHole) {
-    BUILD_OR_SKIP(b, "jinan");
+    BUILD_OR_FAIL(b, "jinan");
     auto zones = b->metric_geoms("zone");
     auto rings = b->metric_geoms("ring");
     const GEOSGeometry* old_city = zones.at("old_city").get();
@@ -194,7 +191,7 @@ TEST(SeedPlans, JinanOldCityInsideTheAnnulusHole) {
 }
 
 TEST(SeedPlans, JiaojiangAxisHasSixCities) {
-    BUILD_OR_SKIP(b, "jiaojiang");
+    BUILD_OR_FAIL(b, "jiaojiang");
     EXPECT_EQ(b->names("zone", "parent", "axis"),
               (std::vector<std::string>{"前所江城", "江岸尚城", "海门卫城", "白云悦城", "章安古城", "葭沚水城"}));
     // Each city lies on its bank and holds its centre.
@@ -225,7 +222,7 @@ TEST(SeedPlans, JiaojiangAxisHasSixCities) {
 }
 
 TEST(SeedPlans, WenzhouFourStreetsAndTiers) {
-    BUILD_OR_SKIP(b, "wenzhou");
+    BUILD_OR_FAIL(b, "wenzhou");
     EXPECT_EQ(b->names("unit", "parent", "cluster"), (std::vector<std::string>{"天河街道", "星海街道", "沙城街道", "海城街道"}));
     std::set<std::string> minutes;
     const auto& c = b->layer("circle");

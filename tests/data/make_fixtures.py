@@ -35,6 +35,24 @@ def taizhou():
     return out
 
 
+PLAN_BOUNDARIES = ["331000", "330300", "370100", "620800"]  # Taizhou, Wenzhou, Jinan, Pingliang
+
+
+def plan_boundaries():
+    """The four cities' district boundaries the seed plans select from (DataV, GCJ-02), simplified
+    to 0.005° and 4 decimals: small enough to commit, close enough that every plan's checks hold."""
+    folder = os.path.join(HERE, "boundaries", "plans")
+    os.makedirs(folder, exist_ok=True)
+    for code in PLAN_BOUNDARIES:
+        out = os.path.join(folder, code + ".geojson")
+        if os.path.exists(out):
+            os.remove(out)
+        run("ogr2ogr", "-f", "GeoJSON", out, os.path.join(SHARED, "boundaries", code + "_full.json"), "-simplify", "0.005",
+            "-lco", "COORDINATE_PRECISION=4", "-lco", "RFC7946=NO", "-select", "name,adcode", "-nln", code)
+    with open(os.path.join(folder, "SOURCE.txt"), "w", encoding="utf-8") as fo:
+        fo.write("tests/data: DataV GeoAtlas district boundaries (GCJ-02), simplified to 0.005 degrees\n")
+
+
 def gbk(taizhou_json):
     """The same districts as a GBK shapefile in three variants: with a .cpg, with only the DBF's
     code-page byte (LDID 0x4D = CP936), and with neither."""
@@ -103,6 +121,7 @@ def monaco():
 
 if __name__ == "__main__":
     t = taizhou()
+    plan_boundaries()
     gbk(t)
     pingliang()
     vectors()
