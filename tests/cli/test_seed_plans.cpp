@@ -136,7 +136,15 @@ TEST(SeedPlans, LuqiaoZonesPartitionTheDistrict) {
     for (const auto& c : b->report["checks"])
         if (c["severity"] == "warning" && !c["passed"].get<bool>()) warned = true;
     EXPECT_TRUE(warned);
-    EXPECT_EQ(b->report["warnings"].get<int>(), 1);
+    // The footnote's own counts differ from its lists (六横: 13 listed; 七纵: 6 listed): count
+    // indicators of severity warning; nothing else fails.
+    std::set<std::string> failed;
+    for (const auto& c : b->report["checks"])
+        if (!c["passed"].get<bool>()) failed.insert(c["type"].get<std::string>() + ": " + c["name"].get<std::string>());
+    EXPECT_EQ(failed, (std::set<std::string>{"indicator count: trunk_seven_verticals 七纵六横一环: 七纵",
+                                              "indicator count: trunk_six_horizontals 七纵六横一环: 六横"}));
+    EXPECT_EQ(b->report["warnings"].get<int>(), 2);
+    EXPECT_EQ(b->report["errors"].get<int>(), 0);
     // The horizontals without an alignment are listed, not dropped: 2 drawn + 11 listed = 13.
     int listed = 0;
     for (const auto& item : b->report["unplaced"]) listed += item["id"].get<std::string>().rfind("trunk_h_", 0) == 0;
@@ -165,8 +173,14 @@ TEST(SeedPlans, PingliangPolesInsideTheirCounties) {
     EXPECT_EQ(GEOSCovers_r(geo::geos_context(), by_name.at("崆峒区"), b->layer("centre").features()[0].geometry.get()), 1);
     std::map<std::string, long long> tiers;
     const auto& t = b->layer("tier");
-    for (std::size_t i = 0; i < t.size(); ++i)
-        tiers[layers::value_to_string(t.value(i, "name_zh"))] = std::stoll(layers::value_to_string(t.value(i, "count")));
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const std::string count = layers::value_to_string(t.value(i, "count"));
+        if (count.empty()) continue;  // 多点 itself: the text gives no count
+        tiers[layers::value_to_string(t.value(i, "name_zh"))] = std::stoll(count);
+        // The tier counts are 13th-plan figures: the text does not call them the 多点.
+        EXPECT_EQ(layers::value_to_string(t.value(i, "inferred")), "1") << layers::value_to_string(t.value(i, "id"));
+    }
+    EXPECT_EQ(tiers.size(), 3u);
     EXPECT_EQ(tiers.at("国家级重点小城镇"), 12);
     EXPECT_EQ(tiers.at("省列重点小城镇"), 10);
     EXPECT_EQ(tiers.at("市列重点小城镇"), 36);
@@ -210,7 +224,8 @@ TEST(SeedPlans, JiaojiangAxisHasSixCities) {
     auto centre = std::move(b->metric_geoms("centre").at("chain_centre"));
     auto mainland = std::move(b->metric_geoms("area").at("mainland"));
     EXPECT_EQ(GEOSIntersects_r(geo::geos_context(), centre.get(), mainland.get()), 0) << "chain centre not offshore";
-    EXPECT_EQ(zones.size(), 8u);
+    EXPECT_EQ(zones.size(), 9u);  // six cities, 一城, 一区 and 江北新区
+    EXPECT_TRUE(zones.count("jiangbei_new_area"));
     for (std::size_t i = 0; i < z.size(); ++i) {
         std::string id = layers::value_to_string(z.value(i, "id"));
         if (id == "yicheng" || id == "yiqu") {
