@@ -67,7 +67,16 @@ void add_render(CLI::App& app, Context& ctx) {
                                       opts->plan);
                 }
                 if (title.empty() && plan) title = (plan->name_zh.empty() ? plan->id : plan->name_zh) + " 规划结构图";
-                spec = render::plan_map_spec(gpkg, title, opts->style);
+                render::PlanSheetOptions so;
+                so.style = opts->style;
+                so.ground = plan::plan_ground_kinds();
+                so.beneath = plan::plan_base_kinds();
+                const plan::PlanElement* district = plan ? plan->find(plan->district) : nullptr;
+                so.fit = district ? district->kind : "district";  // the frame fits the plan's territory
+                if (plan)
+                    for (const auto& b : plan->bases)
+                        if (!b.draw.empty()) so.bases.push_back({b.id, b.resolved, b.crs, b.layer, b.draw});
+                spec = render::plan_map_spec(gpkg, title, so);
                 if (plan) {  // what the plan file says of itself goes on the sheet
                     spec.period = plan->period;
                     spec.subtitle = plan->name_en;

@@ -21,7 +21,14 @@ void print_render_report(std::ostream& out, std::ostream& err, const render::Ren
     out << ")\n";
     out << "  " << rep.features_drawn << " feature(s) drawn";
     if (rep.features_unstyled) out << ", " << rep.features_unstyled << " matched no style rule (not drawn)";
-    out << "; " << rep.labels_placed << " label(s) placed, " << rep.labels_skipped << " left out (no room)\n";
+    out << "; " << rep.labels_placed << " label(s) placed";
+    if (rep.labels_leader) out << " (" << rep.labels_leader << " with a leader line)";
+    out << ", " << rep.labels_skipped << " left out (no room)\n";
+    if (!rep.labels_unplaced.empty()) {
+        out << "  labels without a place:";
+        for (const auto& l : rep.labels_unplaced) out << " " << l << ";";
+        out << "\n";
+    }
     if (verbose) out << "  seconds: drawing " << rep.draw_s << ", writing " << rep.output_s << "\n";
     out << "  legend:";
     for (const auto& l : rep.legend) out << " [" << l << "]";

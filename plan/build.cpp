@@ -77,7 +77,10 @@ public:
                 throw file_error(plan_.file, b.line, "base '" + b.id + "': " + e.what());
             }
             if (!l.crs()) throw file_error(plan_.file, b.line, "base '" + b.id + "': the data has no CRS; give 'crs'");
-            if (l.field_index(b.name_field) < 0)
+            bool selected = std::any_of(plan_.elements.begin(), plan_.elements.end(), [&](const PlanElement& e) {
+                return e.geometry.source == PlanGeometry::Source::select && e.geometry.base == b.id;
+            });
+            if (selected && l.field_index(b.name_field) < 0)
                 throw file_error(plan_.file, b.line, "base '" + b.id + "': no field '" + b.name_field + "' in " + shown);
             out_.files_read.push_back(shown);
             out_.notes.insert(out_.notes.end(), l.notes.begin(), l.notes.end());

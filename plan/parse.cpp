@@ -22,6 +22,21 @@ const std::vector<std::string>& plan_kinds() {
     return k;
 }
 
+const std::vector<std::string>& plan_ground_kinds() {
+    static const std::vector<std::string> k = {"district", "unit", "county"};
+    return k;
+}
+
+const std::vector<std::string>& plan_base_kinds() {
+    static const std::vector<std::string> k = {"river"};
+    return k;
+}
+
+const std::vector<std::string>& plan_base_roles() {
+    static const std::vector<std::string> r = {"water", "road", "rail", "green"};
+    return r;
+}
+
 const std::vector<std::string>& plan_precisions() {
     static const std::vector<std::string> p = {"schematic", "indicative", "surveyed"};
     return p;
@@ -91,7 +106,7 @@ layers::Value value(const TomlTable& t, const toml::node& n) {
 }
 
 PlanBase base(TomlTable& t, const std::filesystem::path& dir) {
-    t.known_keys({"id", "path", "crs", "layer", "name_field"});
+    t.known_keys({"id", "path", "crs", "layer", "name_field", "draw"});
     PlanBase b;
     b.line = t.line();
     b.id = t.required_str("id");
@@ -100,6 +115,9 @@ PlanBase base(TomlTable& t, const std::filesystem::path& dir) {
     b.crs = t.str("crs").value_or("");
     b.layer = t.str("layer").value_or("");
     b.name_field = t.str("name_field").value_or("name");
+    b.draw = t.str("draw").value_or("");
+    if (!b.draw.empty() && std::find(plan_base_roles().begin(), plan_base_roles().end(), b.draw) == plan_base_roles().end())
+        t.fail_at("draw", "unknown role '" + b.draw + "' (known: " + join(plan_base_roles(), ", ") + ")");
     std::filesystem::path p(b.path);
     b.resolved = p.is_absolute() ? p.string() : (dir / p).lexically_normal().string();
     return b;

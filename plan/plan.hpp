@@ -20,6 +20,13 @@ namespace planmap::plan {
 
 // The element kinds a plan may use (the renderer styles features by this field).
 const std::vector<std::string>& plan_kinds();
+// The kinds that tile the plan's territory (district, units, counties): a sheet draws them first,
+// as the ground the structure stands on, in this order.
+const std::vector<std::string>& plan_ground_kinds();
+// The kinds that are base geography (rivers): a sheet draws them beneath the structure.
+const std::vector<std::string>& plan_base_kinds();
+// What a `[[base]]` may be drawn as on the plan's sheet (`draw = "water"` …).
+const std::vector<std::string>& plan_base_roles();
 // The allowed precision values: schematic, indicative, surveyed.
 const std::vector<std::string>& plan_precisions();
 
@@ -32,6 +39,7 @@ struct PlanBase {
     std::string crs;         // the layer's CRS, e.g. "GCJ02"; empty: the file's own
     std::string layer;       // a layer of a multi-layer source; empty: the first
     std::string name_field = "name";
+    std::string draw;        // drawn beneath the structure on the sheet as this role; empty: not drawn
     int line = 0;
     bool replaced = false;   // `resolved` is a source given instead of the plan's path (replace_base)
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <optional>
 
@@ -195,6 +196,94 @@ bool place_block(PangoContext* ctx, const LabelRequest& req, const Box& frame, C
     return false;
 }
 
+// Where a leader starts: a point of the feature inside the frame (the label anchor when it is).
+std::optional<std::pair<double, double>> leader_anchor(const LabelRequest& req, const Box& frame) {
+    auto inside = [&](std::pair<double, double> p) { return p.first > frame.x0 && p.first < frame.x1 && p.second > frame.y0 && p.second < frame.y1; };
+    if (req.pts.size() >= 2) {
+        const Polyline line(req.pts);
+        for (double share : {0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9, 0.0, 1.0})
+            if (auto p = line.at(line.length() * share); inside(p)) return p;
+        return std::nullopt;
+    }
+    if (req.pts.empty()) return std::nullopt;
+    if (inside(req.pts.front())) return req.pts.front();
+    if (!req.polygon) return std::nullopt;
+    auto f = geo::make_polygon({{frame.x0, frame.y0}, {frame.x1, frame.y0}, {frame.x1, frame.y1}, {frame.x0, frame.y1}, {frame.x0, frame.y0}});
+    auto visible = geo::intersection(req.polygon.get(), f.get());
+    if (!visible || geo::is_empty(visible.get())) return std::nullopt;
+    auto pos = geo::point_on_surface(visible.get());
+    double x = 0, y = 0;
+    GEOSGeomGetX_r(geo::geos_context(), pos.get(), &x), GEOSGeomGetY_r(geo::geos_context(), pos.get(), &y);
+    return std::pair{x, y};
+}
+
+// The fallback for a label that found no place on its feature: a horizontal block right beside
+// the feature's anchor, else at a free place on rings of growing radius around it with a leader
+// line that crosses no placed label.
+bool place_with_leader(PangoContext* ctx, const LabelRequest& req, const Box& frame, CollisionIndex& index, PlacedLabel& out) {
+    auto anchor = leader_anchor(req, frame);
+    if (!anchor) return false;
+    const auto [ax, ay] = *anchor;
+    LayoutPtr layout = make_layout(ctx, req.text, text_spec(*req.sym));
+    const Size s = layout_size(layout.get());
+    auto take = [&](const Box& b) {
+        index.insert(b);
+        out.moved = true;
+        out.layout = std::move(layout);
+        out.x = b.x0, out.y = b.y0;
+        out.boxes.push_back(b);
+    };
+    const double r0 = req.marker_radius_mm + 0.8;
+    for (auto [ux, uy] : {std::pair{1.0, 0.0}, {-1.0, 0.0}, {0.0, -1.0}, {0.0, 1.0}, {1.0, -1.0}, {1.0, 1.0}, {-1.0, -1.0}, {-1.0, 1.0}}) {
+        double cx = ax + ux * (r0 + s.w / 2), cy = ay + uy * (r0 + s.h / 2);
+        Box b{cx - s.w / 2, cy - s.h / 2, cx + s.w / 2, cy + s.h / 2};
+        if (b.within(frame) && index.free(b)) return take(b), true;
+    }
+    constexpr double tick = 0.3;  // half-size of the boxes that keep the leader clear of labels
+    // First a leader that crosses no label; failing that, the nearest free place whatever the
+    // leader crosses (a name across a leader reads better than no name).
+    for (bool clear_leader : {true, false}) {
+        for (double r : {5.0, 8.0, 12.0, 17.0, 24.0, 33.0, 45.0, 60.0, 80.0, 105.0, 135.0}) {
+            for (int k = 0; k < 16; ++k) {
+                // Upper right first (the usual side for a callout), then around the anchor.
+                double a = -M_PI / 4 + (k % 2 ? 1 : -1) * ((k + 1) / 2) * M_PI / 8;
+                double ux = std::cos(a), uy = std::sin(a);
+                double cx = ax + ux * r + (std::fabs(ux) > 0.35 ? std::copysign(s.w / 2, ux) : 0);
+                double cy = ay + uy * r + (std::fabs(uy) > 0.35 ? std::copysign(s.h / 2, uy) : 0);
+                Box b{cx - s.w / 2, cy - s.h / 2, cx + s.w / 2, cy + s.h / 2};
+                if (!b.within(frame) || !index.free(b)) continue;
+                double ex = std::clamp(ax, b.x0, b.x1), ey = std::clamp(ay, b.y0, b.y1);
+                double len = std::hypot(ex - ax, ey - ay);
+                double sx = ax + (len > 0 ? (ex - ax) / len : 0) * req.marker_radius_mm, sy = ay + (len > 0 ? (ey - ay) / len : 0) * req.marker_radius_mm;
+                std::vector<Box> ticks;
+                int n = static_cast<int>(std::ceil(len));
+                bool clear = true;
+                for (int j = 1; j < n && clear; ++j) {
+                    double t = static_cast<double>(j) / n;
+                    double px = ax + t * (ex - ax), py = ay + t * (ey - ay);
+                    Box tb{px - tick, py - tick, px + tick, py + tick};
+                    if (tb.intersects(b)) break;
+                    if (index.free(tb)) ticks.push_back(tb);
+                    else clear = !clear_leader;
+                }
+                if (!clear) continue;
+                for (const auto& tb : ticks) index.insert(tb);
+                out.leader = true;
+                out.leader_from = {sx, sy}, out.leader_to = {ex, ey};
+                take(b);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Whether drawing on `cr` ends in a vector file (text stays text).
+bool vector_target(cairo_t* cr) {
+    auto t = cairo_surface_get_type(cairo_get_target(cr));
+    return t == CAIRO_SURFACE_TYPE_PDF || t == CAIRO_SURFACE_TYPE_SVG;
+}
+
 }  // namespace
 
 LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests, const Box& frame, CollisionIndex& obstacles) {
@@ -202,6 +291,7 @@ LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests,
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return requests[a].sym->priority > requests[b].sym->priority; });
     LabelResult res;
+    std::vector<std::size_t> retry;  // labels with a leader that found no place on their feature
     for (std::size_t i : order) {
         auto& req = requests[i];
         if (req.text.empty() || req.pts.empty()) {
@@ -213,7 +303,20 @@ LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests,
         bool ok = req.sym->placement == styles::Placement::line && req.pts.size() >= 2 ? place_line(ctx, req, frame, obstacles, pl)
                                                                                       : place_block(ctx, req, frame, obstacles, pl);
         if (ok) res.placed.push_back(std::move(pl));
+        else if (req.sym->leader) retry.push_back(i);
         else ++res.skipped;
+    }
+    // Second pass, in priority order: every label on its feature has had its chance first.
+    for (std::size_t i : retry) {
+        PlacedLabel pl;
+        pl.request = &requests[i];
+        if (place_with_leader(ctx, requests[i], frame, obstacles, pl)) {
+            res.leaders += pl.leader ? 1 : 0;
+            res.placed.push_back(std::move(pl));
+        } else {
+            ++res.skipped;
+            res.unplaced.push_back(&requests[i]);
+        }
     }
     return res;
 }
@@ -256,6 +359,23 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
             cairo_restore(cr);
         }
     };
+    // Leaders under everything else of the labels: a hairline from a dot on the feature.
+    for (const auto& pl : result.placed) {
+        if (!pl.leader) continue;
+        cairo_save(cr);
+        set_source(cr, pl.request->sym->color, 0.85);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        cairo_set_line_width(cr, 0.18);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        cairo_move_to(cr, pl.leader_from.first, pl.leader_from.second);
+        cairo_line_to(cr, pl.leader_to.first, pl.leader_to.second);
+        cairo_stroke(cr);
+        if (pl.request->marker_radius_mm <= 0) {
+            cairo_arc(cr, pl.leader_from.first, pl.leader_from.second, 0.45, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
+        cairo_restore(cr);
+    }
     // Halos first, label by label (stamped glyph by glyph, see halo.hpp), then the text on top.
     // A translucent halo colour is drawn opaque into a group painted once with its alpha, so that
     // overlapping glyph halos do not darken.
@@ -281,9 +401,49 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
     // PDF: the texts too are drawn in page tiles (see page_tiles.hpp), after all halos.
     std::optional<PageTiles> text_tiles;
     if (wants_page_tiles(cairo_get_target(cr))) text_tiles.emplace(cr);
+    const bool vector = vector_target(cr);
     for (const auto& it : items) {
         const styles::Color color = it.label->request->sym->color;
         set_source(cr, color);
+        // Glyph by glyph (curved or stacked): in a vector file the glyphs are outlines, and the
+        // whole text is written once more, invisible, at the label's middle, so that text search
+        // and extraction find the name as one word rather than as scattered characters.
+        const bool outlines = vector && !it.label->layout && !it.label->glyphs.empty();
+        if (outlines) {
+            TextSpec ts = text_spec(*it.label->request->sym);
+            ts.wrap_mm = 0;
+            LayoutPtr run = make_layout(ctx, it.label->request->text, ts);
+            Size rs = layout_size(run.get());
+            const auto& mid = it.label->glyphs[it.label->glyphs.size() / 2];
+            double x = mid.cx - rs.w / 2, y = mid.cy - rs.h / 2;
+            // Not fully transparent: Cairo drops drawing with a clear source (alpha below 1/256).
+            const styles::Color ghost{color.r, color.g, color.b, 0.01};
+            auto show_run = [l = run.get(), ghost](cairo_t* c, double x0, double y0) {
+                set_source(c, ghost);
+                cairo_move_to(c, x0, y0);
+                pango_cairo_show_layout(c, l);
+            };
+            if (text_tiles) {
+                cairo_matrix_t m = text_tiles->to_page();
+                double box[4];
+                transform_box(m, x, y, rs.w, rs.h, box);
+                text_tiles->add(box[0], box[1], box[2], box[3], [show_run, m, x, y, keep = std::make_shared<LayoutPtr>(std::move(run))](cairo_t* c) {
+                    cairo_transform(c, &m);
+                    show_run(c, x, y);
+                });
+            } else {
+                cairo_save(cr);
+                show_run(cr, x, y);
+                cairo_restore(cr);
+                set_source(cr, color);
+            }
+        }
+        auto show = [outlines](cairo_t* c, PangoLayout* l) {
+            cairo_move_to(c, 0, 0);
+            if (!outlines) return pango_cairo_show_layout(c, l);
+            pango_cairo_layout_path(c, l);
+            cairo_fill(c);
+        };
         for_each_piece(it, [&](PangoLayout* l) {
             if (text_tiles) {
                 PangoRectangle ink;
@@ -292,16 +452,14 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
                 double box[4];
                 transform_box(m, ink.x / double(PANGO_SCALE), ink.y / double(PANGO_SCALE), ink.width / double(PANGO_SCALE),
                               ink.height / double(PANGO_SCALE), box);
-                text_tiles->add(box[0], box[1], box[2], box[3], [l, m, color](cairo_t* c) {
+                text_tiles->add(box[0], box[1], box[2], box[3], [l, m, color, show](cairo_t* c) {
                     cairo_transform(c, &m);
                     set_source(c, color);
-                    cairo_move_to(c, 0, 0);
-                    pango_cairo_show_layout(c, l);
+                    show(c, l);
                 });
                 return;
             }
-            cairo_move_to(cr, 0, 0);
-            pango_cairo_show_layout(cr, l);
+            show(cr, l);
         });
     }
     if (text_tiles) text_tiles->flush();

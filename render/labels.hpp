@@ -2,6 +2,10 @@
 // order (then in the order given); a label is drawn only where it overlaps no placed label and no
 // obstacle (legend, scale bar, north arrow). Polygon labels stay inside their polygon; line labels
 // follow the line character by character (or stand upright, stacked, on near-vertical lines).
+// A label whose symbolizer asks for a leader and finds no such place goes, after all others, beside
+// its feature or to a free place nearby with a leader line; one that still finds none is listed.
+// On vector surfaces the glyphs of line labels are drawn as outlines and the whole text once more
+// as an invisible run, so that the PDF's text holds the name as one word.
 #pragma once
 
 #include <boost/geometry.hpp>
@@ -56,11 +60,17 @@ struct PlacedLabel {
     double x = 0, y = 0;       // top-left of the block
     std::vector<PlacedGlyph> glyphs;  // line labels
     std::vector<Box> boxes;    // what it occupies (for the invariants)
+    // A label moved off its feature (placed beside it, or away with a leader from the feature to
+    // the label box).
+    bool moved = false, leader = false;
+    std::pair<double, double> leader_from, leader_to;
 };
 
 struct LabelResult {
     std::vector<PlacedLabel> placed;
     std::size_t skipped = 0;
+    std::size_t leaders = 0;                       // labels placed with a leader line
+    std::vector<const LabelRequest*> unplaced;     // labels with `leader` that found no place
 };
 
 // Places the requests inside `frame` (page mm), avoiding `obstacles` and each other; placed

@@ -50,6 +50,7 @@ LayerSpec parse_layer(TomlTable t, bool need_style) {
     if (need_style && (!st || st->empty())) t.fail("", "needs 'style' (a shipped style name or a .toml path)");
     l.style = st.value_or("");
     l.legend = t.boolean("legend").value_or(true);
+    l.fit = t.boolean("fit").value_or(true);
     t.finish();
     return l;
 }

@@ -28,6 +28,7 @@ struct LayerSpec {
     std::string s_crs;                 // override the source CRS (e.g. GCJ02)
     std::string style;                 // shipped style name or path
     bool legend = true;
+    bool fit = true;                   // the fitted frame takes this layer's extent into account
     int line = 0;                      // where it is in the map file
 };
 

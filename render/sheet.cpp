@@ -144,7 +144,7 @@ void SheetPainter::compute_view() {
         ext = *opt_.focus;
     } else {
         for (const auto& l : map_.layers)
-            if (map_.spec.fit_layer.empty() || l.spec.name == map_.spec.fit_layer) ext.expand(l.data.extent());
+            if (map_.spec.fit_layer.empty() ? l.spec.fit : l.spec.name == map_.spec.fit_layer) ext.expand(l.data.extent());
     }
     if (ext.empty) throw io_error("map '" + map_.spec.title + "': the layers have no features to draw");
     double ew = std::max(ext.maxx - ext.minx, 1.0), eh = std::max(ext.maxy - ext.miny, 1.0);
@@ -656,11 +656,14 @@ void SheetPainter::draw_frame_content() {
     cairo_restore(cr_);
     rep_.labels_placed = placed.placed.size();
     rep_.labels_skipped = placed.skipped;
+    rep_.labels_leader = placed.leaders;
+    for (const auto* r : placed.unplaced) rep_.labels_unplaced.push_back(r->text + " (" + r->layer + ")");
     if (opt_.collect_details) {
         for (const auto& pl : placed.placed) {
             LabelInfo li;
             li.text = pl.request->text, li.layer = pl.request->layer, li.fid = pl.request->fid;
-            li.interior = pl.request->sym->placement == styles::Placement::interior && pl.request->polygon;
+            li.interior = pl.request->sym->placement == styles::Placement::interior && pl.request->polygon && !pl.moved;
+            li.leader = pl.leader;
             for (const auto& b : pl.boxes) li.box.insert(li.box.end(), {b.x0, b.y0, b.x1, b.y1});
             if (li.interior) li.polygon_wkt = geo::to_wkt(pl.request->polygon.get());
             rep_.labels.push_back(std::move(li));
@@ -861,6 +864,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     rep.output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     tmp.commit();
     rep.warnings = map.warnings;
+    for (const auto& l : rep.labels_unplaced) rep.warnings.push_back("label " + l + " found no place on the sheet, not even with a leader line");
     return rep;
 }
 

@@ -44,6 +44,7 @@ struct LabelInfo {
     std::string text, layer;
     std::int64_t fid = -1;
     bool interior = false;
+    bool leader = false;           // moved off its feature, with a leader line
     std::vector<double> box;       // x0, y0, x1, y1 of each box, concatenated (page mm)
     std::string polygon_wkt;       // interior labels: the polygon in page mm
 };
@@ -59,6 +60,8 @@ struct RenderReport {
     std::vector<std::string> classes_drawn;  // titles of the rules that drew a feature in the frame
     std::size_t features_drawn = 0, features_unstyled = 0;
     std::size_t labels_placed = 0, labels_skipped = 0;
+    std::size_t labels_leader = 0;               // placed away from their feature with a leader line
+    std::vector<std::string> labels_unplaced;    // "text (layer)" of labels with a leader that found no place
     std::vector<LabelInfo> labels;    // with collect_details
     std::vector<std::string> warnings;
     double draw_s = 0, output_s = 0;  // seconds spent drawing (layers, labels, furniture) and writing

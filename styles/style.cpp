@@ -119,6 +119,7 @@ LabelSymbolizer parse_label(TomlTable t) {
     l.vertical = t.boolean("vertical").value_or(false);
     l.offset_mm = t.num("offset_mm").value_or(0);
     l.max_width_mm = t.num("max_width_mm").value_or(0);
+    l.leader = t.boolean("leader").value_or(false);
     t.finish();
     return l;
 }

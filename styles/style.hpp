@@ -94,6 +94,9 @@ struct LabelSymbolizer {
     bool vertical = false;       // line labels: upright stacked CJK on near-vertical lines
     double offset_mm = 0;        // point labels: distance from the point (placed beside it)
     double max_width_mm = 0;     // wrap longer labels (0: never wrap)
+    // No room at the feature: put the label at a free place nearby with a leader line to the
+    // feature (labels that still find no place are reported by name) instead of leaving it out.
+    bool leader = false;
 };
 
 struct Rule {
