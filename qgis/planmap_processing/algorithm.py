@@ -6,10 +6,11 @@ import json
 import os
 
 from qgis.PyQt.QtCore import QCoreApplication, QLocale
-from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterBoolean,
                        QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterField,
+                       QgsProcessingParameterFileDestination,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber, QgsProcessingParameterString,
                        QgsProcessingUtils, QgsSettings, QgsVectorLayer)
 
@@ -139,6 +140,10 @@ class PlanmapAlgorithm(QgsProcessingAlgorithm):
                                        optional=optional, fileFilter=file_filter or '')
         return self.add(p, advanced)
 
+    def add_destination(self, name, text, file_filter, optional=False):
+        return self.add(QgsProcessingParameterFileDestination(name, bilingual(*text), file_filter, optional=optional,
+                                                              createByDefault=not optional))
+
     def add_flag(self, name, text, default=False, advanced=False):
         return self.add(QgsProcessingParameterBoolean(name, bilingual(*text), default), advanced)
 
@@ -201,8 +206,3 @@ class PlanmapAlgorithm(QgsProcessingAlgorithm):
     def tr(self, text):
         return QCoreApplication.translate('planmap', text)
 
-
-def add_outputs_numbers(alg, names):
-    from qgis.core import QgsProcessingOutputNumber
-    for key, text in names:
-        alg.addOutput(QgsProcessingOutputNumber(key, bilingual(*text)))

@@ -5,10 +5,9 @@ arguments(), and add the class to ALGORITHMS."""
 import os
 import uuid
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProcessing,
+from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessing,
                        QgsProcessingException, QgsProcessingOutputFile, QgsProcessingOutputNumber,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterFolderDestination,
-                       QgsProcessingParameterPoint, QgsProject)
+                       QgsProcessingParameterFolderDestination, QgsProcessingParameterPoint)
 
 from .algorithm import PlanmapAlgorithm, bilingual
 from . import runner
@@ -92,10 +91,8 @@ class AnalysisRun(PlanmapAlgorithm, NetworkMode):
     def add_outputs(self):
         self.add(QgsProcessingParameterFolderDestination('OUTPUT', bilingual('输出文件夹', 'Output folder')))
         self.add_flag('OVERWRITE', ('替换已有的非空输出文件夹', 'Replace an existing, non-empty output folder'))
-        self.add(QgsProcessingParameterFileDestination('JSON', bilingual('JSON 摘要', 'JSON summary'), 'JSON (*.json)',
-                                                       optional=True, createByDefault=False))
-        self.add(QgsProcessingParameterFileDestination('HTML', bilingual('HTML 报告', 'HTML report'), 'HTML (*.html)',
-                                                       optional=True, createByDefault=False))
+        self.add_destination('JSON', ('JSON 摘要', 'JSON summary'), 'JSON (*.json)', optional=True)
+        self.add_destination('HTML', ('HTML 报告', 'HTML report'), 'HTML (*.html)', optional=True)
         self.addOutput(QgsProcessingOutputFile('GPKG', bilingual('结果 GeoPackage', 'Result GeoPackage')))
         self.addOutput(QgsProcessingOutputFile('CSV', bilingual('结果表 CSV', 'Result table CSV')))
         figures(self, self.keys)
@@ -210,7 +207,36 @@ class Lifecircle(AnalysisRun):
         return args + self.network_mode_arguments(width=False) + self.output_arguments()
 
 
-class Isochrone(PlanmapAlgorithm):
+class GeoPackageRun(PlanmapAlgorithm):
+    """isochrone and build: one output GeoPackage (all its layers loaded) and an optional JSON
+    file (`json_param`), whose figures `keys` become number outputs."""
+
+    json_param = 'JSON'
+    keys = []
+
+    def add_gpkg_outputs(self, json_text):
+        self.add_destination('OUTPUT', ('输出 GeoPackage', 'Output GeoPackage'), 'GeoPackage (*.gpkg)')
+        self.add_destination(self.json_param, json_text, 'JSON (*.json)', optional=True)
+        figures(self, self.keys)
+
+    def gpkg_arguments(self, json_flag):
+        self._out = self.parameterAsFileOutput(self._parameters, 'OUTPUT', self._context)
+        self._json = self.parameterAsFileOutput(self._parameters, self.json_param, self._context)
+        if not self._json and self.keys:
+            self._json = runner.temp_path('planmap-{}-{}.json'.format(self.command, uuid.uuid4().hex))
+        return ['-o', self._out] + ([json_flag, self._json] if self._json else [])
+
+    def results(self, parameters, context, feedback, stdout):
+        self.load_layers(self._out, gpkg_layers(self._out), 'OUTPUT')
+        out = {'OUTPUT': self._out}
+        if parameters.get(self.json_param):
+            out[self.json_param] = self._json
+        if self.keys:
+            out.update(numbers_of(self.read_json(self._json), self.keys))
+        return out
+
+
+class Isochrone(GeoPackageRun):
     command = 'isochrone'
     title = ('步行等时圈', 'Walking isochrones')
     help = ('沿步行路网的等距离/等时圈：可达道路（在精确位置截断）及其两侧缓冲形成的服务范围，逐起点及合并。',
@@ -244,11 +270,7 @@ class Isochrone(PlanmapAlgorithm):
         self.add_layer('BARRIERS', ('障碍（河流、铁路…）', 'Barriers (rivers, railways …)'), LINES_POLYGONS, optional=True,
                        advanced=True)
         self.add_flag('DISSOLVED_ONLY', ('只输出合并结果（起点很多时）', 'Dissolved outputs only (many sources)'), advanced=True)
-        self.add(QgsProcessingParameterFileDestination('OUTPUT', bilingual('输出 GeoPackage', 'Output GeoPackage'),
-                                                       'GeoPackage (*.gpkg)'))
-        self.add(QgsProcessingParameterFileDestination('JSON', bilingual('JSON 摘要', 'JSON summary'), 'JSON (*.json)',
-                                                       optional=True, createByDefault=False))
-        figures(self, self.keys)
+        self.add_gpkg_outputs(('JSON 摘要', 'JSON summary'))
 
     def arguments(self, parameters, context, feedback):
         network = self.source('NETWORK_LAYER', '--network') or self.file('NETWORK', '--network')
@@ -261,25 +283,14 @@ class Isochrone(PlanmapAlgorithm):
         if not sources:
             raise QgsProcessingException('give a source layer or a point / 请给出起点图层或起点')
         limit = self.number('MINUTES', '--minutes') or self.number('DISTANCE', '--distance')
-        self._out = self.parameterAsFileOutput(parameters, 'OUTPUT', context)
-        self._json = self.parameterAsFileOutput(parameters, 'JSON', context) or \
-            runner.temp_path('planmap-isochrone-{}.json'.format(uuid.uuid4().hex))
         return ['isochrone'] + network + sources + self.field('ID_FIELD', '--id-field') + limit + \
             self.number('SPEED', '--speed') + self.number('WIDTH', '--width') + self.number('MAX_SNAP', '--max-snap') + \
             self.number('ENTRY', '--entry') + ['--start-at', self.enum_value('START_AT')] + \
             self.flag('COUNT_SNAP', '--count-snap') + self.source('BARRIERS', '--barrier') + \
-            self.flag('DISSOLVED_ONLY', '--dissolved-only') + ['-o', self._out, '--json', self._json]
-
-    def results(self, parameters, context, feedback, stdout):
-        self.load_layers(self._out, gpkg_layers(self._out), 'OUTPUT')
-        out = {'OUTPUT': self._out}
-        if parameters.get('JSON'):
-            out['JSON'] = self._json
-        out.update(numbers_of(self.read_json(self._json), self.keys))
-        return out
+            self.flag('DISSOLVED_ONLY', '--dissolved-only') + self.gpkg_arguments('--json')
 
 
-class Build(PlanmapAlgorithm):
+class Build(GeoPackageRun):
     command = 'build'
     title = ('构建规划结构图层', 'Build plan layers')
     help = ('把规划文件（TOML，如"一轴一链一城一区"）构建为图层（每种要素一层：分区、轴线、极核…），运行规划文本的核对；'
@@ -287,29 +298,18 @@ class Build(PlanmapAlgorithm):
             'Builds a plan file (TOML, e.g. 一轴一链一城一区) into layers, one per element kind (zone, axis, pole …), '
             'and runs the plan\'s checks against its text; a failing error-level check writes nothing.')
     group_key = ('规划', 'Plans')
+    json_param = 'REPORT'
 
     def initAlgorithm(self, config=None):
         self.add_file('PLAN', ('规划文件（.toml）', 'Plan file (.toml)'), file_filter='TOML (*.toml)')
         self.add_enum('CRS', ('输出坐标系', 'Output CRS'),
                       [('cgcs2000', ('CGCS2000 经纬度（EPSG:4490）', 'CGCS2000 lon/lat (EPSG:4490)')),
                        ('analysis', ('分析用高斯-克吕格投影', 'metric Gauss-Krüger analysis zone'))], 0)
-        self.add(QgsProcessingParameterFileDestination('OUTPUT', bilingual('输出 GeoPackage', 'Output GeoPackage'),
-                                                       'GeoPackage (*.gpkg)'))
-        self.add(QgsProcessingParameterFileDestination('REPORT', bilingual('构建报告 JSON', 'Build report JSON'),
-                                                       'JSON (*.json)', optional=True, createByDefault=False))
+        self.add_gpkg_outputs(('构建报告 JSON', 'Build report JSON'))
 
     def arguments(self, parameters, context, feedback):
-        self._out = self.parameterAsFileOutput(parameters, 'OUTPUT', context)
-        report = self.parameterAsFileOutput(parameters, 'REPORT', context)
-        return ['build', self.parameterAsFile(parameters, 'PLAN', context), '-o', self._out,
-                '--crs', self.enum_value('CRS')] + (['--report', report] if report else [])
-
-    def results(self, parameters, context, feedback, stdout):
-        self.load_layers(self._out, gpkg_layers(self._out), 'OUTPUT')
-        out = {'OUTPUT': self._out}
-        if parameters.get('REPORT'):
-            out['REPORT'] = self.parameterAsFileOutput(parameters, 'REPORT', context)
-        return out
+        return ['build', self.parameterAsFile(parameters, 'PLAN', context), '--crs', self.enum_value('CRS')] + \
+            self.gpkg_arguments('--report')
 
 
 class Render(PlanmapAlgorithm):
@@ -335,8 +335,7 @@ class Render(PlanmapAlgorithm):
                       [('', ('默认（A3 横向）', 'default (A3 landscape)'))] +
                       [(p, (p, p)) for p in ('A0', 'A1', 'A2', 'A3', 'A4')], 0)
         self.add_number('DPI', ('PNG 分辨率（dpi）', 'PNG resolution (dpi)'), 150, 10, 1200, integer=True)
-        self.add(QgsProcessingParameterFileDestination('OUTPUT', bilingual('输出图纸', 'Output sheet'),
-                                                       'PDF (*.pdf);;PNG (*.png);;SVG (*.svg)'))
+        self.add_destination('OUTPUT', ('输出图纸', 'Output sheet'), 'PDF (*.pdf);;PNG (*.png);;SVG (*.svg)')
 
     def arguments(self, parameters, context, feedback):
         map_file = self.parameterAsFile(parameters, 'MAP', context)

@@ -1,0 +1,138 @@
+"""What the QGIS tests share: a throwaway QGIS profile holding the plugin as a user installs it
+(from the ZIP scripts/package_qgis_plugin.sh makes), planmap on PATH, headless Qt, and small data
+made by `planmap synth`. Run with Debian's /usr/bin/python3 (python3-qgis)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+
+def qgis_process_binary():
+    # Debian's qgis_process wrapper passes QGIS_OPTS from /etc/default/qgis (--noversioncheck, an
+    # option only the desktop application knows), so the executable is called directly.
+    for name in ('qgis_process.bin', 'qgis_process'):
+        path = shutil.which(name) or (os.path.join('/usr/bin', name) if os.path.exists(os.path.join('/usr/bin', name)) else None)
+        if path:
+            return path
+    return None
+
+
+def read_json(path):
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
+class Env:
+    """A temporary folder with a QGIS profile (plugin installed from the ZIP), planmap's folder on
+    PATH and the environment for headless QGIS."""
+
+    def __init__(self, planmap):
+        self.planmap = os.path.abspath(planmap)
+        self.tmp = tempfile.mkdtemp(prefix='planmap-qgis-')
+        self.config = os.path.join(self.tmp, 'qgis-config')
+        plugins = os.path.join(self.config, 'profiles', 'default', 'python', 'plugins')
+        os.makedirs(plugins)
+        self.zip = os.path.join(self.tmp, 'planmap_processing.zip')
+        subprocess.run(['bash', os.path.join(ROOT, 'scripts', 'package_qgis_plugin.sh'), self.zip], check=True,
+                       stdout=subprocess.DEVNULL)
+        with zipfile.ZipFile(self.zip) as z:
+            z.extractall(plugins)
+        self.plugins = plugins
+        runtime = os.path.join(self.tmp, 'xdg-runtime')
+        os.makedirs(runtime, mode=0o700)
+        self.env = dict(os.environ)
+        self.env.update({'QT_QPA_PLATFORM': 'offscreen', 'QGIS_CUSTOM_CONFIG_PATH': self.config,
+                         'XDG_RUNTIME_DIR': runtime, 'PATH': os.path.dirname(self.planmap) + os.pathsep + os.environ.get('PATH', ''),
+                         'LC_ALL': 'C.UTF-8', 'PYTHONWARNINGS': 'ignore'})
+        os.environ.update(self.env)
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    def planmap_run(self, *args):
+        """planmap's exit code and standard output (fails the test on an unexpected error)."""
+        r = subprocess.run([self.planmap] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return r.returncode, r.stdout, r.stderr
+
+    def city(self, parcels=200, seed=9):
+        city = self.path('city{}.gpkg'.format(parcels))
+        if not os.path.exists(city):
+            code, _, err = self.planmap_run('synth', '--parcels', str(parcels), '--seed', str(seed), '-o', city, '-q')
+            assert code == 0, err
+        return city
+
+    def cleanup(self):
+        if not os.environ.get('PLANMAP_KEEP_TMP'):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def start_qgis():
+    """A headless QgsApplication with Processing and the installed plugin's provider."""
+    sys.path.insert(0, '/usr/share/qgis/python/plugins')
+    from qgis.core import QgsApplication
+    app = QgsApplication([], True)
+    app.initQgis()
+    from processing.core.Processing import Processing
+    Processing.initialize()
+    return app
+
+
+def load_plugin(env):
+    sys.path.insert(0, env.plugins)
+    from qgis.core import QgsApplication
+    import planmap_processing
+    plugin = planmap_processing.classFactory(None)
+    plugin.initProcessing()
+    assert QgsApplication.processingRegistry().providerById('planmap') is not None
+    return plugin
+
+
+class Checks:
+    """Counts and prints checks; exit code 1 when any failed."""
+
+    def __init__(self):
+        self.failed = 0
+        self.passed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+            print('ok   ' + what)
+        else:
+            self.failed += 1
+            print('FAIL ' + what)
+        sys.stdout.flush()
+        return ok
+
+    def close(self, name, env, app=None):
+        """Prints the counts, removes the test's folder and ends QGIS; the exit code."""
+        print('{}: {} check(s) passed, {} failed'.format(name, self.passed, self.failed))
+        env.cleanup()
+        if app is not None:
+            app.exitQgis()
+        return 1 if self.failed else 0
+
+
+def entry(main, usage, requirement='pyqgis'):
+    """Runs main(*arguments) as a test program: usage error, exit 77 (skipped) when QGIS is missing."""
+    if len(sys.argv) != usage.count(' ') + 1:
+        sys.exit('usage: ' + usage)
+    if requirement == 'qgis_process':
+        missing = not qgis_process_binary()
+    else:
+        try:
+            import qgis.core  # noqa: F401 (present or not)
+            missing = False
+        except ImportError:
+            missing = True
+    if missing:
+        print('{} is not installed: skipped'.format(requirement))
+        sys.exit(SKIP)
+    sys.exit(main(*sys.argv[1:]))
