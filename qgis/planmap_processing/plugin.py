@@ -12,6 +12,8 @@ class PlanmapPlugin:
         self.provider = None
 
     def initProcessing(self):
+        if self.provider is not None:  # QGIS may call both initProcessing and initGui
+            return
         self.provider = PlanmapProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)
 

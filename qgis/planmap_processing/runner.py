@@ -102,12 +102,15 @@ def layer_source(alg, parameters, name, context, feedback):
         elif layer.providerType() == 'ogr' and not layer.subsetString():
             parts = QgsProviderRegistry.instance().decodeUri('ogr', layer.source())
             path = parts.get('path', '')
-            if path and os.path.isfile(path) and os.path.splitext(path)[1].lower() in (
-                    '.gpkg', '.shp', '.geojson', '.json', '.fgb', '.sqlite', '.gml', '.kml', '.tab', '.csv'):
+            ext = os.path.splitext(path)[1].lower()
+            # A shapefile without .prj whose CRS was set in QGIS: exported, so that planmap gets that CRS.
+            crs_from_qgis = ext == '.shp' and not os.path.exists(os.path.splitext(path)[0] + '.prj')
+            if path and os.path.isfile(path) and not crs_from_qgis and ext in (
+                    '.gpkg', '.shp', '.geojson', '.json', '.fgb', '.sqlite', '.gml', '.kml', '.tab'):
                 path = os.path.abspath(path)
                 if parts.get('layerName'):
                     return Source('{}:{}'.format(path, parts['layerName']))
-                if os.path.splitext(path)[1].lower() not in ('.gpkg', '.sqlite'):  # one layer per file
+                if ext not in ('.gpkg', '.sqlite'):  # one layer per file
                     return Source(path)
     path, layer_name = alg.parameterAsCompatibleSourceLayerPathAndLayerName(
         parameters, name, context, ['gpkg'], 'gpkg', feedback)

@@ -85,13 +85,15 @@ def start_qgis():
 
 
 def load_plugin(env):
+    """Loads and starts the installed plugin as QGIS's plugin manager does after Install from ZIP."""
     sys.path.insert(0, env.plugins)
     from qgis.core import QgsApplication
-    import planmap_processing
-    plugin = planmap_processing.classFactory(None)
-    plugin.initProcessing()
+    import qgis.utils
+    qgis.utils.plugin_paths = [env.plugins]
+    assert qgis.utils.loadPlugin('planmap_processing'), 'the plugin loads'
+    assert qgis.utils.startPlugin('planmap_processing'), 'the plugin starts'
     assert QgsApplication.processingRegistry().providerById('planmap') is not None
-    return plugin
+    return qgis.utils.plugins['planmap_processing']
 
 
 class Checks:

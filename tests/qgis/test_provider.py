@@ -17,7 +17,7 @@ def main(planmap):
     app = qgis_support.start_qgis()
     plugin = qgis_support.load_plugin(env)  # noqa: F841 (the provider lives as long as the plugin)
     import processing
-    from qgis.core import (QgsApplication, QgsFeatureRequest, QgsProcessingContext, QgsProcessingException,
+    from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessingContext, QgsProcessingException,
                            QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProject, QgsSettings,
                            QgsVectorLayer)
     from planmap_processing import runner
@@ -78,6 +78,18 @@ def main(planmap):
     r = processing.run('planmap:coverage', {'FACILITIES': memory.id(), 'RESIDENTIAL': layers['residential'].id(), 'PROFILE': 1,
                                             'OUTPUT': env.path('alg_mem')})
     t.check(abs(r['COVERAGE_RATIO'] - cli['coverage_ratio']) < 1e-9, 'a memory layer as facilities gives the same figures')
+
+    # A shapefile without .prj whose CRS is set in QGIS reaches planmap with that CRS (exported).
+    noprj = QgsVectorLayer(os.path.join(qgis_support.ROOT, 'tests', 'data', 'gbk', 'ldid', 'taizhou_gbk.shp'), 'noprj', 'ogr')
+    noprj.setCrs(QgsCoordinateReferenceSystem('EPSG:4326'))
+    project.addMapLayer(noprj)
+    alg = QgsApplication.processingRegistry().createAlgorithmById('planmap:coverage')
+    context = QgsProcessingContext()
+    context.setProject(project)
+    src = runner.layer_source(alg, {'RESIDENTIAL': noprj.id()}, 'RESIDENTIAL', context, QgsProcessingFeedback())
+    code, out, _ = env.planmap_run('info', src.arg, '--json')
+    t.check(src.arg.split(':')[0].endswith('.gpkg') and 'EPSG:4326' in out.replace(' ', ''),
+            'a shapefile without .prj is passed with the CRS set in QGIS ({})'.format(src.arg))
 
     # Isochrone from a line layer and a point layer open in QGIS.
     code, _, err = env.planmap_run('isochrone', '--network', city + ':streets', '--from', city + ':facilities', '--distance', '300',
