@@ -114,12 +114,17 @@ class Checks:
         return ok
 
     def close(self, name, env, app=None):
-        """Prints the counts, removes the test's folder and ends QGIS; the exit code."""
+        """Prints the counts, removes the test's folder and, with a QGIS application, ends the
+        process at once (Python's teardown after QGIS's can crash in standalone PyQGIS); the
+        exit code."""
         print('{}: {} check(s) passed, {} failed'.format(name, self.passed, self.failed))
         env.cleanup()
+        code = 1 if self.failed else 0
         if app is not None:
-            app.exitQgis()
-        return 1 if self.failed else 0
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
 
 
 def entry(main, usage, requirement='pyqgis'):

@@ -20,8 +20,9 @@ for lib in libgdal libgeos libproj libcairo2 libpango fonts-noto-cjk libc6; do
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 echo "ok   Depends: $depends"
-dpkg-deb --contents "$deb" | grep -q './usr/share/planmap/profiles/gb-park-radius.toml' || fail "profiles not packaged"
-dpkg-deb --contents "$deb" | grep -q './usr/share/planmap/styles/data/coverage.toml' || fail "styles not packaged"
+contents=$(dpkg-deb --contents "$deb")
+[[ "$contents" == *"./usr/share/planmap/profiles/gb-park-radius.toml"* ]] || fail "profiles not packaged"
+[[ "$contents" == *"./usr/share/planmap/styles/data/coverage.toml"* ]] || fail "styles not packaged"
 
 root="$tmp/root"
 dpkg -x "$deb" "$root"
