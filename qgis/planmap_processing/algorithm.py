@@ -193,8 +193,10 @@ class PlanmapAlgorithm(QgsProcessingAlgorithm):
             return
         for layer_name in layer_names:
             uri = '{}|layername={}'.format(gpkg, layer_name)
-            details = QgsProcessingContext.LayerDetails(layer_name, context.project(), output_name,
-                                                        QgsProcessingUtils.LayerHint.Vector)
+            details = QgsProcessingContext.LayerDetails(layer_name, context.project(), output_name)
+            hint = getattr(getattr(QgsProcessingUtils, 'LayerHint', None), 'Vector', None)
+            if hint is not None:  # QGIS 3.22 … (later versions guess it from the URI)
+                details.layerTypeHint = hint
             details.setPostProcessor(StyledLayer(layer_name))
             context.addLayerToLoadOnCompletion(uri, details)
 
