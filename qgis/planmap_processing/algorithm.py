@@ -123,6 +123,8 @@ class PlanmapAlgorithm(QgsProcessingAlgorithm):
         if unit:
             zh, en = '{}（{}）'.format(zh, unit[0]), '{} ({})'.format(en, unit[1])
         p = QgsProcessingParameterNumber(name, bilingual(zh, en), kind, default, optional, minimum, maximum)
+        if not integer:
+            p.setMetadata({'widget_wrapper': {'decimals': 1}})  # metres and minutes: 500.0, not 500.000000
         return self.add(p, advanced)
 
     def add_enum(self, name, text, options, default=0, advanced=False):
