@@ -14,5 +14,6 @@ cp -r "$root/qgis/planmap_processing" "$stage/"
 find "$stage" -name '__pycache__' -prune -exec rm -rf {} +
 sed -i "s/^version=.*/version=$version/" "$stage/planmap_processing/metadata.txt"
 rm -f "$out"
-(cd "$stage" && python3 -m zipfile -c "$out" planmap_processing)
+python=/usr/bin/python3; [[ -x $python ]] || python=python3
+(cd "$stage" && "$python" -m zipfile -c "$out" planmap_processing)
 echo "wrote $out (planmap_processing $version)"

@@ -40,7 +40,8 @@ env -u PLANMAP_DATA_DIR -u PLANMAP_STYLES "$planmap" coverage --facilities city.
   --profile gb-park-radius -o run --json run.json -q
 grep -Eq '"radius_m": 499(\.0)?,' run.json || fail "the unpacked planmap did not read its own profiles/"
 echo "ok   profiles read from $root/usr/share/planmap"
-styles=$(python3 -c "
+python=/usr/bin/python3; [[ -x $python ]] || python=python3
+styles=$("$python" -c "
 import sqlite3
 db = sqlite3.connect('run/coverage.gpkg')
 print(db.execute(\"SELECT styleQML FROM layer_styles WHERE f_table_name = 'parcels'\").fetchone()[0])")
