@@ -83,6 +83,18 @@ def _postgis_source(layer):
     return Source('PG:' + ' '.join(parts), env)
 
 
+def _layer_name_of_index(path, index):
+    """The name of layer number `index` (QGIS's |layerid=N) of a multi-layer file, or None."""
+    if index in (None, ''):
+        return None
+    try:
+        from osgeo import ogr
+        ds = ogr.Open(path)
+        return ds.GetLayer(int(index)).GetName() if ds is not None and int(index) < ds.GetLayerCount() else None
+    except (ImportError, ValueError, AttributeError):
+        return None
+
+
 def layer_source(alg, parameters, name, context, feedback):
     """The feature-source parameter `name` as a Source planmap reads: the layer's own file
     (path or path:layer) when planmap can read it as it is, its PostGIS table, or else (selected
@@ -108,8 +120,9 @@ def layer_source(alg, parameters, name, context, feedback):
             if path and os.path.isfile(path) and not crs_from_qgis and ext in (
                     '.gpkg', '.shp', '.geojson', '.json', '.fgb', '.sqlite', '.gml', '.kml', '.tab'):
                 path = os.path.abspath(path)
-                if parts.get('layerName'):
-                    return Source('{}:{}'.format(path, parts['layerName']))
+                name = parts.get('layerName') or _layer_name_of_index(path, parts.get('layerId'))
+                if name:
+                    return Source('{}:{}'.format(path, name))
                 if ext not in ('.gpkg', '.sqlite'):  # one layer per file
                     return Source(path)
     path, layer_name = alg.parameterAsCompatibleSourceLayerPathAndLayerName(

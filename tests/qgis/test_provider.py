@@ -91,6 +91,11 @@ def main(planmap):
     t.check(src.arg.split(':')[0].endswith('.gpkg') and 'EPSG:4326' in out.replace(' ', ''),
             'a shapefile without .prj is passed with the CRS set in QGIS ({})'.format(src.arg))
 
+    # A GeoPackage layer QGIS opened by its index (|layerid=N) is passed by its name.
+    by_index = QgsVectorLayer('{}|layerid=2'.format(city), 'by_index', 'ogr')
+    src = runner.layer_source(alg, {'FACILITIES': by_index}, 'FACILITIES', context, QgsProcessingFeedback())
+    t.check(src.arg == '{}:facilities'.format(os.path.abspath(city)), 'a layer opened as |layerid=2 is passed as ' + src.arg)
+
     # Isochrone from a line layer and a point layer open in QGIS.
     code, _, err = env.planmap_run('isochrone', '--network', city + ':streets', '--from', city + ':facilities', '--distance', '300',
                                    '-o', env.path('cli_iso.gpkg'), '--json', env.path('cli_iso.json'), '-q')
