@@ -73,6 +73,80 @@ class Env:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class PostGIS:
+    """A throwaway PostgreSQL + PostGIS server on 127.0.0.1 with password authentication (as
+    tests/support_pg.cpp starts one; run by the postgres account when the tests run as root).
+    `why` says why there is none."""
+
+    PASSWORD = "s3cr3t!pw"
+
+    def __init__(self):
+        import glob
+        import pwd
+        import socket
+        self.why, self.started = None, False
+        bins = sorted(glob.glob('/usr/lib/postgresql/*/bin/initdb'))
+        if not bins:
+            self.why = 'PostgreSQL server binaries not installed'
+            return
+        self.bin = os.path.dirname(bins[-1])
+        version = os.path.basename(os.path.dirname(self.bin))
+        if not os.path.exists('/usr/share/postgresql/{}/extension/postgis.control'.format(version)):
+            self.why = 'PostGIS not installed'
+            return
+        self.dir = tempfile.mkdtemp(prefix='planmap-qgis-pg-')  # its own folder: the test's is private to its user
+        self.user = 'postgres' if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam('postgres')
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+        with socket.socket() as s:
+            s.bind(('127.0.0.1', 0))
+            self.port = s.getsockname()[1]
+        pwfile = os.path.join(self.dir, 'pw')
+        with open(pwfile, 'w') as f:
+            f.write(self.PASSWORD)
+        if os.geteuid() == 0:
+            os.chown(pwfile, pw.pw_uid, pw.pw_gid)
+        data = os.path.join(self.dir, 'data')
+        opts = '-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off'.format(self.port, self.dir)
+        for cmd in ([self.bin + '/initdb', '-A', 'scram-sha-256', '--pwfile', pwfile, '-U', self.user, '-E', 'UTF8',
+                     '--no-locale', '-D', data],
+                    [self.bin + '/pg_ctl', '-D', data, '-w', '-t', '60', '-l', os.path.join(self.dir, 'log'), '-o', opts, 'start']):
+            r = subprocess.run(self.as_owner(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode != 0:
+                self.why = '{} failed: {}'.format(os.path.basename(cmd[0]), r.stdout[-300:])
+                return
+        self.started = True
+        self.psql('CREATE EXTENSION postgis;')
+
+    def as_owner(self, cmd):
+        return ['runuser', '-u', 'postgres', '--'] + cmd if os.geteuid() == 0 else cmd
+
+    def psql(self, sql):
+        env = dict(os.environ, PGPASSWORD=self.PASSWORD)
+        subprocess.run([self.bin + '/psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', str(self.port),
+                        '-U', self.user, '-d', 'postgres', '-c', sql], env=env, check=True, stdout=subprocess.DEVNULL)
+
+    def load(self, src, layer, table):
+        """ogr2ogr a layer into public.<table> (geometry column geom)."""
+        env = dict(os.environ, PGPASSWORD=self.PASSWORD)
+        subprocess.run(['ogr2ogr', '-f', 'PostgreSQL', 'PG:host=127.0.0.1 port={} dbname=postgres user={}'.format(self.port, self.user),
+                        src, layer, '-nln', table, '-lco', 'GEOMETRY_NAME=geom'], env=env, check=True)
+
+    def qgis_uri(self, table, geometry_type):
+        return ("dbname='postgres' host=127.0.0.1 port={} user='{}' password='{}' sslmode=disable key='ogc_fid' "
+                "type={} checkPrimaryKeyUnicity='0' table=\"public\".\"{}\" (geom)").format(
+                    self.port, self.user, self.PASSWORD, geometry_type, table)
+
+    def stop(self):
+        if self.started:
+            subprocess.run(self.as_owner([self.bin + '/pg_ctl', '-D', os.path.join(self.dir, 'data'), '-m', 'immediate', 'stop']),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.started = False
+        if getattr(self, 'dir', None):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def start_qgis():
     """A headless QgsApplication with Processing and the installed plugin's provider."""
     sys.path.insert(0, '/usr/share/qgis/python/plugins')

@@ -222,6 +222,29 @@ def main(planmap):
     t.check(log.text and not any('s3cr3t' in s for s in log.text),
             'the password is in no log line or error ({} lines; last: {})'.format(len(log.text), log.text[-1] if log.text else ''))
 
+    # A live PostGIS layer (password authentication): read in place, the figures of the file.
+    pgserver = qgis_support.PostGIS()
+    if pgserver.why:
+        print('skip PostGIS layer runs: ' + pgserver.why)
+    else:
+        try:
+            pgserver.load(city, 'residential', 'residential')
+            live = QgsVectorLayer(pgserver.qgis_uri('residential', 'Polygon'), 'pg_residential', 'postgres')
+            t.check(live.isValid() and live.featureCount() == 200, 'QGIS opens the PostGIS residential layer')
+            project.addMapLayer(live)
+            for engine in (0, 1):
+                log = Log()
+                r = processing.run('planmap:coverage', {'FACILITIES': layers['parks'].id(), 'RESIDENTIAL': live.id(),
+                                                        'PROFILE': 1, 'ENGINE': engine,
+                                                        'OUTPUT': env.path('alg_live{}'.format(engine))}, feedback=log)
+                command = [s for s in log.text if 'planmap coverage' in s or 'planmap\' coverage' in s]
+                t.check(abs(r['COVERAGE_RATIO'] - cli['coverage_ratio']) < 1e-6 and command and 'PG:' in command[0],
+                        'a PostGIS layer, engine {}: coverage {} = the file\'s {}'.format(
+                            ('embedded', 'postgis')[engine], r['COVERAGE_RATIO'], cli['coverage_ratio']))
+                t.check(not any(pgserver.PASSWORD in s for s in log.text), 'no password in the log of that run')
+        finally:
+            pgserver.stop()
+
     return t.close('test_provider', env, app)
 
 
