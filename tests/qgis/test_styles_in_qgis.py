@@ -84,9 +84,17 @@ def main(planmap):
             t.check(layer.labelsEnabled() == labels_declared,
                     '{}: labels {} as declared'.format(name, 'on' if layer.labelsEnabled() else 'off'))
             if labels_declared and layer.labeling() is not None:
-                field = qml.find('.//text-style')
-                t.check(field is None or layer.labeling().settings().fieldName == field.get('fieldName'),
-                        '{}: labels from {}'.format(name, layer.labeling().settings().fieldName))
+                text = qml.find('.//text-style')
+                settings = layer.labeling().settings()
+                text_format = settings.format()  # held: buffer() refers into it
+                buffer = text_format.buffer()
+                declared_buffer = text.find('text-buffer')
+                halo = declared_buffer is not None and declared_buffer.get('bufferDraw') == '1'
+                t.check(settings.fieldName == text.get('fieldName') and
+                        abs(text_format.size() - float(text.get('fontSize'))) < 1e-9 and buffer.enabled() == halo and
+                        (not halo or abs(buffer.size() - float(declared_buffer.get('bufferSize'))) < 1e-9),
+                        '{}: labels from {}, {} pt, halo {} mm'.format(name, settings.fieldName, text_format.size(),
+                                                                     buffer.size() if buffer.enabled() else 'off'))
             aliases = {a.get('field'): a.get('name') for a in qml.iter('alias') if a.get('name')}
             shown = {f.name(): f.alias() for f in layer.fields()}
             missing = {k: v for k, v in aliases.items() if k in shown and shown[k] != v}
