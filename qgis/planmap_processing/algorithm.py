@@ -83,6 +83,9 @@ class PlanmapAlgorithm(QgsProcessingAlgorithm):
         return QIcon(os.path.join(HERE, 'icon.svg'))
 
     def processAlgorithm(self, parameters, context, feedback):
+        if feedback is None:
+            from qgis.core import QgsProcessingFeedback
+            feedback = QgsProcessingFeedback()
         self._env = {}
         self._context, self._feedback, self._parameters = context, feedback, parameters
         args = self.arguments(parameters, context, feedback)

@@ -4,7 +4,6 @@ showing its progress, stopping it on cancel and turning its one-line errors into
 Nothing here knows an algorithm: algorithms give an argument list (see algorithm.py)."""
 
 import os
-import pty
 import re
 import selectors
 import shlex
@@ -12,7 +11,12 @@ import shutil
 import signal
 import subprocess
 import time
-import tty
+
+try:  # POSIX: planmap draws its progress bars only on a terminal
+    import pty
+    import tty
+except ImportError:
+    pty = tty = None
 
 from qgis.core import (QgsDataSourceUri, QgsProcessingException, QgsProcessingUtils, QgsProviderRegistry)
 
@@ -144,7 +148,7 @@ def run(executable, args, feedback, env=None, workdir=None):
     try:
         master, slave = pty.openpty()
         tty.setraw(slave)  # no \n → \r\n translation: lines end as planmap ends them
-    except OSError:
+    except (OSError, AttributeError):  # no pseudo-terminal: no progress bars, the rest is the same
         master, slave = None, subprocess.PIPE
     proc = subprocess.Popen([executable] + list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=slave, env=environment, cwd=workdir, start_new_session=True)
@@ -219,6 +223,8 @@ def run(executable, args, feedback, env=None, workdir=None):
     sel.close()
     if master is not None:
         os.close(master)
+    else:
+        proc.stderr.close()
     if cancelled or feedback.isCanceled():
         raise QgsProcessingException('cancelled: planmap was stopped and wrote nothing / 已取消：planmap 已停止，未写出任何结果')
     if code != 0:
