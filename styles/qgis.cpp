@@ -170,7 +170,19 @@ std::optional<LayerStyle> from_style(const Style& style, const layers::Layer& la
     LayerStyle out;
     out.name = "planmap " + style.name;
     out.title = style.name;
-    bool single = false, fallback = false;
+    bool single = false, fallback = false, label_drawn = false;
+    // Whether some feature of the layer has a value named by the rule's first field condition (eq/in).
+    auto drawn = [&layer](const Rule& r) {
+        for (const auto& c : r.filter.conditions) {
+            if (c.field == "$layer") continue;
+            if ((c.op != Condition::Op::eq && c.op != Condition::Op::in) || layer.field_index(c.field) < 0) return false;
+            for (std::size_t i = 0; i < layer.size(); ++i)
+                if (std::find(c.values.begin(), c.values.end(), layers::value_to_string(layer.value(i, c.field))) != c.values.end())
+                    return true;
+            return false;
+        }
+        return false;
+    };
     for (const auto& r : style.rules) {
         std::vector<const Condition*> rest;
         bool applies = true;
@@ -183,7 +195,10 @@ std::optional<LayerStyle> from_style(const Style& style, const layers::Layer& la
             if ((c.op != Condition::Op::eq && c.op != Condition::Op::in) || !named) applies = false;
         }
         if (!applies) continue;
-        if (!out.label && r.label && layer.field_index(r.label->field) >= 0) out.label = r.label;
+        if (r.label && layer.field_index(r.label->field) >= 0 && (!out.label || (!label_drawn && drawn(r)))) {
+            out.label = r.label;  // the label of a rule this layer's features match, else the first one
+            label_drawn = drawn(r);
+        }
         if (r.filter.otherwise) {
             out.symbol = symbol_of(r);
             fallback = true;

@@ -35,7 +35,7 @@ struct LayerStyle {
     std::string field;
     Symbol symbol;
     std::vector<Category> categories;
-    std::optional<LabelSymbolizer> label;  // the style's first label whose field the layer has
+    std::optional<LabelSymbolizer> label;  // of a rule the layer's features match, else the first one it can show
 };
 
 // The style planmap gives a layer it writes (by layer name and fields); nullopt when it has none.
