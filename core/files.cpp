@@ -363,6 +363,12 @@ void require_output_folder(const std::string& path, const std::string& what) {
 
 std::string data_dir() {
     if (const char* env = std::getenv("PLANMAP_DATA_DIR"); env && *env) return env;
+    std::error_code ec;
+    // Installed: <prefix>/bin/planmap finds <prefix>/share/planmap, wherever the prefix was moved.
+    if (auto exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
+        auto share = exe.parent_path().parent_path() / "share" / "planmap";
+        if (fs::is_directory(share / "profiles", ec)) return share.string();
+    }
     return PLANMAP_DATA_DIR;
 }
 

@@ -86,7 +86,9 @@ std::vector<std::filesystem::path> stale_temporaries(const std::filesystem::path
 // work, so that a run never stops half-way with partial outputs). `what` names the output.
 void require_output_folder(const std::string& path, const std::string& what);
 
-// The folder holding shipped data files (profiles/ …): $PLANMAP_DATA_DIR, else where the build put them.
+// The folder holding shipped data files (profiles/, styles/data/ …): $PLANMAP_DATA_DIR, else the
+// installed copy (<prefix>/share/planmap beside the running <prefix>/bin/planmap, as `cmake --install`
+// and the .deb lay it out), else the source tree the program was built from.
 std::string data_dir();
 
 }  // namespace planmap::core

@@ -170,7 +170,19 @@ std::optional<LayerStyle> from_style(const Style& style, const layers::Layer& la
     LayerStyle out;
     out.name = "planmap " + style.name;
     out.title = style.name;
-    bool single = false, fallback = false;
+    bool single = false, fallback = false, label_drawn = false;
+    // Whether some feature of the layer has a value named by the rule's first field condition (eq/in).
+    auto drawn = [&layer](const Rule& r) {
+        for (const auto& c : r.filter.conditions) {
+            if (c.field == "$layer") continue;
+            if ((c.op != Condition::Op::eq && c.op != Condition::Op::in) || layer.field_index(c.field) < 0) return false;
+            for (std::size_t i = 0; i < layer.size(); ++i)
+                if (std::find(c.values.begin(), c.values.end(), layers::value_to_string(layer.value(i, c.field))) != c.values.end())
+                    return true;
+            return false;
+        }
+        return false;
+    };
     for (const auto& r : style.rules) {
         std::vector<const Condition*> rest;
         bool applies = true;
@@ -183,6 +195,10 @@ std::optional<LayerStyle> from_style(const Style& style, const layers::Layer& la
             if ((c.op != Condition::Op::eq && c.op != Condition::Op::in) || !named) applies = false;
         }
         if (!applies) continue;
+        if (r.label && layer.field_index(r.label->field) >= 0 && (!out.label || (!label_drawn && drawn(r)))) {
+            out.label = r.label;  // the label of a rule this layer's features match, else the first one
+            label_drawn = drawn(r);
+        }
         if (r.filter.otherwise) {
             out.symbol = symbol_of(r);
             fallback = true;
@@ -240,7 +256,7 @@ std::optional<LayerStyle> layer_style(const layers::Layer& l) {
     // Anything else: one neutral symbol for its geometry.
     Symbol s = kind == "polygon" ? fill("#8da0cb", 0.4, "#4a5a80") : kind == "line" ? fill("#4a5a80", 0.0, "#4a5a80", 0.5)
                                                                                    : fill("#4a5a80", 1.0, "#222222", 0.2);
-    return LayerStyle{"planmap default", l.name(), "", s, {}};
+    return LayerStyle{"planmap default", l.name(), "", s, {}, std::nullopt};
 }
 
 std::vector<std::string> map_order(const std::string& kind) {
@@ -248,11 +264,33 @@ std::vector<std::string> map_order(const std::string& kind) {
     return {"parcels"};
 }
 
+namespace {
+
+// QGIS's simple labeling for a style's label: the field, font, colour and halo as the sheets draw
+// them; polygons labelled over their centroid, lines along the line, points around the point.
+void qml_labeling(std::ostringstream& o, const LabelSymbolizer& lb, const std::string& kind) {
+    const int placement = kind == "polygon" ? 1 : kind == "line" ? 2 : 0;
+    o << "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
+      << "      <text-style fieldName=\"" << xml_escape(lb.field) << "\" isExpression=\"0\" fontFamily=\"" << xml_escape(lb.family)
+      << "\" fontSize=\"" << lb.size_pt << "\" fontSizeUnit=\"Point\" fontWeight=\"" << (lb.bold ? 75 : 50)
+      << "\" textColor=\"" << qgis_color(lb.color) << "\" textOpacity=\"1\">\n"
+      << "        <text-buffer bufferDraw=\"" << (lb.halo_mm > 0 ? 1 : 0) << "\" bufferSize=\"" << lb.halo_mm
+      << "\" bufferSizeUnits=\"MM\" bufferColor=\"" << qgis_color(lb.halo_color) << "\" bufferOpacity=\"1\"/>\n"
+      << "      </text-style>\n"
+      << "      <text-format wrapChar=\"\" autoWrapLength=\"0\" multilineAlign=\"3\"/>\n"
+      << "      <placement placement=\"" << placement << "\" dist=\"" << lb.offset_mm
+      << "\" distUnits=\"MM\" priority=\"" << std::clamp(lb.priority, 0, 10) << "\"/>\n"
+      << "      <rendering obstacle=\"1\" displayAll=\"0\" upsidedownLabels=\"0\"/>\n"
+      << "    </settings>\n  </labeling>\n";
+}
+
+}  // namespace
+
 std::string to_qml(const LayerStyle& st, const layers::Layer& l) {
     std::string kind = symbol_kind(l.geometry_type());
     std::ostringstream o;
-    o << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-         "<qgis version=\"3.28.0\" styleCategories=\"Symbology|Fields\">\n";
+    o << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" "
+      << (st.label ? "labelsEnabled=\"1\" styleCategories=\"Symbology|Labeling|Fields\">\n" : "styleCategories=\"Symbology|Fields\">\n");
     if (st.field.empty()) {
         o << "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <symbols>\n";
         qml_symbol(o, st.symbol, kind, "0");
@@ -271,6 +309,7 @@ std::string to_qml(const LayerStyle& st, const layers::Layer& l) {
         qml_symbol(o, st.symbol, kind, "0");
         o << "    </source-symbol>\n  </renderer-v2>\n";
     }
+    if (st.label) qml_labeling(o, *st.label, kind);
     o << "  <aliases>\n";
     int index = 0;
     for (const auto& f : l.fields()) {

@@ -10,6 +10,7 @@
 #include "layers/feature.hpp"
 #include "layers/io.hpp"
 #include "styles/color.hpp"
+#include "styles/style.hpp"
 
 namespace planmap::styles {
 
@@ -34,6 +35,7 @@ struct LayerStyle {
     std::string field;
     Symbol symbol;
     std::vector<Category> categories;
+    std::optional<LabelSymbolizer> label;  // of a rule the layer's features match, else the first one it can show
 };
 
 // The style planmap gives a layer it writes (by layer name and fields); nullopt when it has none.

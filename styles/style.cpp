@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/files.hpp"
 #include "core/toml_read.hpp"
 
 namespace planmap::styles {
@@ -288,7 +289,7 @@ Style load_style(const std::string& path) { return parse_style(read_text_file(pa
 
 std::string styles_dir() {
     if (const char* e = std::getenv("PLANMAP_STYLES"); e && *e) return e;
-    return PLANMAP_STYLES_DIR;
+    return (fs::path(core::data_dir()) / "styles" / "data").string();
 }
 
 std::string resolve_style(const std::string& name, const std::string& base_dir) {

@@ -125,7 +125,8 @@ Style load_style(const std::string& path);
 // Parses style text (for tests); `file` names it in errors.
 Style parse_style(const std::string& text, const std::string& file);
 
-// Where the shipped style files are (styles/data in the source tree, or $PLANMAP_STYLES).
+// Where the shipped style files are: $PLANMAP_STYLES, else styles/data in core::data_dir() (the
+// installed data or the source tree).
 std::string styles_dir();
 // "plan_structure" → <styles_dir>/plan_structure.toml; a path with '/' or ".toml" is taken as is
 // (relative to `base_dir` when relative).
