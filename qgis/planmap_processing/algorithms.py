@@ -353,4 +353,52 @@ class Render(PlanmapAlgorithm):
         return {'OUTPUT': self._out}
 
 
-ALGORITHMS = [Build, Coverage, Lifecircle, Isochrone, Render]
+class Assess(PlanmapAlgorithm):
+    command = 'assess'
+    title = ('规划指标评估', 'Assess plan indicators')
+    help = ('规划文本的量化指标（[[indicator]]：基期、目标、条文）逐项评估：要素个数、面积、长度由规划图层计算，覆盖率指标'
+            '（如公园绿地服务半径覆盖率）由覆盖率引擎在所给居住用地与设施图层上计算；输出指标表 JSON、CSV、HTML 和一页 PDF 指标表。',
+            'Evaluates the plan text\'s quantitative targets ([[indicator]] rows with baseline, target and clause): counts, '
+            'areas and lengths on the plan\'s layers, coverage targets (e.g. park service-radius coverage) by the coverage '
+            'engine on the residential and facility layers given; writes the indicator table as JSON, CSV, HTML and a '
+            'one-page PDF sheet.')
+    group_key = ('规划', 'Plans')
+    keys = [('met', ('达标', 'Met')), ('not_met', ('未达标', 'Not met')), ('no_target', ('无目标', 'No target')),
+            ('not_computable', ('不可计算', 'Not computable'))]
+
+    def initAlgorithm(self, config=None):
+        self.add_file('PLAN', ('规划文件（.toml）', 'Plan file (.toml)'), file_filter='TOML (*.toml)')
+        self.add_layer('RESIDENTIAL', ('居住用地（覆盖率指标的数据）', 'Residential land (data of coverage indicators)'),
+                       POLYGONS, optional=True)
+        self.add_string('RESIDENTIAL_NAME', ('居住用地的数据名', 'Data name of the residential land'), 'residential',
+                        advanced=True)
+        self.add_layer('FACILITIES', ('公园或设施（覆盖率指标的数据）', 'Parks or facilities (data of coverage indicators)'),
+                       POINTS_POLYGONS, optional=True)
+        self.add_string('FACILITIES_NAME', ('公园或设施的数据名', 'Data name of the parks or facilities'), 'parks',
+                        advanced=True)
+        self.add(QgsProcessingParameterFolderDestination('OUTPUT', bilingual('输出文件夹', 'Output folder')))
+        self.add_flag('OVERWRITE', ('替换已有的非空输出文件夹', 'Replace an existing, non-empty output folder'))
+        self.addOutput(QgsProcessingOutputFile('CSV', bilingual('指标表 CSV', 'Indicator table CSV')))
+        self.addOutput(QgsProcessingOutputFile('HTML', bilingual('指标表 HTML', 'Indicator table HTML')))
+        self.addOutput(QgsProcessingOutputFile('PDF', bilingual('指标表 PDF', 'Indicator sheet PDF')))
+        figures(self, self.keys)
+
+    def data(self, layer, name):
+        src = self.source(layer, '--data')
+        return ['--data', self.parameterAsString(self._parameters, name, self._context) + '=' + src[1]] if src else []
+
+    def arguments(self, parameters, context, feedback):
+        self._out = self.parameterAsFileOutput(parameters, 'OUTPUT', context)
+        return ['assess', self.parameterAsFile(parameters, 'PLAN', context)] + \
+            self.data('RESIDENTIAL', 'RESIDENTIAL_NAME') + self.data('FACILITIES', 'FACILITIES_NAME') + \
+            ['-o', self._out] + self.flag('OVERWRITE', '--overwrite')
+
+    def results(self, parameters, context, feedback, stdout):
+        summary = self.read_json(os.path.join(self._out, 'indicators.json'))
+        out = {'OUTPUT': self._out}
+        out.update({key: os.path.join(self._out, 'indicators.' + key.lower()) for key in ('CSV', 'HTML', 'PDF')})
+        out.update({key.upper(): summary['counts'][key] for key, _ in self.keys})
+        return out
+
+
+ALGORITHMS = [Build, Assess, Coverage, Lifecircle, Isochrone, Render]

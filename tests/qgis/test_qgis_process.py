@@ -37,7 +37,7 @@ def main(planmap):
     t.check(code == 0, 'qgis_process plugins enable planmap_processing' + ('' if code == 0 else ': ' + err[-400:]))
     code, out, _ = qgis_process(env, 'list')
     listed = sorted(line.split()[0] for line in out.splitlines() if line.strip().startswith('planmap:'))
-    t.check(listed == ['planmap:build', 'planmap:coverage', 'planmap:isochrone', 'planmap:lifecircle', 'planmap:render'],
+    t.check(listed == ['planmap:assess', 'planmap:build', 'planmap:coverage', 'planmap:isochrone', 'planmap:lifecircle', 'planmap:render'],
             'qgis_process list shows the planmap algorithms: {}'.format(listed))
 
     city = env.city(200)
@@ -99,6 +99,24 @@ def main(planmap):
     r = run(env, t, 'planmap:render', PLAN=env.path('qp_plan.gpkg'), TITLE='测试规划结构图', PAPER=5, DPI=40,
             OUTPUT=env.path('qp_plan.png'))
     t.check(os.path.getsize(env.path('qp_plan.png')) > 1000, 'render --plan draws a PNG sheet of the built plan')
+
+    # assess: a plan's park-coverage indicator on the city's layers, the same table as the command line
+    assess_plan = env.path('assess_plan.toml')
+    with open(plan, encoding='utf-8') as src, open(assess_plan, 'w', encoding='utf-8') as dst:
+        dst.write(src.read() + '\n[[indicator]]\nid = "park_coverage"\nname_zh = "公园绿地服务半径覆盖率"\nunit = "%"\n'
+                  'target = { value = 90, year = 2025 }\nsource_ref = "test"\nevaluate = "coverage"\n'
+                  'profile = "gb-park-radius"\nresidential = "residential"\nfacilities = "parks"\n')
+    code, _, err = env.planmap_run('assess', assess_plan, '--data', 'residential=' + city + ':residential', '--data',
+                                   'parks=' + city + ':parks', '-o', env.path('cli_assess'), '-q')
+    t.check(code == 0, 'command-line assess runs ({})'.format(err.strip()))
+    r = run(env, t, 'planmap:assess', PLAN=assess_plan, RESIDENTIAL=city + '|layername=residential',
+            FACILITIES=city + '|layername=parks', OUTPUT=env.path('qp_assess'))
+    with open(env.path('cli_assess', 'indicators.csv'), encoding='utf-8') as a, \
+            open(env.path('qp_assess', 'indicators.csv'), encoding='utf-8') as b:
+        cli_csv, qp_csv = a.read(), b.read()
+    t.check(cli_csv == qp_csv and 'park_coverage' in qp_csv, 'assess writes the same indicator table as the command line')
+    t.check(r.get('MET', -1) + r.get('NOT_MET', -1) >= 1 and os.path.isfile(r.get('PDF', '')),
+            'assess reports its status counts and the PDF sheet: {}'.format(r))
 
     # a bad input: planmap's one-line error, exit code 1 of qgis_process
     code, out, err = qgis_process(env, 'run', 'planmap:coverage', '--', 'FACILITIES=' + city + '|layername=parks',
