@@ -447,6 +447,8 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     j["before_covered"] = before_w;
     j["solver"] = exact ? "exact" : "greedy";
     j["greedy"] = solution_json(greedy, before_w, total_w);
+    j["greedy"]["gain_before_interchange"] = greedy.greedy_gain;
+    j["greedy"]["swaps"] = greedy.swaps;
     j["greedy"]["guarantee"] = o.target ? "at most H(n) ≈ 1 + ln n times the fewest sites (n demand elements)"
                                : o.budget ? "at least (1 − 1/e)/2 of the optimum (budgeted)"
                                           : "at least (1 − 1/e) ≈ 63.2 % of the optimum";
@@ -536,8 +538,10 @@ void print_site(std::ostream& out, const SiteResult& r, bool verbose) {
     }
     print_checks(out, j["thresholds"], "  check after ");
     const auto& g = j["greedy"];
-    out << "  greedy:           " << g["sites"] << " site(s), gain " << core::fixed(g["gain"].get<double>(), 1) << unit << " in "
-        << core::fixed(g["seconds"].get<double>(), 3) << " s (" << g["guarantee"].get<std::string>() << ")\n";
+    out << "  greedy:           " << g["sites"] << " site(s), gain " << core::fixed(g["gain"].get<double>(), 1) << unit;
+    if (g["swaps"].get<std::size_t>() > 0)
+        out << " (" << core::fixed(g["gain_before_interchange"].get<double>(), 1) << " before " << g["swaps"] << " interchange swap(s))";
+    out << " in " << core::fixed(g["seconds"].get<double>(), 3) << " s (" << g["guarantee"].get<std::string>() << ")\n";
     if (j.contains("exact")) {
         const auto& e = j["exact"];
         out << "  exact (CBC):      " << e["status"].get<std::string>() << ", " << e["sites"] << " site(s), gain "

@@ -37,6 +37,8 @@ struct SiteSolution {
     std::vector<double> marginal;       // one per chosen: the gain it adds to those before it
     double gain = 0;                    // covered weight of the chosen set
     bool reached = true;                // target goals: the target is met
+    double greedy_gain = 0;             // solve_greedy: the gain before the interchange
+    std::size_t swaps = 0;              // solve_greedy: swaps the interchange made
     // The exact solver's report (greedy: unset).
     std::string status;                 // "optimal", "time limit", "infeasible"
     bool optimal = false;
@@ -57,10 +59,12 @@ SiteSolution order_greedily(const SiteInstance& instance, const std::vector<std:
 // with a budget it picks by gain per cost and keeps the better of that and the best single
 // affordable site, at least (1 − 1/e)/2 of the optimum (Khuller, Moss & Naor 1999). For a target
 // it uses at most H(n) ≈ 1 + ln n times the fewest sites (n the demand elements; Slavík 1997).
-// `curve_sites` > chosen: the greedy continues (without changing the solution) to give the
-// coverage-versus-sites curve in `curve`.
+// With `swaps` (for `add` without a budget), an interchange follows (Teitz & Bart 1968): a chosen
+// site is replaced by another while that covers more, which keeps the guarantee and usually
+// closes most of the gap to the optimum. `curve_sites` > chosen: the plain greedy continues
+// (without changing the solution) to give the coverage-versus-sites curve in `curve`.
 SiteSolution solve_greedy(const SiteInstance& instance, const SiteGoal& goal, std::size_t curve_sites = 0,
-                          std::vector<double>* curve = nullptr);
+                          std::vector<double>* curve = nullptr, bool swaps = true);
 
 // The integer programme: binary x_c per candidate, y_e ≤ Σ x_c over the candidates covering e
 // (elements one candidate covers fold into its x_c), Σ x_c ≤ add, Σ cost·x_c ≤ budget, maximise

@@ -114,8 +114,13 @@ TEST(SiteSolver, GreedyBelowOptimumExactFindsIt) {
     // candidate 0 covers x1..x4 (weight 1 each) + y1 (0.5): 4.5; candidate 1 = x1,x2 + z1 (1.5): 3.5;
     // candidate 2 = x3,x4 + z2 (1.5): 3.5. K=2: greedy 0 then 1 (gain 1.5) = 6; optimum {1,2} = 7.
     auto in = instance(3, {1, 1, 1, 1, 0.5, 1.5, 1.5}, {{0, 1}, {0, 1}, {0, 2}, {0, 2}, {0}, {1}, {2}});
-    auto g = analysis::solve_greedy(in, SiteGoal{2, std::nullopt, std::nullopt});
+    auto g = analysis::solve_greedy(in, SiteGoal{2, std::nullopt, std::nullopt}, 0, nullptr, false);
     EXPECT_DOUBLE_EQ(g.gain, 6);
+    // The interchange swaps the big set for the other half.
+    auto gs = analysis::solve_greedy(in, SiteGoal{2, std::nullopt, std::nullopt});
+    EXPECT_DOUBLE_EQ(gs.greedy_gain, 6);
+    EXPECT_DOUBLE_EQ(gs.gain, 7);
+    EXPECT_EQ(gs.swaps, 1u);
     auto e = analysis::solve_exact(in, SiteGoal{2, std::nullopt, std::nullopt}, 10, 1, &g);
     EXPECT_TRUE(e.optimal);
     EXPECT_DOUBLE_EQ(e.gain, 7);
@@ -149,6 +154,7 @@ TEST(SiteSolver, RandomInstancesGreedyExactBruteForce) {
             EXPECT_NEAR(e.gain, brute, 1e-6 * brute) << "round " << round << " k " << k;
             EXPECT_LE(g.gain, brute + 1e-9);
             EXPECT_GE(g.gain, (1 - 1 / std::exp(1.0)) * brute - 1e-9);
+            EXPECT_GE(g.gain, g.greedy_gain - 1e-9);
             EXPECT_NEAR(g.gain, analysis::covered_weight(in, g.chosen), 1e-9);
             worst = std::min(worst, g.gain / brute);
         }

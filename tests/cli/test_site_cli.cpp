@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "layers/io.hpp"
+#include "tests/analysis/cities.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
@@ -140,4 +141,54 @@ TEST(SiteCli, BadInputsNameTheFlagAndLeaveNoOutput) {
         EXPECT_NE(r.err.find(c.says), std::string::npos) << "expected '" << c.says << "' in: " << r.err;
         EXPECT_FALSE(std::filesystem::exists(out)) << out;
     }
+}
+
+// Network mode on the river city (tests/analysis/cities.hpp): before, the network covers A, 2000
+// of E's 3500 m² and D (population 100 + 200 + 150). Candidate 1 on the north street covers the
+// 25 m band of B by that street (half of B: 300 people); candidate 2 on the south street adds
+// nothing along the network (straight-line it would cover B whole); candidate 3 is unattached.
+TEST(SiteCli, NetworkModeCountsWalkingDistance) {
+    test::TempDir tmp;
+    auto city = test::river_city(tmp);
+    using layers::FieldType;
+    layers::Layer cand("candidates", {{"name", FieldType::string, ""}}, geo::Crs::from_epsg(4549), "Point");
+    cand.add({-1, geo::make_point(X0 + 200, Y0 + 200), {std::string("north")}});
+    cand.add({-1, geo::make_point(X0 + 500, Y0), {std::string("south")}});
+    cand.add({-1, geo::make_point(X0 + 3050, Y0 + 2900), {std::string("far")}});
+    auto cpath = (tmp / "cand.gpkg").string();
+    layers::write(cand, cpath);
+    auto out = tmp / "site";
+    auto r = test::run({"site", "--facilities", city + ":facilities", "--residential", city + ":residential", "--candidates", cpath,
+                        "--radius", "400", "--add", "1", "--exact", "--mode", "network", "--network", city + ":streets",
+                        "--max-snap", "500", "-o", out.string(), "--json", (tmp / "s.json").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto s = read_json(tmp / "s.json");
+    EXPECT_EQ(s["mode"], "network");
+    EXPECT_NEAR(s["before"]["covered_population"].get<double>(), 450, 1e-6);
+    ASSERT_EQ(s["sites"].size(), 1u);
+    EXPECT_EQ(s["sites"][0]["candidate_fid"], 1);
+    EXPECT_NEAR(s["exact"]["gain"].get<double>(), 300, 1e-6);
+    EXPECT_NEAR(s["after"]["covered_population"].get<double>(), 750, 1e-6);
+    EXPECT_EQ(s["candidates"]["unattached"].size(), 1u);
+    auto c = test::run({"coverage", "--facilities", (out / "site.gpkg").string() + ":facilities_after", "--residential",
+                        city + ":residential", "--radius", "400", "--mode", "network", "--network", city + ":streets", "--max-snap",
+                        "500", "-o", (tmp / "cov").string(), "--json", (tmp / "c.json").string()});
+    ASSERT_EQ(c.code, 0) << c.err;
+    auto cj = read_json(tmp / "c.json");
+    EXPECT_NEAR(cj["covered_population"].get<double>(), s["after"]["covered_population"].get<double>(), 1e-6);
+    EXPECT_NEAR(cj["covered_area_m2"].get<double>(), s["after"]["covered_area_m2"].get<double>(), 1e-6);
+}
+
+TEST(SiteCli, HtmlReportHasMapsCurveAndSites) {
+    test::TempDir tmp;
+    auto city = block_city(tmp);
+    auto r = test::run({"site", "--facilities", city + ":parks", "--residential", city + ":residential", "--candidates",
+                        city + ":candidates", "--profile", "gb-park-radius", "--add", "2", "-o", (tmp / "out").string(), "--html",
+                        (tmp / "site.html").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto html = test::read_file(tmp / "site.html");
+    EXPECT_NE(html.find("id=\"curve\""), std::string::npos);
+    EXPECT_NE(html.find("id=\"sites\""), std::string::npos);
+    EXPECT_NE(html.find("新增设施 new sites"), std::string::npos);
+    EXPECT_NE(html.find("未覆盖 uncovered"), std::string::npos);
 }
