@@ -247,13 +247,20 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     std::vector<const GEOSGeometry*> regions, careas;
     for (const auto& g : regions_owned) regions.push_back(g.get());
     for (const auto& a : csa.areas) careas.push_back(a.get());
-    auto pieces = geo::split_by_service_areas(regions, careas, true);
+    // Pieces keep no geometry, except those of parcels overlapping earlier ones (their area
+    // counts only the part no earlier parcel holds, as in coverage).
     std::vector<geo::GeomPtr> unique;
     if (before.result.overlapping_parcels > 0) {
         std::vector<const GEOSGeometry*> parcels;
         for (const auto& f : before.residential.features()) parcels.push_back(f.geometry.get());
         unique = geo::overlap_free_parts(parcels);
     }
+    std::vector<const GEOSGeometry*> plain = regions, overlapped(regions.size(), nullptr);
+    for (std::size_t i = 0; i < unique.size(); ++i)
+        if (unique[i]) std::swap(plain[i], overlapped[i]);
+    auto pieces = geo::split_by_service_areas(plain, careas, false);
+    if (!unique.empty())
+        for (auto& pc : geo::split_by_service_areas(overlapped, careas, true)) pieces.push_back(std::move(pc));
     std::vector<double> piece_pop(pieces.size()), piece_area(pieces.size());
     for (std::size_t k = 0; k < pieces.size(); ++k) {
         const auto& pc = pieces[k];
@@ -380,18 +387,30 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
                                     core::fixed(unit.area_m2, 3), core::fixed(sol.marginal[r], 6), core::fixed(cum, 6),
                                     core::fixed(ratio(before_w + cum, total_w), 9), core::fixed(c, 6)});
     }
-    layers::Layer newly("newly_covered", {{"parcel_fid", FieldType::integer, "地块编号"}, {"area_m2", FieldType::real, "面积"},
-                                          {"population", FieldType::real, "人口"}, {"sites", FieldType::integer, "覆盖站点数"}},
-                        before.crs, "Geometry");
     double newly_area = 0, newly_pop = 0;
     for (std::size_t k = 0; k < pieces.size(); ++k) {
-        auto& pc = pieces[k];
-        auto hits = std::count_if(pc.areas.begin(), pc.areas.end(), [&](std::uint32_t u) { return chosen_unit[u] != 0; });
-        if (hits == 0) continue;
+        const auto& pc = pieces[k];
+        if (std::none_of(pc.areas.begin(), pc.areas.end(), [&](std::uint32_t u) { return chosen_unit[u] != 0; })) continue;
         newly_area += piece_area[k];
         newly_pop += piece_pop[k];
-        const auto fid = after.residential.features()[pc.region].fid;
-        if (pc.geometry) newly.add({static_cast<std::int64_t>(newly.size() + 1), std::move(pc.geometry), {fid, piece_area[k], piece_pop[k], std::int64_t{hits}}});
+    }
+    // The newly covered land: each parcel's uncovered part within the chosen sites' service
+    // areas, by the coverage engine.
+    layers::Layer newly("newly_covered", {{"parcel_fid", FieldType::integer, "地块编号"}, {"area_m2", FieldType::real, "面积"},
+                                          {"population", FieldType::real, "人口"}},
+                        before.crs, "MultiPolygon");
+    {
+        std::vector<const GEOSGeometry*> chosen_areas;
+        for (auto u : sol.chosen) chosen_areas.push_back(csa.areas[u].get());
+        auto nc = geo::compute_coverage(regions, chosen_areas);
+        for (std::size_t i = 0; i < regions.size(); ++i) {
+            auto& pc = nc.parcels[i];
+            if (!(pc.covered_m2 > 0)) continue;
+            const double share = before.result.parcels[i].area_m2 > 0 ? pc.covered_m2 / before.result.parcels[i].area_m2 : 0.0;
+            const auto fid = after.residential.features()[i].fid;
+            geo::GeomPtr g = pc.state == geo::ParcelCoverage::State::full ? geo::clone(regions[i]) : std::move(pc.covered);
+            if (g) newly.add({fid, std::move(g), {fid, pc.covered_m2, before.population[i] * share}});
+        }
     }
     layers::Layer still("still_uncovered", {{"parcel_fid", FieldType::integer, "地块编号"}, {"uncovered_m2", FieldType::real, "未覆盖面积"}},
                         before.crs, "MultiPolygon");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numbers>
 #include <numeric>
@@ -486,26 +487,35 @@ std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeome
             cand.clear();
             sindex.for_each(renv[i], [&](std::size_t k) { cand.push_back(k); });
             std::sort(cand.begin(), cand.end());
-            // Start from the whole region; each service area that cuts a piece splits it in two.
+            // Areas holding the whole region are in every piece; only those cutting it split.
+            std::vector<std::uint32_t> whole;
+            std::vector<std::size_t> cutting;
+            for (std::size_t k : cand) {
+                if (check(GEOSPreparedContains_r(ctx, prep(k), regions[i]))) whole.push_back(static_cast<std::uint32_t>(k));
+                else if (check(GEOSPreparedIntersects_r(ctx, prep(k), regions[i]))) cutting.push_back(k);
+            }
+            const double region_area = area(regions[i]);
+            if (region_area <= 0) {  // a point or a line: covered where it meets an area
+                for (auto k : cutting) whole.push_back(static_cast<std::uint32_t>(k));
+                std::sort(whole.begin(), whole.end());
+                cutting.clear();
+            }
+            // Start from the whole region; each area that cuts a piece splits it in two.
             struct Open {
                 GeomPtr g;  // null: the region itself
                 double a;
                 std::vector<std::uint32_t> in;
             };
             std::vector<Open> pieces, next;
-            const double region_area = area(regions[i]);
             pieces.push_back({nullptr, region_area, {}});
-            for (std::size_t k : cand) {
+            for (std::size_t k : cutting) {
                 next.clear();
                 for (auto& pc : pieces) {
                     const GEOSGeometry* g = pc.g ? pc.g.get() : regions[i];
-                    if (check(GEOSPreparedContains_r(ctx, prep(k), g))) {
+                    if (pc.g && check(GEOSPreparedContains_r(ctx, prep(k), g))) {
                         pc.in.push_back(static_cast<std::uint32_t>(k));
                         next.push_back(std::move(pc));
-                    } else if (!check(GEOSPreparedIntersects_r(ctx, prep(k), g))) {
-                        next.push_back(std::move(pc));
-                    } else if (region_area <= 0) {  // a point or a line: covered where it meets the area
-                        pc.in.push_back(static_cast<std::uint32_t>(k));
+                    } else if (pc.g && !check(GEOSPreparedIntersects_r(ctx, prep(k), g))) {
                         next.push_back(std::move(pc));
                     } else {
                         auto inside = intersection(g, service_areas[k]);
@@ -521,8 +531,9 @@ std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeome
                 std::swap(pieces, next);
             }
             for (auto& pc : pieces) {
-                if (pc.in.empty()) continue;
-                CoverPiece out{static_cast<std::uint32_t>(i), pc.a, std::move(pc.in), nullptr};
+                if (pc.in.empty() && whole.empty()) continue;
+                CoverPiece out{static_cast<std::uint32_t>(i), pc.a, {}, nullptr};
+                std::merge(whole.begin(), whole.end(), pc.in.begin(), pc.in.end(), std::back_inserter(out.areas));
                 if (keep_geometries) out.geometry = pc.g ? std::move(pc.g) : clone(regions[i]);
                 per_region[i].push_back(std::move(out));
             }

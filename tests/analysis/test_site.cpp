@@ -291,7 +291,7 @@ TEST(SiteRun, BudgetWithCostField) {
     EXPECT_EQ(r.summary["sites"].size(), 2u);
 }
 
-// Partly covered parcels and overlapping candidates, area objective: the model's after equals
+// Partly covered parcels, overlapping parcels and overlapping candidates, both objectives: the model's after equals
 // the coverage engine's, and the exact optimum is no better than brute force over the candidates.
 TEST(SiteRun, PartlyCoveredParcelsCountedOnce) {
     test::TempDir tmp;
@@ -300,6 +300,7 @@ TEST(SiteRun, PartlyCoveredParcelsCountedOnce) {
     layers::Layer res("residential", {{"population", FieldType::real, ""}}, crs, "Polygon");
     for (int i = 0; i < 4; ++i)
         for (int k = 0; k < 4; ++k) res.add({-1, test::box(150.0 * i, 150.0 * k, 150.0 * i + 120, 150.0 * k + 120), {10.0 * (i + k + 1)}});
+    res.add({-1, test::box(300, 300, 420, 500), {25.0}});  // overlaps two earlier parcels: their land counts once
     layers::Layer fac("facilities", {}, crs, "Point");
     fac.add({-1, geo::make_point(X0, Y0), {}});
     layers::Layer cand("candidates", {}, crs, "Point");
