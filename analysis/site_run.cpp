@@ -506,6 +506,20 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
         }
         core::write_file_atomically((outdir.path() / "site_pieces.csv").string(), pc.str());
     }
+    {
+        // A map file for `planmap render`: the sheet of the sites, beside the GeoPackage it draws.
+        std::ostringstream m;
+        const char* key = by_pop ? "population_coverage_ratio" : "coverage_ratio";
+        m << "# planmap render site.map.toml -o site.pdf: the new sites, their service areas, the land they newly\n"
+          << "# cover and the land still uncovered.\n"
+          << "title = \"新增设施选址图 " << sol.chosen.size() << " new site(s)\"\n"
+          << "subtitle = \"" << (by_pop ? "人口覆盖率 population coverage " : "服务半径覆盖率 coverage ")
+          << core::fixed(100 * j["before"][key].get<double>(), 2) << "% → " << core::fixed(100 * j["after"][key].get<double>(), 2)
+          << "%\"\n\n[paper]\nsize = \"A3\"\norientation = \"landscape\"\n";
+        for (const char* l : {"site_service_areas", "newly_covered", "still_uncovered", "facilities_after", "sites"})
+            m << "\n[[layer]]\nname = \"" << l << "\"\nsource = \"site.gpkg\"\nlayer = \"" << l << "\"\nstyle = \"site\"\n";
+        core::write_file_atomically((outdir.path() / "site.map.toml").string(), m.str());
+    }
     timings["write"] = wsw.seconds();
     timings["total"] = total.seconds();
     j["timings_s"] = timings;

@@ -26,7 +26,7 @@ void add_site(CLI::App& app, Context& ctx) {
                         {"existing facilities (parks, schools …): SRC[:layer], points or polygons",
                          "facility attribute with the type, overriding the profile's type_field",
                          "output folder: site.gpkg (sites, site_service_areas, newly_covered, still_uncovered, facilities_after), "
-                         "site_sites.csv, site_curve.csv, site.json",
+                         "site_sites.csv, site_curve.csv, site.json, site.map.toml (planmap render it for the sheet)",
                          "write the summary as JSON to this file ('-': standard output)",
                          "also write a self-contained HTML report to this file",
                          false, true});
@@ -65,7 +65,7 @@ void add_site(CLI::App& app, Context& ctx) {
             if (add->count()) o.add = opts->add;
             if (target->count()) o.target = opts->target;
             if (budget->count()) o.budget = opts->budget;
-            check_analysis_outputs(o.inputs, o.profile, opts->json, {"site.gpkg", "site_sites.csv", "site_curve.csv", "site.json", "site_pieces.csv"});
+            check_analysis_outputs(o.inputs, o.profile, opts->json, {"site.gpkg", "site_sites.csv", "site_curve.csv", "site.json", "site_pieces.csv", "site.map.toml"});
             auto res = analysis::run_site(o, progress_bars(ctx));
             if (publish_summary(ctx, res.summary, opts->json, res.warnings) || ctx.quiet) return;
             analysis::print_site(ctx.out, res, ctx.verbose);

@@ -191,4 +191,8 @@ TEST(SiteCli, HtmlReportHasMapsCurveAndSites) {
     EXPECT_NE(html.find("id=\"sites\""), std::string::npos);
     EXPECT_NE(html.find("新增设施 new sites"), std::string::npos);
     EXPECT_NE(html.find("未覆盖 uncovered"), std::string::npos);
+    // The sheet of the sites.
+    auto sheet = test::run({"render", (tmp / "out" / "site.map.toml").string(), "-o", (tmp / "site.pdf").string()});
+    ASSERT_EQ(sheet.code, 0) << sheet.err;
+    EXPECT_GT(std::filesystem::file_size(tmp / "site.pdf"), 10000u);
 }
