@@ -196,3 +196,40 @@ TEST(SiteCli, HtmlReportHasMapsCurveAndSites) {
     ASSERT_EQ(sheet.code, 0) << sheet.err;
     EXPECT_GT(std::filesystem::file_size(tmp / "site.pdf"), 10000u);
 }
+
+// A life-circle type on the river city: only kindergartens count (the clinic near D does not);
+// F1 covers A, E and B (1050 people) within 300 m; candidate 1 by D adds 150, candidate 2 at G
+// adds 800. The after figures equal coverage with the life-circle profile on facilities_after.
+TEST(SiteCli, LifeCircleTypeSitesOneFacilityType) {
+    test::TempDir tmp;
+    auto city = test::river_city(tmp);
+    using layers::FieldType;
+    layers::Layer cand("candidates", {}, geo::Crs::from_epsg(4549), "Point");
+    cand.add({-1, geo::make_point(X0 + 900, Y0 + 190), {}});
+    cand.add({-1, geo::make_point(X0 + 3050, Y0 + 3050), {}});
+    auto cpath = (tmp / "cand.gpkg").string();
+    layers::write(cand, cpath);
+    auto out = tmp / "site";
+    auto r = test::run({"site", "--facilities", city + ":facilities", "--residential", city + ":residential", "--candidates", cpath,
+                        "--profile", "gb50180-life-circle", "--type", "kindergarten", "--target", "1", "--exact", "-o", out.string(),
+                        "--json", (tmp / "s.json").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto s = read_json(tmp / "s.json");
+    EXPECT_NEAR(s["before"]["covered_population"].get<double>(), 1050, 1e-6);
+    EXPECT_EQ(s["sites"].size(), 2u);
+    EXPECT_EQ(s["sites"][0]["candidate_fid"], 2);  // G first (800)
+    EXPECT_TRUE(s["target"]["reached"].get<bool>());
+    EXPECT_NEAR(s["after"]["population_coverage_ratio"].get<double>(), 1.0, 1e-12);
+    auto c = test::run({"coverage", "--facilities", (out / "site.gpkg").string() + ":facilities_after", "--residential",
+                        city + ":residential", "--profile", "gb50180-life-circle", "-o", (tmp / "cov").string(), "--json",
+                        (tmp / "c.json").string()});
+    ASSERT_EQ(c.code, 0) << c.err;
+    auto cj = read_json(tmp / "c.json");
+    EXPECT_NEAR(cj["covered_population"].get<double>(), s["after"]["covered_population"].get<double>(), 1e-6);
+    // An unknown type is a usage error naming the flag.
+    auto bad = test::run({"site", "--facilities", city + ":facilities", "--residential", city + ":residential", "--candidates", cpath,
+                          "--profile", "gb50180-life-circle", "--type", "casino", "--add", "1", "-o", (tmp / "bad").string()});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--type 'casino'"), std::string::npos) << bad.err;
+    EXPECT_FALSE(std::filesystem::exists(tmp / "bad"));
+}
