@@ -305,7 +305,7 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     SiteSolution greedy = solve_greedy(inst, goal, curve_n, &curve);
     if (o.curve_sites == 0) {  // default: twice the chosen, at least 10
         std::size_t n = std::min(nunits, std::max<std::size_t>(10, 2 * greedy.chosen.size()));
-        if (n > curve.size()) solve_greedy(inst, SiteGoal{n, std::nullopt, std::nullopt}, n, &curve);
+        if (n > curve.size()) solve_greedy(inst, SiteGoal{n, std::nullopt, std::nullopt}, n, &curve, false);
     }
     timings["solve_greedy"] = greedy.seconds;
     std::optional<SiteSolution> exact;

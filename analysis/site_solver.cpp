@@ -324,6 +324,7 @@ SiteSolution solve_exact(const SiteInstance& in, const SiteGoal& goal, double ti
     for (std::size_t c = 0; c < nc; ++c) Cbc_setInteger(model.get(), static_cast<int>(c));
     Cbc_setLogLevel(model.get(), 0);
     Cbc_setMaximumSeconds(model.get(), time_limit_s);
+    Cbc_setParameter(model.get(), "timeMode", "elapsed");  // wall-clock seconds, not CPU seconds
     Cbc_setAllowableGap(model.get(), 0.0);
     Cbc_setAllowableFractionGap(model.get(), 0.0);
     if (threads > 1) Cbc_setParameter(model.get(), "threads", std::to_string(threads).c_str());

@@ -13,7 +13,7 @@ void add_site(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "site",
         "maximal coverage siting: the best K candidate sites for new parks or facilities, or the fewest reaching a coverage "
-        "target; greedy with lazy gains (at least 1 - 1/e of the optimum for --add; within 1 + ln n of the fewest for "
+        "target; greedy with lazy gains and an interchange (at least 1 - 1/e of the optimum for --add; within 1 + ln n of the fewest for "
         "--target) or an integer programme solved by CBC (--exact)");
     struct Opts {
         analysis::SiteOptions run;
@@ -50,8 +50,10 @@ void add_site(CLI::App& app, Context& ctx) {
     cmd->add_option("--objective", r.objective, "what to cover: population (default; the population field) or area (residential land)")
         ->transform(CLI::CheckedTransformer(std::map<std::string, analysis::SiteObjective>{
             {"population", analysis::SiteObjective::population}, {"area", analysis::SiteObjective::area}}));
-    cmd->add_flag("--exact", r.exact, "also solve the integer programme with CBC (greedy as warm start), reporting proven bound and gap");
-    cmd->add_option("--time-limit", r.time_limit_s, "time limit of --exact in seconds (default 60)");
+    cmd->add_flag("--exact", r.exact,
+                  "also solve the integer programme with CBC, reporting proven bound and gap (the greedy's solution is kept "
+                  "if CBC stops with less)");
+    cmd->add_option("--time-limit", r.time_limit_s, "wall-clock time limit of --exact in seconds (default 60)");
     cmd->add_option("--solver-threads", r.solver_threads, "threads of the --exact solver (default 1)");
     cmd->add_flag("--pieces", r.write_pieces,
                   "also write site_pieces.csv: every demand piece with its area, population and covering candidates (for a peer solver)");
