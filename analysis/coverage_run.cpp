@@ -293,6 +293,14 @@ json CoverageRun::summary(const analysis::Profile* profile, double radius_m, int
     return j;
 }
 
+void print_checks(std::ostream& out, const json& checks, const std::string& prefix) {
+    for (const auto& c : checks) {
+        out << prefix << c["label"].get<std::string>() << " (" << c["citation"].get<std::string>() << "): ";
+        if (c["pass"].is_null()) out << "not evaluated (" << c["metric"].get<std::string>() << " not available)\n";
+        else out << (c["pass"].get<bool>() ? "PASS" : "FAIL") << " (" << core::fixed(c["actual"].get<double>(), 6) << ")\n";
+    }
+}
+
 void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
     out << "coverage (" << (j["profile"].is_null() ? "radius " + core::fixed(j["radius_m"].get<double>(), 1) + " m"
                                                    : "profile " + j["profile"].get<std::string>())
@@ -319,11 +327,7 @@ void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
         }
         out << "    facility " << ig.id << ": " << ig.reason << "\n";
     }
-    for (const auto& c : j["thresholds"]) {
-        out << "  check " << c["label"].get<std::string>() << " (" << c["citation"].get<std::string>() << "): ";
-        if (c["pass"].is_null()) out << "not evaluated (" << c["metric"].get<std::string>() << " not available)\n";
-        else out << (c["pass"].get<bool>() ? "PASS" : "FAIL") << " (" << core::fixed(c["actual"].get<double>(), 6) << ")\n";
-    }
+    print_checks(out, j["thresholds"], "  check ");
     for (const auto& z : zones)
         out << "  zone " << z.zone << ": " << core::fixed(100 * ratio(z.covered_area_m2, z.residential_area_m2), 4) << " % of "
             << core::fixed(z.residential_area_m2, 1) << " m²\n";
@@ -394,6 +398,23 @@ std::string postgis_db(const CoverageOptions& o) {
 
 }  // namespace
 
+ServiceAreas mode_service_areas(const std::vector<FacilityRef>& refs, const RadiusChoice& choice, const AnalysisLayers& layers_in,
+                                const NetworkOptions& network, std::optional<NetworkGrowth>& growth,
+                                std::map<std::string, double>& timings) {
+    if (!layers_in.network) return straight_line_service_areas(refs, choice);
+    ServiceAreas service = size_service_units(refs, choice);
+    NetworkGrowOptions go;
+    go.attach = network.attach();
+    go.width_m = network.width_m;
+    go.quad_segs = choice.quad_segs;
+    go.blocked = &layers_in.network->blocked;
+    growth = grow_along_network(layers_in.network->opened.net, service, go);
+    timings["network_snap"] += growth->snap_s;
+    timings["network_search"] += growth->search_s;
+    timings["network_polygons"] += growth->polygons_s;
+    return service;
+}
+
 void CoverageOptions::check() const {
     inputs.check(true);
     if (!radius_m && profile.empty()) throw usage_error("coverage needs ", param{"radius_m"}, " M or ", param{"profile"}, " P");
@@ -452,20 +473,7 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
         db_inputs = compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
     } else {
         core::Stopwatch parts;
-        if (layers_in.network) {
-            run.service = size_service_units(refs, choice);
-            NetworkGrowOptions go;
-            go.attach = in.network.attach();
-            go.width_m = in.network.width_m;
-            go.quad_segs = o.quad_segs;
-            go.blocked = &layers_in.network->blocked;
-            growth = grow_along_network(layers_in.network->opened.net, run.service, go);
-            run.timings["network_snap"] = growth->snap_s;
-            run.timings["network_search"] = growth->search_s;
-            run.timings["network_polygons"] = growth->polygons_s;
-        } else {
-            run.service = straight_line_service_areas(refs, choice);
-        }
+        run.service = mode_service_areas(refs, choice, layers_in, in.network, growth, run.timings);
         run.timings["compute_service_areas"] = parts.lap();
         run.compute(zones ? &*zones : nullptr, in.zone_field);
         run.timings["compute_parcels"] = parts.lap();

@@ -13,6 +13,7 @@
 
 #include "geo/coverage.hpp"
 #include "analysis/inputs.hpp"
+#include "analysis/network_growth.hpp"
 #include "analysis/profile.hpp"
 #include "analysis/service_areas.hpp"
 #include "layers/feature.hpp"
@@ -88,6 +89,13 @@ CoverageResult run_coverage(const CoverageOptions& options, const Progress& prog
 // The summary as printed by `planmap coverage`.
 void print_coverage(std::ostream& out, const CoverageResult& result, bool verbose);
 
+// The service areas of `refs` in the run's mode: buffers (straight line), or grown along the
+// network of `layers_in` in network mode (then `growth` is set and its times are added to
+// `timings`: network_snap, network_search, network_polygons).
+ServiceAreas mode_service_areas(const std::vector<FacilityRef>& refs, const RadiusChoice& choice, const AnalysisLayers& layers_in,
+                                const NetworkOptions& network, std::optional<NetworkGrowth>& growth,
+                                std::map<std::string, double>& timings);
+
 // The parcels with a geometry but no area (placed by a point), and whether each one's point on
 // surface lies in one of the service areas; both one per parcel.
 std::pair<std::vector<char>, std::vector<char>> place_by_point(const std::vector<const GEOSGeometry*>& parcels,
@@ -97,5 +105,8 @@ std::pair<std::vector<char>, std::vector<char>> place_by_point(const std::vector
 // Assigns each geometry to the zone containing its point on surface (-1: none), on all cores.
 std::vector<int> assign_zones(const std::vector<const GEOSGeometry*>& geoms, const layers::Layer& zones);
 double ratio(double num, double den);
+// Prints the threshold checks of a summary, one line each starting with `prefix`: label,
+// citation, PASS/FAIL and the actual figure, or "not evaluated".
+void print_checks(std::ostream& out, const nlohmann::json& checks, const std::string& prefix);
 
 }  // namespace planmap::analysis

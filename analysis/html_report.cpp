@@ -47,7 +47,10 @@ std::string map_html(const std::string& gpkg, const std::string& kind) {
     for (const auto& l : map.layers) empty = empty && l.data.extent().empty;
     if (empty) return "<p class=\"note\">No geometry to draw.</p>\n";
     render::WebMapOptions options;
-    options.title = kind == "coverage" ? "服务覆盖 coverage map" : "生活圈 life-circle map";
+    options.title = kind == "coverage"      ? "服务覆盖 coverage map"
+                    : kind == "site"        ? "选址后 after the new sites"
+                    : kind == "site_before" ? "选址前 before (existing facilities)"
+                                            : "生活圈 life-circle map";
     return render::render_web_map(map, options).svg + "\n";
 }
 
@@ -262,6 +265,85 @@ void lifecircle_body(std::ostringstream& o, const ReportInput& in, const json& s
     o << "</table>\n" << bar_chart("type-chart", bars, std::nullopt, "");
 }
 
+// Coverage against the number of sites: a polyline over 0 … n sites, with the target line.
+std::string curve_chart(const json& curve, std::optional<double> target) {
+    const double w = 640, h = 260, left = 56, right = 16, top = 14, bottom = 34;
+    std::size_t n = curve.empty() ? 1 : std::max<std::size_t>(1, curve.back()["sites"].get<std::size_t>());
+    double lo = 1, hi = 0;
+    for (const auto& p : curve) lo = std::min(lo, p["ratio"].get<double>()), hi = std::max(hi, p["ratio"].get<double>());
+    if (target) lo = std::min(lo, *target), hi = std::max(hi, *target);
+    lo = std::max(0.0, std::floor(lo * 20) / 20), hi = std::min(1.0, std::ceil(hi * 20) / 20);
+    if (hi <= lo) hi = std::min(1.0, lo + 0.05), lo = hi - 0.05;
+    auto x = [&](double k) { return left + (w - left - right) * k / static_cast<double>(n); };
+    auto y = [&](double r) { return top + (h - top - bottom) * (1 - (r - lo) / (hi - lo)); };
+    std::ostringstream o;
+    o << "<svg class=\"chart\" id=\"curve\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" role=\"img\">\n";
+    for (int t = 0; t <= 4; ++t) {
+        double r = lo + (hi - lo) * t / 4;
+        o << "<line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << core::fixed(y(r), 1) << "\" y2=\"" << core::fixed(y(r), 1)
+          << "\" stroke=\"#ddd\"/><text x=\"" << left - 6 << "\" y=\"" << core::fixed(y(r) + 3, 1)
+          << "\" font-size=\"10\" text-anchor=\"end\" fill=\"#666\">" << core::fixed(100 * r, 1) << "%</text>\n";
+    }
+    const std::size_t step = std::max<std::size_t>(1, n / 10);
+    for (std::size_t k = 0; k <= n; k += step)
+        o << "<text x=\"" << core::fixed(x(static_cast<double>(k)), 1) << "\" y=\"" << h - bottom + 14
+          << "\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">" << k << "</text>\n";
+    o << "<text x=\"" << core::fixed((left + w - right) / 2, 1) << "\" y=\"" << h - 4
+      << "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">new sites 新增设施数</text>\n";
+    if (target)
+        o << "<line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << core::fixed(y(*target), 1) << "\" y2=\""
+          << core::fixed(y(*target), 1) << "\" stroke=\"#c0392b\" stroke-dasharray=\"5 3\"/><text x=\"" << w - right - 4 << "\" y=\""
+          << core::fixed(y(*target) - 4, 1) << "\" font-size=\"10\" text-anchor=\"end\" fill=\"#c0392b\">target "
+          << core::fixed(100 * *target, 1) << "%</text>\n";
+    o << "<polyline fill=\"none\" stroke=\"#2171b5\" stroke-width=\"2\" points=\"";
+    for (const auto& p : curve)
+        o << core::fixed(x(p["sites"].get<double>()), 1) << ',' << core::fixed(y(p["ratio"].get<double>()), 1) << ' ';
+    o << "\"/>\n";
+    for (const auto& p : curve)
+        o << "<circle cx=\"" << core::fixed(x(p["sites"].get<double>()), 1) << "\" cy=\"" << core::fixed(y(p["ratio"].get<double>()), 1)
+          << "\" r=\"2.5\" fill=\"#2171b5\"/>\n";
+    o << "</svg>\n";
+    return o.str();
+}
+
+void site_body(std::ostringstream& o, const ReportInput& in, const json& s) {
+    const bool pop = s["objective"] == "population";
+    const char* key = pop ? "population_coverage_ratio" : "coverage_ratio";
+    const std::string solver = s["solver"].get<std::string>();
+    o << "<div class=\"figures\">"
+      << "<div class=\"fig\"><span>" << (pop ? "population coverage" : "coverage ratio (area)") << " before</span><b>"
+      << pct(s["before"][key]) << "</b></div>"
+      << "<div class=\"fig\"><span>after</span><b>" << pct(s["after"][key]) << "</b></div>"
+      << "<div class=\"fig\"><span>new sites</span><b>" << s["sites"].size() << "</b></div>"
+      << "<div class=\"fig\"><span>coverage ratio (area) after</span><b>" << pct(s["after"]["coverage_ratio"]) << "</b></div>"
+      << "<div class=\"fig\"><span>candidates with a service area</span><b>" << str(s["candidates"]["with_service_area"]) << " / "
+      << str(s["candidates"]["candidates"]) << "</b></div>"
+      << "<div class=\"fig\"><span>solver</span><b>" << esc(solver)
+      << (s.contains("exact") ? " (" + esc(str(s["exact"]["status"])) + ", gap " + pct(s["exact"]["gap"]) + ")" : std::string()) << "</b></div></div>\n";
+    if (s.contains("target")) {
+        const auto& t = s["target"];
+        o << "<p>Target " << pct(t["ratio"]) << ": "
+          << (t["already_met"].get<bool>() ? "already met before any new site."
+              : t["reached"].get<bool>()   ? "reached with " + std::to_string(s["sites"].size()) + " new site(s)."
+                                           : "<b>not reachable with these candidates</b>; all of them reach " +
+                                                 pct(t["best_ratio_with_all_candidates"]) + ".")
+          << "</p>\n";
+    }
+    o << "<h2>Maps</h2>\n<div class=\"maps\">" << map_html(in.gpkg, "site_before") << map_html(in.gpkg, "site") << "</div>\n";
+    o << "<h2>Coverage against the number of new sites</h2>\n"
+      << curve_chart(s["curve"], s.contains("target") ? std::optional<double>(s["target"]["ratio"].get<double>()) : std::nullopt)
+      << "<p class=\"note\">Greedy order; the guarantee: " << esc(str(s["greedy"]["guarantee"])) << ".</p>\n";
+    o << "<h2>Sites</h2>\n<table id=\"sites\"><tr><th class=\"n\">rank</th><th class=\"n\">candidate</th><th>rule</th>"
+         "<th class=\"n\">radius (m)</th><th class=\"n\">site m²</th><th class=\"n\">marginal gain</th><th class=\"n\">"
+         "cumulative</th><th class=\"n\">ratio after</th></tr>\n";
+    for (const auto& r : s["sites"])
+        o << "<tr><td class=\"n\">" << str(r["rank"]) << "</td><td class=\"n\">" << str(r["candidate_fid"]) << "</td><td>"
+          << esc(str(r["rule"])) << "</td><td class=\"n\">" << num(r["radius_m"], 0) << "</td><td class=\"n\">" << num(r["site_area_m2"], 0)
+          << "</td><td class=\"n\">" << num(r["marginal_gain"], 1) << "</td><td class=\"n\">" << num(r["cumulative_gain"], 1)
+          << "</td><td class=\"n\">" << pct(r["ratio_after"]) << "</td></tr>\n";
+    o << "</table>\n";
+}
+
 }  // namespace
 
 json threshold_checks(const analysis::Profile* profile, const json& j) {
@@ -285,17 +367,19 @@ json threshold_checks(const analysis::Profile* profile, const json& j) {
 std::string html_report(const ReportInput& in) {
     const json& s = in.summary;
     json checks = s.contains("thresholds") ? s["thresholds"] : threshold_checks(in.profile, s);
-    std::string what = in.kind == "coverage" ? "Service-radius coverage" : "Life-circle audit";
+    std::string what = in.kind == "coverage" ? "Service-radius coverage" : in.kind == "site" ? "Siting new facilities" : "Life-circle audit";
     std::string title = what + " — " + (in.profile ? in.profile->name : "radius " + num(s["radius_m"], 0) + " m");
     std::ostringstream o;
     o << "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << esc(title)
       << "</title>\n<meta name=\"generator\" content=\"planmap " << PLANMAP_VERSION << "\">\n<style>" << kStyle
       << "</style></head>\n<body><main>\n<h1>" << esc(title) << "</h1>\n<p class=\"sub\">"
       << (in.kind == "coverage" ? "公园绿地服务半径覆盖率 and related service-radius figures"
+          : in.kind == "site"   ? "设施选址: where new parks or facilities cover the most, counted as the coverage run counts"
                                 : "GB 50180 居住区生活圈 audit, straight-line distances")
       << " · CRS " << esc(str(s["crs"])) << "</p>\n";
     checks_html(o, checks);
     if (in.kind == "coverage") coverage_body(o, in, s);
+    else if (in.kind == "site") site_body(o, in, s);
     else lifecircle_body(o, in, s);
     profile_html(o, in.profile, s);
     o << "<h2>Inputs and parameters</h2>\n<table id=\"parameters\">\n";

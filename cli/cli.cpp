@@ -28,7 +28,12 @@ std::string flag_of(const std::string& parameter) {
         {"minutes", "--minutes"},           {"distances", "--distances"},     {"dissolved_only", "--dissolved-only"},
         {"whole_edge_area", "--no-whole-edge-area"},
         {"dpi", "--dpi"},                   {"source_crs", "--s-crs"},        {"layer", "--layer"},
-        {"network_crs", "--network-crs"}, {"overwrite", "--overwrite"}, {"base", "--base"}, {"data", "--data"}};
+        {"network_crs", "--network-crs"}, {"overwrite", "--overwrite"}, {"base", "--base"}, {"data", "--data"},
+        {"candidates", "--candidates"},     {"grid_m", "--grid"},             {"within", "--within"},
+        {"site_area_m2", "--site-area"},    {"cost_field", "--cost-field"},   {"type", "--type"},
+        {"add", "--add"},                   {"target", "--target"},           {"budget", "--budget"},
+        {"objective", "--objective"},       {"time_limit_s", "--time-limit"}, {"solver_threads", "--solver-threads"},
+        {"curve_sites", "--curve"}};
     auto it = flags.find(parameter);
     return it == flags.end() ? parameter : it->second;
 }
@@ -72,6 +77,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_build(app, ctx);
     add_coverage(app, ctx);
     add_lifecircle(app, ctx);
+    add_site(app, ctx);
     add_synth(app, ctx);
     add_network(app, ctx);
     add_isochrone(app, ctx);

@@ -33,6 +33,7 @@ void add_convert(CLI::App& app, Context& ctx);
 void add_build(CLI::App& app, Context& ctx);
 void add_coverage(CLI::App& app, Context& ctx);
 void add_lifecircle(CLI::App& app, Context& ctx);
+void add_site(CLI::App& app, Context& ctx);
 void add_synth(CLI::App& app, Context& ctx);
 void add_network(CLI::App& app, Context& ctx);
 void add_isochrone(CLI::App& app, Context& ctx);

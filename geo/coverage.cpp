@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numbers>
 #include <numeric>
@@ -189,6 +190,30 @@ GeomPtr local_union(std::vector<GeomPtr>& clips, const std::vector<const GEOSGeo
     }
 }
 
+// The part of parcel i that no earlier parcel (j < i) overlaps with positive area; null when
+// none does (the whole parcel).
+GeomPtr overlap_free_part(const std::vector<const GEOSGeometry*>& parcels, std::size_t i, const SpatialIndex& pindex,
+                          const std::vector<Envelope>& penv) {
+    const Envelope& e = penv[i];
+    std::vector<GeomPtr> earlier;
+    pindex.for_each(e, [&](std::size_t j) {
+        if (j >= i || !boxes_overlap(e, penv[j])) return;
+        auto x = intersection(parcels[i], parcels[j]);
+        if (area(x.get()) > 0) earlier.push_back(clone(parcels[j]));
+    });
+    if (earlier.empty()) return nullptr;
+    return difference(parcels[i], union_all(std::move(earlier)).get());
+}
+
+std::vector<Envelope> usable_envelopes(const std::vector<const GEOSGeometry*>& geoms) {
+    std::vector<Envelope> env(geoms.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, geoms.size(), 1024), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (usable(geoms[i])) env[i] = envelope(geoms[i]);
+    });
+    return env;
+}
+
 }  // namespace
 
 void adopt(GeomPtr& g) {
@@ -199,15 +224,7 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                                 const std::vector<const GEOSGeometry*>& service_areas,
                                 const CoverageOptions& options) {
     const std::size_t n = parcels.size();
-    std::vector<Envelope> penv(n), senv(service_areas.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i)
-            if (usable(parcels[i])) penv[i] = envelope(parcels[i]);
-    });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, service_areas.size(), 256), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i)
-            if (usable(service_areas[i])) senv[i] = envelope(service_areas[i]);
-    });
+    std::vector<Envelope> penv = usable_envelopes(parcels), senv = usable_envelopes(service_areas);
     SpatialIndex pindex(penv), sindex(senv);
 
     if (!options.cores.empty() && options.cores.size() != service_areas.size())
@@ -299,14 +316,7 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             if (pc.area_m2 <= 0) continue;
 
             // The part of this parcel no earlier parcel overlaps: the parts tile the union.
-            std::vector<GeomPtr> earlier;
-            pindex.for_each(e, [&](std::size_t j) {
-                if (j >= i || !boxes_overlap(e, penv[j])) return;
-                auto x = intersection(p, parcels[j]);
-                if (area(x.get()) > 0) earlier.push_back(clone(parcels[j]));
-            });
-            GeomPtr piece;  // null: the whole parcel
-            if (!earlier.empty()) piece = difference(p, union_all(std::move(earlier)).get());
+            GeomPtr piece = overlap_free_part(parcels, i, pindex, penv);  // null: the whole parcel
             pc.unique_area_m2 = piece ? area(piece.get()) : pc.area_m2;
 
             // Service areas near the parcel.
@@ -439,6 +449,106 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
         if (pc.unique_area_m2 < pc.area_m2) ++result.overlapping_parcels;
     }
     return result;
+}
+
+std::vector<GeomPtr> overlap_free_parts(const std::vector<const GEOSGeometry*>& parcels) {
+    std::vector<Envelope> penv = usable_envelopes(parcels);
+    SpatialIndex pindex(penv);
+    std::vector<GeomPtr> out(parcels.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parcels.size(), 256), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i)
+            if (!penv[i].empty && area(parcels[i]) > 0) out[i] = overlap_free_part(parcels, i, pindex, penv);
+    });
+    for (auto& g : out) adopt(g);
+    return out;
+}
+
+std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeometry*>& regions,
+                                               const std::vector<const GEOSGeometry*>& service_areas, bool keep_geometries) {
+    std::vector<Envelope> renv = usable_envelopes(regions), senv = usable_envelopes(service_areas);
+    SpatialIndex sindex(senv);
+    tbb::enumerable_thread_specific<std::vector<PreparedPtr>> prepared_by_thread(
+        [&] { return std::vector<PreparedPtr>(service_areas.size()); });
+    std::vector<std::vector<CoverPiece>> per_region(regions.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, regions.size(), 64), [&](const auto& r) {
+        auto ctx = geos_context();
+        auto& prepared = prepared_by_thread.local();
+        auto prep = [&](std::size_t k) -> const GEOSPreparedGeometry* {
+            if (!prepared[k]) prepared[k] = prepare(service_areas[k]);
+            return prepared[k].get();
+        };
+        auto check = [](char v) {
+            if (v == 2) throw geometry_error("testing a region against a service area failed: " + geos_last_error());
+            return v == 1;
+        };
+        std::vector<std::size_t> cand;
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            if (renv[i].empty) continue;
+            cand.clear();
+            sindex.for_each(renv[i], [&](std::size_t k) { cand.push_back(k); });
+            std::sort(cand.begin(), cand.end());
+            // Areas holding the whole region are in every piece; only those cutting it split.
+            std::vector<std::uint32_t> whole;
+            std::vector<std::size_t> cutting;
+            for (std::size_t k : cand) {
+                if (check(GEOSPreparedContains_r(ctx, prep(k), regions[i]))) whole.push_back(static_cast<std::uint32_t>(k));
+                else if (check(GEOSPreparedIntersects_r(ctx, prep(k), regions[i]))) cutting.push_back(k);
+            }
+            const double region_area = area(regions[i]);
+            if (region_area <= 0) {  // a point or a line: covered where it meets an area
+                for (auto k : cutting) whole.push_back(static_cast<std::uint32_t>(k));
+                std::sort(whole.begin(), whole.end());
+                cutting.clear();
+            }
+            // Start from the whole region; each area that cuts a piece splits it in two.
+            struct Open {
+                GeomPtr g;  // null: the region itself
+                double a;
+                std::vector<std::uint32_t> in;
+            };
+            std::vector<Open> pieces, next;
+            pieces.push_back({nullptr, region_area, {}});
+            for (std::size_t k : cutting) {
+                next.clear();
+                for (auto& pc : pieces) {
+                    const GEOSGeometry* g = pc.g ? pc.g.get() : regions[i];
+                    if (pc.g && check(GEOSPreparedContains_r(ctx, prep(k), g))) {
+                        pc.in.push_back(static_cast<std::uint32_t>(k));
+                        next.push_back(std::move(pc));
+                    } else if (pc.g && !check(GEOSPreparedIntersects_r(ctx, prep(k), g))) {
+                        next.push_back(std::move(pc));
+                    } else {
+                        auto inside = intersection(g, service_areas[k]);
+                        auto outside = difference(g, service_areas[k]);
+                        double ai = area(inside.get()), ao = area(outside.get());
+                        if (ao > 0) next.push_back({std::move(outside), ao, pc.in});
+                        if (ai > 0) {
+                            pc.in.push_back(static_cast<std::uint32_t>(k));
+                            next.push_back({std::move(inside), ai, std::move(pc.in)});
+                        }
+                    }
+                }
+                std::swap(pieces, next);
+            }
+            for (auto& pc : pieces) {
+                if (pc.in.empty() && whole.empty()) continue;
+                CoverPiece out{static_cast<std::uint32_t>(i), pc.a, {}, nullptr};
+                std::merge(whole.begin(), whole.end(), pc.in.begin(), pc.in.end(), std::back_inserter(out.areas));
+                if (keep_geometries) out.geometry = pc.g ? std::move(pc.g) : clone(regions[i]);
+                per_region[i].push_back(std::move(out));
+            }
+        }
+    });
+    for (auto& per_thread : prepared_by_thread)
+        for (auto& pp : per_thread)
+            if (pp) pp = PreparedPtr(pp.release(), PreparedDeleter{geos_context()});
+    std::vector<CoverPiece> out;
+    for (auto& v : per_region)
+        for (auto& pc : v) {
+            adopt(pc.geometry);
+            out.push_back(std::move(pc));
+        }
+    return out;
 }
 
 void fill_uncovered(const std::vector<const GEOSGeometry*>& parcels, CoverageResult& result) {

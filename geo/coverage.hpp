@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -56,6 +57,26 @@ struct CoverageResult {
 CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                                 const std::vector<const GEOSGeometry*>& service_areas,
                                 const CoverageOptions& options = {});
+
+// For each parcel, the part no earlier parcel overlaps (with positive area): null when none does
+// (the whole parcel counts), as compute_coverage counts overlapping parcels once. On all cores.
+std::vector<GeomPtr> overlap_free_parts(const std::vector<const GEOSGeometry*>& parcels);
+
+// One piece of the arrangement of a region by service areas: the part of region `region` that
+// exactly the service areas `areas` (ascending indices) cover.
+struct CoverPiece {
+    std::uint32_t region = 0;
+    double area_m2 = 0;               // 0 for a region without area (a point placed parcel)
+    std::vector<std::uint32_t> areas;
+    GeomPtr geometry;                 // with keep_geometries
+};
+
+// Splits every region (null or empty: skipped) into the pieces each combination of service
+// areas covers; pieces no service area covers are left out. A region without area (a point)
+// is one piece covered by the areas it meets. Pieces of a region sum to its covered area up to
+// overlay rounding. Runs on all cores.
+std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeometry*>& regions,
+                                               const std::vector<const GEOSGeometry*>& service_areas, bool keep_geometries);
 
 // The uncovered parts (parcel − covered part) of partly covered parcels, for output layers; needs
 // the covered parts (keep_geometries). Runs on all cores.

@@ -237,6 +237,8 @@ std::string style_name_for(const layers::Layer& l) {
     if (n == "service_areas" || n == "covered" || n == "uncovered" || (n == "parcels" && l.field_index("covered_share") >= 0))
         return "coverage";
     if (l.field_index("kind") >= 0) return "plan_structure";
+    if (n == "sites" || n == "site_service_areas" || n == "newly_covered" || n == "still_uncovered" || n == "facilities_after")
+        return "site";
     return {};
 }
 
@@ -261,6 +263,9 @@ std::optional<LayerStyle> layer_style(const layers::Layer& l) {
 
 std::vector<std::string> map_order(const std::string& kind) {
     if (kind == "coverage") return {"parcels", "service_areas", "covered", "uncovered"};  // as styles/data/coverage.toml
+    // As styles/data/site.toml and site_before.toml.
+    if (kind == "site") return {"site_service_areas", "newly_covered", "still_uncovered", "facilities_after", "sites"};
+    if (kind == "site_before") return {"newly_covered", "still_uncovered", "facilities_after"};
     return {"parcels"};
 }
 
