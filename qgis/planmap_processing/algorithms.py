@@ -401,4 +401,68 @@ class Assess(PlanmapAlgorithm):
         return out
 
 
-ALGORITHMS = [Build, Assess, Coverage, Lifecircle, Isochrone, Render]
+class Site(AnalysisRun):
+    command = 'site'
+    title = ('设施选址（最大覆盖）', 'Siting for coverage (maximal covering)')
+    help = ('在候选地块（点或面图层，或范围内的网格）中选出新增公园或设施：使新增覆盖的人口或居住用地最多（新增 K 处、预算），'
+            '或以最少数量达到覆盖率目标；服务半径与覆盖率计算同"服务半径覆盖率"，直线或步行路网距离。贪心算法（至少最优值的 1-1/e）'
+            '或 CBC 整数规划精确求解（给出界与间隙）。',
+            'Chooses new parks or facilities among candidate sites (a point or polygon layer, or a grid inside a boundary) '
+            'to cover the most uncovered population or residential land (K sites, a budget), or the fewest reaching a '
+            'coverage target; service areas and coverage as in Service-radius coverage, straight line or walking '
+            'network. Greedy (at least 1 - 1/e of the optimum) or an integer programme solved exactly by CBC '
+            '(with bound and gap).')
+    gpkg, csv = 'site.gpkg', 'site_sites.csv'
+    keys = [('sites', ('选出的地块数', 'Sites chosen')), ('coverage_before', ('选址前覆盖率', 'Coverage before')),
+            ('coverage_after', ('选址后覆盖率', 'Coverage after'))]
+
+    def initAlgorithm(self, config=None):
+        self.add_layer('FACILITIES', ('现有设施（公园、学校…）', 'Existing facilities (parks, schools …)'), POINTS_POLYGONS)
+        self.add_layer('RESIDENTIAL', ('居住用地', 'Residential parcels'), POLYGONS)
+        self.add_layer('CANDIDATES', ('候选地块（点或面）', 'Candidate sites (points or polygons)'), POINTS_POLYGONS,
+                       optional=True)
+        self.add_layer('WITHIN', ('或在此范围内按网格生成候选点', 'or a grid of candidates inside these polygons'), POLYGONS,
+                       optional=True)
+        self.add_number('GRID', ('网格间距', 'Grid spacing'), 200, 10, 100000, METRES, advanced=True)
+        self.add_number('SITE_AREA', ('网格候选地块面积（平方米）', 'Grid site area (m²)'), None, 1, 1e8, optional=True,
+                        advanced=True)
+        self.add_enum('PROFILE', ('规则配置', 'Rule profile'), COVERAGE_PROFILES, 1)
+        self.add_number('RADIUS', ('服务半径（固定半径时）', 'Service radius (fixed radius)'), 500, 1, 100000, METRES)
+        self.add_string('TYPE', ('生活圈设施类型（生活圈配置时）', 'Facility type (life-circle profile)'))
+        self.add_field('POPULATION_FIELD', ('人口字段', 'Population field'), 'RESIDENTIAL', numeric=True)
+        self.add_number('ADD', ('新增地块数 K', 'Number of new sites K'), 5, 1, 100000, integer=True, optional=True)
+        self.add_number('TARGET', ('或覆盖率目标（0–1，优先）', 'or coverage target (0–1, takes precedence)'), None, 0, 1,
+                        optional=True)
+        self.add_enum('OBJECTIVE', ('覆盖对象', 'Objective'),
+                      [('population', ('人口', 'population')), ('area', ('居住用地面积', 'residential area'))], 0)
+        self.add_flag('EXACT', ('CBC 精确求解', 'Solve exactly with CBC'))
+        self.add_number('TIME_LIMIT', ('精确求解时限（秒）', 'Exact solver time limit (s)'), 60, 1, 86400, advanced=True)
+        self.add_network_mode(width=True)
+        self.add_outputs()
+
+    def arguments(self, parameters, context, feedback):
+        args = ['site'] + self.source('FACILITIES', '--facilities') + self.source('RESIDENTIAL', '--residential')
+        candidates = self.source('CANDIDATES', '--candidates')
+        if not candidates:
+            within = self.source('WITHIN', '--within')
+            if not within:
+                raise QgsProcessingException('give candidate sites or polygons for a grid / 请给出候选地块或网格范围')
+            candidates = within + self.number('GRID', '--grid') + self.number('SITE_AREA', '--site-area')
+        name = self.enum_value('PROFILE')
+        args += candidates + (['--profile', name] if name else self.number('RADIUS', '--radius'))
+        args += self.text('TYPE', '--type') + self.field('POPULATION_FIELD', '--population-field')
+        goal = self.number('TARGET', '--target') or self.number('ADD', '--add', integer=True)
+        args += goal + ['--objective', self.enum_value('OBJECTIVE')]
+        args += self.flag('EXACT', '--exact') + self.number('TIME_LIMIT', '--time-limit')
+        return args + self.network_mode_arguments(width=True) + self.output_arguments()
+
+    def results(self, parameters, context, feedback, stdout):
+        out = super().results(parameters, context, feedback, stdout)
+        summary = self.read_json(self._json)
+        key = 'population_coverage_ratio' if summary.get('objective') == 'population' else 'coverage_ratio'
+        out.update({'SITES': len(summary.get('sites', [])), 'COVERAGE_BEFORE': summary['before'].get(key),
+                    'COVERAGE_AFTER': summary['after'].get(key)})
+        return {k: v for k, v in out.items() if v is not None}
+
+
+ALGORITHMS = [Build, Assess, Coverage, Lifecircle, Isochrone, Render, Site]

@@ -24,8 +24,8 @@ def main(planmap):
 
     t = qgis_support.Checks()
     ids = sorted(a.id() for a in QgsApplication.processingRegistry().providerById('planmap').algorithms())
-    t.check(ids == ['planmap:assess', 'planmap:build', 'planmap:coverage', 'planmap:isochrone', 'planmap:lifecircle', 'planmap:render'],
-            'provider lists assess, build, coverage, isochrone, lifecircle, render: {}'.format(ids))
+    t.check(ids == ['planmap:assess', 'planmap:build', 'planmap:coverage', 'planmap:isochrone', 'planmap:lifecircle', 'planmap:render', 'planmap:site'],
+            'provider lists assess, build, coverage, isochrone, lifecircle, render, site: {}'.format(ids))
 
     city = env.city(200)
     project = QgsProject.instance()

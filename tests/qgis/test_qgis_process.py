@@ -37,7 +37,7 @@ def main(planmap):
     t.check(code == 0, 'qgis_process plugins enable planmap_processing' + ('' if code == 0 else ': ' + err[-400:]))
     code, out, _ = qgis_process(env, 'list')
     listed = sorted(line.split()[0] for line in out.splitlines() if line.strip().startswith('planmap:'))
-    t.check(listed == ['planmap:assess', 'planmap:build', 'planmap:coverage', 'planmap:isochrone', 'planmap:lifecircle', 'planmap:render'],
+    t.check(listed == ['planmap:assess', 'planmap:build', 'planmap:coverage', 'planmap:isochrone', 'planmap:lifecircle', 'planmap:render', 'planmap:site'],
             'qgis_process list shows the planmap algorithms: {}'.format(listed))
 
     city = env.city(200)
@@ -117,6 +117,19 @@ def main(planmap):
     t.check(cli_csv == qp_csv and 'park_coverage' in qp_csv, 'assess writes the same indicator table as the command line')
     t.check(r.get('MET', -1) + r.get('NOT_MET', -1) >= 1 and os.path.isfile(r.get('PDF', '')),
             'assess reports its status counts and the PDF sheet: {}'.format(r))
+
+    # site: three new 6000 m² parks on a 400 m grid inside the zones, the same sites as the command line
+    code, _, err = env.planmap_run('site', '--facilities', city + ':parks', '--residential', city + ':residential',
+                                   '--within', city + ':zones', '--grid', '400', '--site-area', '6000', '--profile',
+                                   'gb-park-radius', '--add', '3', '-o', env.path('cli_site'), '-q')
+    t.check(code == 0, 'command-line site runs ({})'.format(err.strip()))
+    r = run(env, t, 'planmap:site', FACILITIES=city + '|layername=parks', RESIDENTIAL=city + '|layername=residential',
+            WITHIN=city + '|layername=zones', GRID=400, SITE_AREA=6000, PROFILE=1, ADD=3, OUTPUT=env.path('qp_site'))
+    with open(env.path('cli_site', 'site_sites.csv'), encoding='utf-8') as a, \
+            open(env.path('qp_site', 'site_sites.csv'), encoding='utf-8') as b:
+        t.check(a.read() == b.read(), 'site chooses the same sites as the command line')
+    t.check(r.get('SITES') == 3 and r.get('COVERAGE_AFTER', 0) >= r.get('COVERAGE_BEFORE', 1),
+            'site reports its sites and the coverage before and after: {}'.format(r))
 
     # a bad input: planmap's one-line error, exit code 1 of qgis_process
     code, out, err = qgis_process(env, 'run', 'planmap:coverage', '--', 'FACILITIES=' + city + '|layername=parks',
