@@ -128,7 +128,8 @@ def main(planmap):
     with open(env.path('cli_site', 'site_sites.csv'), encoding='utf-8') as a, \
             open(env.path('qp_site', 'site_sites.csv'), encoding='utf-8') as b:
         t.check(a.read() == b.read(), 'site chooses the same sites as the command line')
-    t.check(r.get('SITES') == 3 and r.get('COVERAGE_AFTER', 0) >= r.get('COVERAGE_BEFORE', 1),
+    # (fewer than three when fewer already cover everything: a site without gain is not chosen)
+    t.check(1 <= r.get('SITES', 0) <= 3 and r.get('COVERAGE_AFTER', 0) > r.get('COVERAGE_BEFORE', 1),
             'site reports its sites and the coverage before and after: {}'.format(r))
 
     # a bad input: planmap's one-line error, exit code 1 of qgis_process
