@@ -90,7 +90,7 @@ render::TableSheet sheet_of(const nlohmann::json& s) {
                  std::to_string(s["counts"]["no_target"].get<int>()) + " 无目标 no target, " +
                  std::to_string(s["counts"]["not_computable"].get<int>()) + " 不可计算 not computable";
     t.header = {"指标 indicator", "单位", "基期 baseline", "目标 target", "评估值 value", "依据 source", "状态 status"};
-    t.widths = {30, 7, 13, 13, 13, 18, 12};
+    t.widths = {30, 6, 10, 10, 9, 26, 11};
     const styles::Color green{0.27, 0.6, 0.33, 1}, red{0.8, 0.2, 0.16, 1};
     for (const auto& i : s["indicators"]) {
         std::string value = i["value"].is_number() ? figure(i["value"].get<double>()) : "—";

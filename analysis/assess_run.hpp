@@ -1,7 +1,7 @@
 // One assessment run (planmap assess): a plan's indicators against data — the plan is built, its
 // count, area and length indicators evaluated on the plan's layers, its coverage indicators by
 // the coverage engine on the data the user names (--data NAME=SRC), and the whole table written
-// as JSON, CSV, an HTML page and a one-page indicator sheet (PDF) into one output folder.
+// as JSON, CSV, an HTML page and an A4 indicator sheet (PDF) into one output folder.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 // planmap assess PLAN --data NAME=SRC … -o DIR: the plan's indicators (baseline, target, computed
-// value, status) against data — the 城市体检 table — as JSON, CSV, HTML and a one-page PDF sheet.
+// value, status) against data — the 城市体检 table — as JSON, CSV, HTML and an A4 PDF sheet.
 #include <ostream>
 
 #include "analysis/assess_run.hpp"

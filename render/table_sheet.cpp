@@ -71,9 +71,11 @@ double write_table_sheet(const TableSheet& s, const std::string& output) {
     const double top = kMargin + layout_size(title.get()).h + 2 + layout_size(subtitle.get()).h + 4;
     const double bottom = kPageH - kMargin - layout_size(footer.get()).h - 3;
 
+    // The font shrinks (to 6 pt at least) until the table fits one page; a longer table goes on
+    // over further pages, each with the title and the header row.
     double size = 9;
     Laid laid = lay_out(ctx.get(), s, col_mm, size);
-    while (laid.total > bottom - top && size > 4) {
+    while (laid.total > bottom - top && size > 6) {
         size -= 0.5;
         laid = lay_out(ctx.get(), s, col_mm, size);
     }
@@ -87,11 +89,8 @@ double write_table_sheet(const TableSheet& s, const std::string& output) {
         CairoPtr cr(cairo_create(surface.get()));
         cairo_scale(cr.get(), k, k);
         const styles::Color ink{0.11, 0.14, 0.15, 1}, rule{0.6, 0.62, 0.6, 1}, head{0.9, 0.92, 0.89, 1};
-        draw_layout(cr.get(), title.get(), kMargin, kMargin, ink);
-        draw_layout(cr.get(), subtitle.get(), kMargin, kMargin + layout_size(title.get()).h + 2, ink);
-        double y = top;
         cairo_set_line_width(cr.get(), 0.2);
-        for (std::size_t r = 0; r < laid.cells.size(); ++r) {
+        auto draw_row = [&](std::size_t r, double y) {
             const double h = laid.heights[r];
             if (r == 0) {
                 set_source(cr.get(), head);
@@ -113,12 +112,27 @@ double write_table_sheet(const TableSheet& s, const std::string& output) {
             cairo_move_to(cr.get(), kMargin, y + h);
             cairo_line_to(cr.get(), kMargin + table_w, y + h);
             cairo_stroke(cr.get());
-            y += h;
+        };
+        // One page: title, subtitle, footer, the header row, then rows from `first` while they fit.
+        std::size_t next = 1;
+        while (next < laid.cells.size() || next == 1) {
+            draw_layout(cr.get(), title.get(), kMargin, kMargin, ink);
+            draw_layout(cr.get(), subtitle.get(), kMargin, kMargin + layout_size(title.get()).h + 2, ink);
+            draw_layout(cr.get(), footer.get(), kMargin, kPageH - kMargin - layout_size(footer.get()).h, ink);
+            double y = top;
+            draw_row(0, y);
+            y += laid.heights[0];
+            do {  // at least one row per page, even one taller than the page
+                if (next >= laid.cells.size()) break;
+                draw_row(next, y);
+                y += laid.heights[next++];
+            } while (next < laid.cells.size() && y + laid.heights[next] <= bottom);
+            set_source(cr.get(), rule);
+            cairo_rectangle(cr.get(), kMargin, top, table_w, y - top);
+            cairo_stroke(cr.get());
+            if (next >= laid.cells.size()) break;
+            cairo_show_page(cr.get());
         }
-        set_source(cr.get(), rule);
-        cairo_rectangle(cr.get(), kMargin, top, table_w, laid.total);
-        cairo_stroke(cr.get());
-        draw_layout(cr.get(), footer.get(), kMargin, kPageH - kMargin - layout_size(footer.get()).h, ink);
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
             throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
     }

@@ -1,6 +1,7 @@
-// A one-page table sheet (A4 landscape PDF): title, subtitle, a table whose cells wrap and whose
-// rows may carry a status colour, and a footer. Used for the indicator table a bureau asks for
-// (城市体检 / plan assessment). The font shrinks until the table fits the page.
+// A table sheet (A4 landscape PDF): title, subtitle, a table whose cells wrap and whose rows may
+// carry a status colour, and a footer. Used for the indicator table a bureau asks for (城市体检 /
+// plan assessment). The font shrinks (to 6 pt) until the table fits one page; a longer table
+// goes on over further pages, each with the title and the header row.
 #pragma once
 
 #include <optional>

@@ -16,5 +16,5 @@ done
 if [[ -f out/coverage/city.gpkg ]]; then
   echo "== plans/jiaojiang.toml on the synthetic city -> out/assess/jiaojiang_synthetic_city/"
   $planmap assess plans/jiaojiang.toml --data residential=out/coverage/city.gpkg:residential \
-    --data parks=out/coverage/city.gpkg:parks -o out/assess/jiaojiang_synthetic_city --overwrite | grep -E "coverage|indicators:"
+    --data parks=out/coverage/city.gpkg:parks -o out/assess/jiaojiang_synthetic_city --overwrite | grep -E "park_radius_coverage|indicators:"
 fi

@@ -56,7 +56,7 @@ first=(out/boundaries/*_cgcs2000.gpkg)
 if ((${#first[@]})); then
   code=$(basename "${first[0]}" _cgcs2000.gpkg)
   echo "== atlas of ${first[0]} by county -> $sheets/atlas_$code/"
-  $planmap atlas "$sheets/maps/boundaries_$code.toml" --index "${first[0]}" --field name -o "$sheets/atlas_$code" --quiet
+  $planmap atlas "$sheets/maps/boundaries_$code.toml" --index "${first[0]}" --field name -o "$sheets/atlas_$code" --overwrite --quiet
   ls "$sheets/atlas_$code" | sed 's/^/  /'
 fi
 

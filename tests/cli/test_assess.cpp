@@ -165,3 +165,21 @@ TEST(Assess, BadDataAndFailedCountsWriteNothing) {
     EXPECT_TRUE(test::list_files(tmp.path()).size() > 0);
     for (const auto& f : test::list_files(tmp.path())) EXPECT_EQ(f.find(".planmap-tmp"), std::string::npos) << f;
 }
+
+// A table longer than one page at the smallest font goes on over further pages, every row kept.
+TEST(Assess, LongIndicatorTablesContinueOverPages) {
+    test::TempDir tmp;
+    std::string rows;
+    for (int i = 0; i < 90; ++i)
+        rows += "\n[[indicator]]\nid = \"reported_" + std::to_string(i) + "\"\nname_zh = \"指标" + std::to_string(i) +
+                "\"\nunit = \"%\"\ntarget = { value = " + std::to_string(i) + ", year = 2025 }\nsource_ref = \"L" +
+                std::to_string(i) + "\"\nevaluate = \"reported\"\n";
+    auto plan = write_plan(tmp, rows);
+    auto r = test::run({"assess", plan, "-o", (tmp / "out").string(), "-q"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto [status, info] = test::shell("pdfinfo '" + (tmp / "out" / "indicators.pdf").string() + "'");
+    ASSERT_EQ(status, 0) << info;
+    EXPECT_EQ(info.find("Pages:           1\n"), std::string::npos) << info;
+    auto text = test::pdf_text(tmp / "out" / "indicators.pdf");
+    for (int i : {0, 45, 89}) EXPECT_NE(text.find("reported_" + std::to_string(i) + ")"), std::string::npos) << i;
+}
