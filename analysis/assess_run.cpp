@@ -136,13 +136,7 @@ AssessResult run_assess(const AssessOptions& o, const Progress& progress) {
 
     core::OutputFolder folder(o.output, o.overwrite);
     auto built = plan::build_plan(plan);
-    if (built.errors()) {
-        const plan::CheckResult* first = nullptr;
-        for (const auto& c : built.checks)
-            if (!c.passed && c.severity == "error" && !first) first = &c;
-        throw file_error(plan.file, first->line, "check '" + first->name + "' failed: " + first->detail + " (" +
-                                                     std::to_string(built.errors()) + " failed check(s); nothing written)");
-    }
+    plan::throw_failed_checks(plan, built);
     const double build_s = seconds_since(t0);
 
     AssessResult res;

@@ -166,14 +166,7 @@ void add_build(CLI::App& app, Context& ctx) {
             bo.analysis_crs_output = opts->crs == "analysis";
             auto built = plan::build_plan(plan, bo);
             if (!ctx.quiet || built.errors()) print_report(ctx.out, plan, built, ctx.verbose);
-            if (built.errors()) {
-                const plan::CheckResult* first = nullptr;
-                for (const auto& c : built.checks)
-                    if (!c.passed && c.severity == "error" && !first) first = &c;
-                throw file_error(plan.file, first->line,
-                                 "check '" + first->name + "' failed: " + first->detail + " (" +
-                                     std::to_string(built.errors()) + " failed check(s); nothing written)");
-            }
+            plan::throw_failed_checks(plan, built);
             std::vector<const layers::Layer*> ls;
             for (const auto& l : built.layers) ls.push_back(&l);
             // The report is written first (beside its target) so that a report that cannot be

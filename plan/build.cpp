@@ -663,4 +663,12 @@ std::optional<Plan> plan_identity(const std::map<std::string, std::string>& meta
     return p;
 }
 
+void throw_failed_checks(const Plan& plan, const PlanBuild& built) {
+    if (!built.errors()) return;
+    for (const auto& c : built.checks)
+        if (!c.passed && c.severity == "error")
+            throw file_error(plan.file, c.line, "check '" + c.name + "' failed: " + c.detail + " (" +
+                                                    std::to_string(built.errors()) + " failed check(s); nothing written)");
+}
+
 }  // namespace planmap::plan

@@ -162,6 +162,9 @@ struct PlanBuild {
 // Evaluates a parsed plan. Geometry errors (an authored point outside its district, a derivation
 // that fails or gives an invalid or empty geometry) throw file_error naming the element.
 PlanBuild build_plan(const Plan& plan, const BuildOptions& options = {});
+// When checks of severity error failed: file_error at the first one's line, "check 'name' failed:
+// detail (N failed check(s); nothing written)".
+void throw_failed_checks(const Plan& plan, const PlanBuild& built);
 
 // What a plan says of itself (id, names, period, source) as dataset metadata items PLAN_ID,
 // PLAN_NAME_ZH, PLAN_NAME_EN, PLAN_PERIOD, PLAN_SOURCE: `build` writes them into the GeoPackage,

@@ -105,6 +105,11 @@ class AnalysisRun(PlanmapAlgorithm, NetworkMode):
         return ['-o', out] + self.flag('OVERWRITE', '--overwrite') + ['--json', self._json] + \
             self.file_output('HTML', '--html')
 
+    def profile_or_radius(self):
+        """--profile NAME from the PROFILE enum, or --radius RADIUS when it is the fixed-radius entry."""
+        name = self.enum_value('PROFILE')
+        return ['--profile', name] if name else self.number('RADIUS', '--radius')
+
     def file_output(self, name, flag):
         value = self.parameterAsFileOutput(self._parameters, name, self._context)
         return [flag, value] if value else []
@@ -160,11 +165,8 @@ class Coverage(AnalysisRun):
 
     def arguments(self, parameters, context, feedback):
         args = ['coverage'] + self.source('FACILITIES', '--facilities') + self.source('RESIDENTIAL', '--residential')
-        profile = self.file('PROFILE_FILE', '--profile')
-        if not profile:
-            name = self.enum_value('PROFILE')
-            profile = ['--profile', name] if name else self.number('RADIUS', '--radius')
-        args += profile + self.field('POPULATION_FIELD', '--population-field') + self.field('TYPE_FIELD', '--type-field')
+        args += self.file('PROFILE_FILE', '--profile') or self.profile_or_radius()
+        args += self.field('POPULATION_FIELD', '--population-field') + self.field('TYPE_FIELD', '--type-field')
         zones = self.source('ZONES', '--zones')
         if zones:
             zone_field = self.field('ZONE_FIELD', '--zone-field')
@@ -448,8 +450,7 @@ class Site(AnalysisRun):
             if not within:
                 raise QgsProcessingException('give candidate sites or polygons for a grid / 请给出候选地块或网格范围')
             candidates = within + self.number('GRID', '--grid') + self.number('SITE_AREA', '--site-area')
-        name = self.enum_value('PROFILE')
-        args += candidates + (['--profile', name] if name else self.number('RADIUS', '--radius'))
+        args += candidates + self.profile_or_radius()
         args += self.text('TYPE', '--type') + self.field('POPULATION_FIELD', '--population-field')
         goal = self.number('TARGET', '--target') or self.number('ADD', '--add', integer=True)
         args += goal + ['--objective', self.enum_value('OBJECTIVE')]
