@@ -2,6 +2,8 @@
 // `planmap --help` lists (and their own subcommands, e.g. `network build`) and every long option
 // of every `--help`, global options included. The commands and options are read from the help
 // output, never hard-coded, so a new option fails this test until both READMEs describe it.
+// The help is read in English (--lang en) whatever the locale; the Chinese help must list the
+// same commands and options.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -82,9 +84,9 @@ void collect(std::vector<std::string> args, const std::string& name, std::vector
     }
 }
 
-std::vector<Command> all_commands() {
+std::vector<Command> all_commands(const std::string& lang = "en") {
     std::vector<Command> cmds;
-    collect({}, "planmap", cmds);
+    collect({"--lang", lang}, "planmap", cmds);
     return cmds;
 }
 
@@ -145,6 +147,16 @@ TEST(CliDocs, HelpParsesIntoCommandsAndOptions) {
     EXPECT_TRUE(mentions("[--nodes-csv F]", "--nodes-csv"));
     EXPECT_FALSE(mentions("[--nodes-csv F] [--max-snap M]", "--nodes"));
     EXPECT_FALSE(mentions("[--max-snap M]", "--snap"));
+}
+
+TEST(CliDocs, ChineseHelpListsTheSameCommandsAndOptions) {
+    const auto en = all_commands("en");
+    const auto zh = all_commands("zh");
+    ASSERT_EQ(en.size(), zh.size());
+    for (size_t i = 0; i < en.size(); ++i) {
+        EXPECT_EQ(en[i].name, zh[i].name);
+        EXPECT_EQ(en[i].options, zh[i].options) << en[i].name;
+    }
 }
 
 TEST(CliDocs, ReadmeListsEveryCommandAndOption) { expect_complete("README.md"); }
