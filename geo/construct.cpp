@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/i18n.hpp"
+
 namespace planmap::geo {
 
 namespace {
@@ -31,8 +33,8 @@ void collect_dimension(const GEOSGeometry* g, int dim, std::vector<GeomPtr>& out
 GeomPtr empty_of(int dim) {
     auto ctx = geos_context();
     switch (dim) {
-        case 0: return take(GEOSGeom_createEmptyPoint_r(ctx), "creating a point");
-        case 1: return take(GEOSGeom_createEmptyLineString_r(ctx), "creating a line");
+        case 0: return take(GEOSGeom_createEmptyPoint_r(ctx), N_("creating a point"));
+        case 1: return take(GEOSGeom_createEmptyLineString_r(ctx), N_("creating a line"));
         default: return make_empty_polygon();
     }
 }
@@ -53,7 +55,7 @@ std::vector<std::pair<double, double>> coords(const GEOSGeometry* g) {
     std::vector<std::pair<double, double>> out;
     if (is_empty(g)) return out;
     const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, g);
-    if (!seq) throw geometry_error("coordinates of a " + geometry_type(g) + " requested");
+    if (!seq) throw geometry_error(trf("coordinates of a {} requested", geometry_type(g)));
     unsigned n = 0;
     GEOSCoordSeq_getSize_r(ctx, seq, &n);
     out.resize(n);
@@ -77,8 +79,7 @@ std::vector<GeomPtr> voronoi_partition(const std::vector<std::pair<double, doubl
     for (std::size_t i = 0; i < seeds.size(); ++i)
         for (std::size_t j = i + 1; j < seeds.size(); ++j)
             if (seeds[i] == seeds[j])
-                throw geometry_error("Voronoi partition: seeds " + std::to_string(i + 1) + " and " +
-                                     std::to_string(j + 1) + " coincide");
+                throw geometry_error(trf("Voronoi partition: seeds {} and {} coincide", i + 1, j + 1));
     auto region = extract_dimension(boundary, 2);
     if (seeds.size() == 1) {
         cells[0] = clone(region.get());
@@ -96,7 +97,7 @@ std::vector<GeomPtr> voronoi_partition(const std::vector<std::pair<double, doubl
                                {env.maxx + pad, env.maxy + pad},
                                {env.minx - pad, env.maxy + pad}});
     auto ctx = geos_context();
-    auto diagram = take(GEOSVoronoiDiagram_r(ctx, multi.get(), frame.get(), 0.0, 0), "Voronoi diagram");
+    auto diagram = take(GEOSVoronoiDiagram_r(ctx, multi.get(), frame.get(), 0.0, 0), N_("Voronoi diagram"));
     int n = GEOSGetNumGeometries_r(ctx, diagram.get());
     // The diagram's cells come in no particular order: give each seed the cell that contains it.
     for (int k = 0; k < n; ++k) {
@@ -112,7 +113,7 @@ std::vector<GeomPtr> voronoi_partition(const std::vector<std::pair<double, doubl
         }
     }
     for (std::size_t i = 0; i < seeds.size(); ++i)
-        if (!cells[i]) throw geometry_error("Voronoi partition: no cell found for seed " + std::to_string(i + 1));
+        if (!cells[i]) throw geometry_error(trf("Voronoi partition: no cell found for seed {}", i + 1));
     return cells;
 }
 
@@ -124,15 +125,15 @@ bool is_closed_ring(const GEOSGeometry* g, double tolerance, std::string* why) {
     int t = type_id(g);
     if (t == GEOS_MULTILINESTRING && GEOSGetNumGeometries_r(geos_context(), g) == 1)
         return is_closed_ring(GEOSGetGeometryN_r(geos_context(), g, 0), tolerance, why);
-    if (t != GEOS_LINESTRING && t != GEOS_LINEARRING) return fail("a " + geometry_type(g) + ", not one line");
+    if (t != GEOS_LINESTRING && t != GEOS_LINEARRING) return fail(trf("a {}, not one line", geometry_type(g)));
     auto c = coords(g);
-    if (c.size() < 4) return fail("fewer than 4 points");
+    if (c.size() < 4) return fail(tr("fewer than 4 points"));
     double gap = dist(c.front(), c.back());
-    if (gap > tolerance) return fail("its ends are " + std::to_string(static_cast<long long>(std::lround(gap))) + " apart");
+    if (gap > tolerance) return fail(trf("its ends are {} apart", static_cast<long long>(std::lround(gap))));
     auto closed = c;
     closed.back() = closed.front();
     auto line = make_linestring(closed);
-    if (GEOSisSimple_r(geos_context(), line.get()) != 1) return fail("it crosses itself");
+    if (GEOSisSimple_r(geos_context(), line.get()) != 1) return fail(tr("it crosses itself"));
     return true;
 }
 
@@ -140,7 +141,7 @@ GeomPtr polygon_of_ring(const GEOSGeometry* ring) {
     int t = type_id(ring);
     if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) return clone(ring);
     std::string why;
-    if (!is_closed_ring(ring, 0.0, &why)) throw geometry_error("not a closed ring: " + why);
+    if (!is_closed_ring(ring, 0.0, &why)) throw geometry_error(trf("not a closed ring: {}", why));
     auto c = coords(t == GEOS_MULTILINESTRING ? GEOSGetGeometryN_r(geos_context(), ring, 0) : ring);
     return make_polygon(c);
 }
@@ -149,16 +150,16 @@ GeomPtr annulus(const GEOSGeometry* outer, const GEOSGeometry* inner) {
     auto o = polygon_of_ring(outer);
     auto i = polygon_of_ring(inner);
     if (GEOSCovers_r(geos_context(), o.get(), i.get()) != 1)
-        throw geometry_error("annulus: the inner ring is not inside the outer ring");
+        throw geometry_error(tr("annulus: the inner ring is not inside the outer ring"));
     return difference_keep(o.get(), i.get());
 }
 
 GeomPtr corridor(const GEOSGeometry* line, double half_width, int side) {
-    if (half_width <= 0) throw geometry_error("corridor: the half width must be positive");
+    if (half_width <= 0) throw geometry_error(tr("corridor: the half width must be positive"));
     if (side == 0) {
         auto ctx = geos_context();
         return take(GEOSBufferWithStyle_r(ctx, line, half_width, 16, GEOSBUF_CAP_FLAT, GEOSBUF_JOIN_ROUND, 5.0),
-                    "corridor");
+                    N_("corridor"));
     }
     auto ctx = geos_context();
     GEOSBufferParams* p = GEOSBufferParams_create_r(ctx);
@@ -167,7 +168,7 @@ GeomPtr corridor(const GEOSGeometry* line, double half_width, int side) {
     GEOSBufferParams_setSingleSided_r(ctx, p, 1);
     GEOSGeometry* out = GEOSBufferWithParams_r(ctx, line, p, side > 0 ? half_width : -half_width);
     GEOSBufferParams_destroy_r(ctx, p);
-    return take(out, "one-sided corridor");
+    return take(out, N_("one-sided corridor"));
 }
 
 GeomPtr clip(const GEOSGeometry* a, const GEOSGeometry* b) {
@@ -185,7 +186,7 @@ GeomPtr difference_keep(const GEOSGeometry* a, const GEOSGeometry* b) {
 GeomPtr largest_part(const GEOSGeometry* g) {
     std::vector<GeomPtr> parts;
     collect_dimension(g, 2, parts);
-    if (parts.empty()) throw geometry_error("largest part: no polygon in a " + geometry_type(g));
+    if (parts.empty()) throw geometry_error(trf("largest part: no polygon in a {}", geometry_type(g)));
     std::size_t best = 0;
     for (std::size_t i = 1; i < parts.size(); ++i)
         if (area(parts[i].get()) > area(parts[best].get())) best = i;
@@ -199,7 +200,7 @@ GeomPtr chain_lines(const std::vector<const GEOSGeometry*>& lines, double snap) 
         collect_dimension(l, 1, parts);
         for (auto& p : parts) segs.push_back(coords(p.get()));
     }
-    if (segs.empty()) throw geometry_error("chain: no lines");
+    if (segs.empty()) throw geometry_error(tr("chain: no lines"));
     std::vector<bool> used(segs.size(), false);
     auto chain = segs[0];
     used[0] = true;
@@ -223,8 +224,8 @@ GeomPtr chain_lines(const std::vector<const GEOSGeometry*>& lines, double snap) 
             used[i] = found = true;
         }
         if (!found)
-            throw geometry_error("chain: segment ends do not meet (" + std::to_string(segs.size() - added) +
-                                 " of " + std::to_string(segs.size()) + " lines left over)");
+            throw geometry_error(trf("chain: segment ends do not meet ({} of {} lines left over)", segs.size() - added,
+                                     segs.size()));
     }
     if (chain.size() > 2 && dist(chain.front(), chain.back()) <= snap) chain.back() = chain.front();
     return make_linestring(chain);
@@ -233,12 +234,12 @@ GeomPtr chain_lines(const std::vector<const GEOSGeometry*>& lines, double snap) 
 GeomPtr enclosed_ring(const std::vector<const GEOSGeometry*>& lines) {
     std::vector<GeomPtr> parts;
     for (const auto* l : lines) collect_dimension(l, 1, parts);
-    if (parts.empty()) throw geometry_error("enclosed ring: no lines");
+    if (parts.empty()) throw geometry_error(tr("enclosed ring: no lines"));
     auto noded = unary_union(make_collection(GEOS_MULTILINESTRING, std::move(parts)).get());
     const GEOSGeometry* in[] = {noded.get()};
-    auto faces = take(GEOSPolygonize_r(geos_context(), in, 1), "polygonize");
+    auto faces = take(GEOSPolygonize_r(geos_context(), in, 1), N_("polygonize"));
     auto polys = extract_dimension(faces.get(), 2);
-    if (is_empty(polys.get())) throw geometry_error("enclosed ring: the lines enclose no area");
+    if (is_empty(polys.get())) throw geometry_error(tr("enclosed ring: the lines enclose no area"));
     return outline(polys.get());
 }
 
@@ -247,7 +248,7 @@ GeomPtr outline(const GEOSGeometry* polygonal) {
     return make_linestring(coords(GEOSGetExteriorRing_r(geos_context(), part.get())));
 }
 
-GeomPtr convex_hull(const GEOSGeometry* g) { return take(GEOSConvexHull_r(geos_context(), g), "convex hull"); }
+GeomPtr convex_hull(const GEOSGeometry* g) { return take(GEOSConvexHull_r(geos_context(), g), N_("convex hull")); }
 
 GeomPtr chaikin_smooth(const GEOSGeometry* g, int iterations) {
     int t = type_id(g);
@@ -257,7 +258,7 @@ GeomPtr chaikin_smooth(const GEOSGeometry* g, int iterations) {
         for (int i = 0; i < n; ++i) parts.push_back(chaikin_smooth(GEOSGetGeometryN_r(geos_context(), g, i), iterations));
         return make_collection(GEOS_MULTILINESTRING, std::move(parts));
     }
-    if (t != GEOS_LINESTRING) throw geometry_error("smoothing applies to lines, not a " + geometry_type(g));
+    if (t != GEOS_LINESTRING) throw geometry_error(trf("smoothing applies to lines, not a {}", geometry_type(g)));
     auto c = coords(g);
     bool closed = c.size() > 3 && c.front() == c.back();
     for (int it = 0; it < iterations && c.size() > 2; ++it) {

@@ -12,6 +12,7 @@
 #include <numeric>
 #include <utility>
 
+#include "core/i18n.hpp"
 #include "geo/spatial_index.hpp"
 
 namespace planmap::geo {
@@ -43,7 +44,7 @@ bool is_whole_rect(GEOSContextHandle_t ctx, const GEOSGeometry* g, const Envelop
 }
 
 GeomPtr clip_to_rect(GEOSContextHandle_t ctx, const GEOSGeometry* g, const Envelope& e) {
-    return take(GEOSClipByRect_r(ctx, g, e.minx, e.miny, e.maxx, e.maxy), "clipping a service area");
+    return take(GEOSClipByRect_r(ctx, g, e.minx, e.miny, e.maxx, e.maxy), N_("clipping a service area"));
 }
 
 bool usable(const GEOSGeometry* g) { return g && !GEOSisEmpty_r(geos_context(), g); }
@@ -370,7 +371,7 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                 may_contain = may_contain && se.minx <= e.minx && se.miny <= e.miny && se.maxx >= e.maxx && se.maxy >= e.maxy;
                 if (may_contain) {
                     char in = GEOSPreparedContains_r(ctx, prep(k), p);
-                    if (in == 2) throw geometry_error("testing a parcel against a service area failed: " + geos_last_error());
+                    if (in == 2) throw geometry_error(trf("testing a parcel against a service area failed: {}", geos_last_error()));
                     if (in) {
                         full = true;
                         break;
@@ -381,7 +382,7 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                     continue;
                 }
                 char hit = GEOSPreparedIntersects_r(ctx, prep(k), p);
-                if (hit == 2) throw geometry_error("testing a parcel against a service area failed: " + geos_last_error());
+                if (hit == 2) throw geometry_error(trf("testing a parcel against a service area failed: {}", geos_last_error()));
                 if (hit) cand[touching++] = k;
             }
             if (full) {
@@ -478,7 +479,7 @@ std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeome
             return prepared[k].get();
         };
         auto check = [](char v) {
-            if (v == 2) throw geometry_error("testing a region against a service area failed: " + geos_last_error());
+            if (v == 2) throw geometry_error(trf("testing a region against a service area failed: {}", geos_last_error()));
             return v == 1;
         };
         std::vector<std::size_t> cand;
@@ -604,7 +605,7 @@ std::vector<DissolvedGroup> dissolve_adjacent(const std::vector<const GEOSGeomet
             index.for_each(env[i], [&](std::size_t j) {
                 if (j <= i) return;
                 char hit = GEOSIntersects_r(ctx, polygons[i], polygons[j]);
-                if (hit == 2) throw geometry_error("testing park patches for contact failed: " + geos_last_error());
+                if (hit == 2) throw geometry_error(trf("testing park patches for contact failed: {}", geos_last_error()));
                 if (hit) touching[i].push_back(j);
             });
         }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/i18n.hpp"
 #include "geo/china_coords.hpp"
 #include "geo/proj.hpp"
 
@@ -57,7 +58,7 @@ Crs Crs::from_epsg(int code) { return parse("EPSG:" + std::to_string(code)); }
 
 Crs Crs::parse(const std::string& raw) {
     std::string text = trim(raw);
-    if (text.empty()) throw crs_error("empty CRS string");
+    if (text.empty()) throw crs_error(tr("empty CRS string"));
     std::string key = upper_alnum(text);
     if (key == "GCJ02" || key == "GCJ" || key == "AMAP" || key == "GCJ02LONLAT") {
         Crs c = wgs84();
@@ -82,13 +83,13 @@ Crs Crs::parse(const std::string& raw) {
             std::stringstream ss;
             ss << in.rdbuf();
             source = trim(ss.str());
-            if (source.empty()) throw crs_error("CRS file '" + text + "' is empty");
+            if (source.empty()) throw crs_error(trf("CRS file '{}' is empty", text));
         }
     }
     auto ctx = new_context();
     PjPtr pj(proj_create(ctx.get(), source.c_str()), PjDeleter{ctx.get()});
     if (!pj || !proj_is_crs(pj.get()))
-        throw crs_error("unknown CRS '" + (text.size() > 80 ? text.substr(0, 80) + "…" : text) + "'");
+        throw crs_error(trf("unknown CRS '{}'", text.size() > 80 ? text.substr(0, 80) + "…" : text));
     if (proj_get_type(pj.get()) == PJ_TYPE_BOUND_CRS) {
         PjPtr base(proj_get_source_crs(ctx.get(), pj.get()), PjDeleter{ctx.get()});
         if (base) pj = std::move(base);
@@ -111,7 +112,7 @@ Crs Crs::parse(const std::string& raw) {
     PjPtr datum(proj_crs_get_datum_forced(ctx.get(), pj.get()), PjDeleter{ctx.get()});
     if (datum) c.datum_epsg_ = id_code(ctx.get(), datum.get());
     const char* wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT2_2019, nullptr);
-    if (!wkt) throw crs_error("CRS '" + text + "' cannot be expressed as WKT");
+    if (!wkt) throw crs_error(trf("CRS '{}' cannot be expressed as WKT", text));
     c.definition_ = wkt;
     return c;
 }
@@ -150,17 +151,18 @@ Transformer::Transformer(const Crs& from, const Crs& to) : impl_(std::make_uniqu
     auto* ctx = impl_->ctx.get();
     PjPtr src(proj_create(ctx, from.definition().c_str()), PjDeleter{ctx});
     PjPtr dst(proj_create(ctx, to.definition().c_str()), PjDeleter{ctx});
-    if (!src || !dst) throw crs_error("cannot use CRS " + from.label() + " or " + to.label());
+    if (!src || !dst) throw crs_error(trf("cannot use CRS {} or {}", from.label(), to.label()));
     PjPtr op(proj_create_crs_to_crs_from_pj(ctx, src.get(), dst.get(), nullptr, nullptr), PjDeleter{ctx});
-    if (!op) throw crs_error("no transformation from " + from.label() + " to " + to.label());
+    if (!op) throw crs_error(trf("no transformation from {} to {}", from.label(), to.label()));
     PjPtr norm(proj_normalize_for_visualization(ctx, op.get()), PjDeleter{ctx});
-    if (!norm) throw crs_error("cannot normalise axis order from " + from.label() + " to " + to.label());
+    if (!norm) throw crs_error(trf("cannot normalise axis order from {} to {}", from.label(), to.label()));
     impl_->op = std::move(norm);
     auto legacy = [](std::optional<int> d) { return d && (*d == 6214 || *d == 6610); };
     if ((legacy(from.datum_epsg()) || legacy(to.datum_epsg())) && from.datum_epsg() != to.datum_epsg() &&
         proj_coordoperation_has_ballpark_transformation(ctx, impl_->op.get())) {
-        impl_->warnings.push_back("no datum shift is known between " + from.label() + " and " + to.label() +
-                                  " (Beijing 1954 / Xian 1980): coordinates may be off by tens to hundreds of metres");
+        impl_->warnings.push_back(trf("no datum shift is known between {} and {} (Beijing 1954 / Xian 1980): coordinates "
+                                      "may be off by tens to hundreds of metres",
+                                      from.label(), to.label()));
     }
 }
 
@@ -204,14 +206,14 @@ std::size_t Transformer::transform(double* x, double* y, std::size_t n) const {
 }
 
 void Transformer::transform_point(double& x, double& y) const {
-    if (transform(&x, &y, 1)) throw crs_error("coordinate cannot be transformed");
+    if (transform(&x, &y, 1)) throw crs_error(tr("coordinate cannot be transformed"));
 }
 
 GeomPtr Transformer::transform(const GEOSGeometry* g) const {
     if (impl_->identity) return clone(g);
     std::size_t failed = 0;
     auto out = transform_coords(g, [&](double* x, double* y, std::size_t n) { failed += transform(x, y, n); });
-    if (failed) throw crs_error(std::to_string(failed) + " coordinate(s) cannot be transformed");
+    if (failed) throw crs_error(trf("{} coordinate(s) cannot be transformed", failed));
     return out;
 }
 

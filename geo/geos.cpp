@@ -3,6 +3,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "core/i18n.hpp"
+
 namespace planmap::geo {
 
 namespace {
@@ -37,20 +39,20 @@ GEOSContextHandle_t geos_context() { return thread_context().handle; }
 std::string geos_last_error() { return thread_context().last_error; }
 
 GeomPtr take(GEOSGeometry* g, std::string_view what) {
-    if (!g) throw geometry_error(std::string(what) + " failed: " + geos_last_error());
+    if (!g) throw geometry_error(trf("{} failed: {}", tr(std::string(what).c_str()), geos_last_error()));
     return GeomPtr(g, GeomDeleter{geos_context()});
 }
 
-GeomPtr clone(const GEOSGeometry* g) { return take(GEOSGeom_clone_r(geos_context(), g), "clone"); }
+GeomPtr clone(const GEOSGeometry* g) { return take(GEOSGeom_clone_r(geos_context(), g), N_("clone")); }
 
 PreparedPtr prepare(const GEOSGeometry* g) {
     auto* p = GEOSPrepare_r(geos_context(), g);
-    if (!p) throw geometry_error("prepare failed: " + geos_last_error());
+    if (!p) throw geometry_error(trf("prepare failed: {}", geos_last_error()));
     return PreparedPtr(p, PreparedDeleter{geos_context()});
 }
 
 GeomPtr from_wkb(const unsigned char* data, std::size_t size) {
-    return take(GEOSGeomFromWKB_buf_r(geos_context(), data, size), "reading WKB");
+    return take(GEOSGeomFromWKB_buf_r(geos_context(), data, size), N_("reading WKB"));
 }
 
 std::vector<unsigned char> to_wkb(const GEOSGeometry* g) {
@@ -61,7 +63,7 @@ std::vector<unsigned char> to_wkb(const GEOSGeometry* g) {
     std::size_t n = 0;
     unsigned char* buf = GEOSWKBWriter_write_r(ctx, w, g, &n);
     GEOSWKBWriter_destroy_r(ctx, w);
-    if (!buf) throw geometry_error("writing WKB failed: " + geos_last_error());
+    if (!buf) throw geometry_error(trf("writing WKB failed: {}", geos_last_error()));
     std::vector<unsigned char> out(buf, buf + n);
     GEOSFree_r(ctx, buf);
     return out;
@@ -69,7 +71,7 @@ std::vector<unsigned char> to_wkb(const GEOSGeometry* g) {
 
 GeomPtr from_wkt(std::string_view wkt) {
     std::string s(wkt);
-    return take(GEOSGeomFromWKT_r(geos_context(), s.c_str()), "reading WKT");
+    return take(GEOSGeomFromWKT_r(geos_context(), s.c_str()), N_("reading WKT"));
 }
 
 std::string to_wkt(const GEOSGeometry* g, int precision) {
@@ -79,14 +81,14 @@ std::string to_wkt(const GEOSGeometry* g, int precision) {
     if (precision >= 0) GEOSWKTWriter_setRoundingPrecision_r(ctx, w, precision);
     char* s = GEOSWKTWriter_write_r(ctx, w, g);
     GEOSWKTWriter_destroy_r(ctx, w);
-    if (!s) throw geometry_error("writing WKT failed: " + geos_last_error());
+    if (!s) throw geometry_error(trf("writing WKT failed: {}", geos_last_error()));
     std::string out(s);
     GEOSFree_r(ctx, s);
     return out;
 }
 
 GeomPtr make_point(double x, double y) {
-    return take(GEOSGeom_createPointFromXY_r(geos_context(), x, y), "creating a point");
+    return take(GEOSGeom_createPointFromXY_r(geos_context(), x, y), N_("creating a point"));
 }
 
 namespace {
@@ -99,7 +101,7 @@ GEOSCoordSequence* make_seq(const std::vector<std::pair<double, double>>& pts) {
 }  // namespace
 
 GeomPtr make_linestring(const std::vector<std::pair<double, double>>& pts) {
-    return take(GEOSGeom_createLineString_r(geos_context(), make_seq(pts)), "creating a line");
+    return take(GEOSGeom_createLineString_r(geos_context(), make_seq(pts)), N_("creating a line"));
 }
 
 GeomPtr make_polygon(const std::vector<std::pair<double, double>>& ring) {
@@ -107,29 +109,29 @@ GeomPtr make_polygon(const std::vector<std::pair<double, double>>& ring) {
     if (!pts.empty() && pts.front() != pts.back()) pts.push_back(pts.front());
     auto ctx = geos_context();
     GEOSGeometry* shell = GEOSGeom_createLinearRing_r(ctx, make_seq(pts));
-    if (!shell) throw geometry_error("creating a ring failed: " + geos_last_error());
-    return take(GEOSGeom_createPolygon_r(ctx, shell, nullptr, 0), "creating a polygon");
+    if (!shell) throw geometry_error(trf("creating a ring failed: {}", geos_last_error()));
+    return take(GEOSGeom_createPolygon_r(ctx, shell, nullptr, 0), N_("creating a polygon"));
 }
 
-GeomPtr make_empty_polygon() { return take(GEOSGeom_createEmptyPolygon_r(geos_context()), "creating a polygon"); }
+GeomPtr make_empty_polygon() { return take(GEOSGeom_createEmptyPolygon_r(geos_context()), N_("creating a polygon")); }
 
 GeomPtr make_collection(int type, std::vector<GeomPtr> parts) {
     std::vector<GEOSGeometry*> raw;
     raw.reserve(parts.size());
     for (auto& p : parts) raw.push_back(p.release());
     return take(GEOSGeom_createCollection_r(geos_context(), type, raw.data(), static_cast<unsigned>(raw.size())),
-                "creating a collection");
+                N_("creating a collection"));
 }
 
 double area(const GEOSGeometry* g) {
     double a = 0;
-    if (!GEOSArea_r(geos_context(), g, &a)) throw geometry_error("area failed: " + geos_last_error());
+    if (!GEOSArea_r(geos_context(), g, &a)) throw geometry_error(trf("area failed: {}", geos_last_error()));
     return a;
 }
 
 double length(const GEOSGeometry* g) {
     double l = 0;
-    if (!GEOSLength_r(geos_context(), g, &l)) throw geometry_error("length failed: " + geos_last_error());
+    if (!GEOSLength_r(geos_context(), g, &l)) throw geometry_error(trf("length failed: {}", geos_last_error()));
     return l;
 }
 
@@ -177,7 +179,7 @@ std::string geometry_type(const GEOSGeometry* g) {
     return out;
 }
 
-GeomPtr unary_union(const GEOSGeometry* g) { return take(GEOSUnaryUnion_r(geos_context(), g), "union"); }
+GeomPtr unary_union(const GEOSGeometry* g) { return take(GEOSUnaryUnion_r(geos_context(), g), N_("union")); }
 
 GeomPtr union_all(std::vector<GeomPtr> parts) {
     if (parts.empty()) return make_empty_polygon();
@@ -187,15 +189,15 @@ GeomPtr union_all(std::vector<GeomPtr> parts) {
 }
 
 GeomPtr intersection(const GEOSGeometry* a, const GEOSGeometry* b) {
-    return take(GEOSIntersection_r(geos_context(), a, b), "intersection");
+    return take(GEOSIntersection_r(geos_context(), a, b), N_("intersection"));
 }
 
 GeomPtr difference(const GEOSGeometry* a, const GEOSGeometry* b) {
-    return take(GEOSDifference_r(geos_context(), a, b), "difference");
+    return take(GEOSDifference_r(geos_context(), a, b), N_("difference"));
 }
 
 GeomPtr buffer(const GEOSGeometry* g, double distance, int quad_segs) {
-    return take(GEOSBuffer_r(geos_context(), g, distance, quad_segs), "buffer");
+    return take(GEOSBuffer_r(geos_context(), g, distance, quad_segs), N_("buffer"));
 }
 
 GeomPtr make_valid(const GEOSGeometry* g, bool keep_collapsed) {
@@ -205,12 +207,12 @@ GeomPtr make_valid(const GEOSGeometry* g, bool keep_collapsed) {
     GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, keep_collapsed ? 1 : 0);
     GEOSGeometry* out = GEOSMakeValidWithParams_r(ctx, g, params);
     GEOSMakeValidParams_destroy_r(ctx, params);
-    return take(out, "make-valid");
+    return take(out, N_("make-valid"));
 }
 
-GeomPtr centroid(const GEOSGeometry* g) { return take(GEOSGetCentroid_r(geos_context(), g), "centroid"); }
+GeomPtr centroid(const GEOSGeometry* g) { return take(GEOSGetCentroid_r(geos_context(), g), N_("centroid")); }
 GeomPtr point_on_surface(const GEOSGeometry* g) {
-    return take(GEOSPointOnSurface_r(geos_context(), g), "point on surface");
+    return take(GEOSPointOnSurface_r(geos_context(), g), N_("point on surface"));
 }
 
 namespace detail {
@@ -253,7 +255,7 @@ GEOSGeometry* transform_rec(GEOSContextHandle_t ctx, const GEOSGeometry* g, Coor
 }  // namespace
 
 GeomPtr transform_coords_impl(const GEOSGeometry* g, CoordFn fn, void* user) {
-    return take(transform_rec(geos_context(), g, fn, user), "coordinate transform");
+    return take(transform_rec(geos_context(), g, fn, user), N_("coordinate transform"));
 }
 
 }  // namespace detail

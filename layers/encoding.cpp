@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::layers {
 
@@ -247,7 +248,7 @@ std::optional<std::string> contradicted_encoding(std::string_view declared, cons
 }
 
 EncodingChoice shapefile_encoding(const std::string& shp_path, const std::optional<std::string>& forced) {
-    if (forced) return {normalise_encoding(*forced), "option", "asked for " + *forced, {}, {}};
+    if (forced) return {normalise_encoding(*forced), "option", trf("asked for {}", *forced), {}, {}};
     fs::path base(shp_path);
     auto sibling = [&](const char* ext_lower, const char* ext_upper) -> fs::path {
         fs::path p = base;
@@ -271,8 +272,8 @@ EncodingChoice shapefile_encoding(const std::string& shp_path, const std::option
         std::getline(in, text);
         while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
         if (!text.empty() && known_encoding(normalise_encoding(text))) {
-            declared = EncodingChoice{normalise_encoding(text), "cpg", ".cpg says " + text, {}, {}};
-            says = ".cpg says " + text;
+            declared = EncodingChoice{normalise_encoding(text), "cpg", trf(".cpg says {}", text), {}, {}};
+            says = trf(".cpg says {}", text);
         }
     }
     if (!declared && !dbf.empty()) {
@@ -287,25 +288,25 @@ EncodingChoice shapefile_encoding(const std::string& shp_path, const std::option
             if (ldid == 0x4F || ldid == 0x78) declared = EncodingChoice{"CP950", "ldid", detail, {}, {}};
             if (ldid == 0x57) declared = EncodingChoice{"ISO-8859-1", "ldid", detail + " (ANSI)", {}, {}};
             if (ldid == 0x03) declared = EncodingChoice{"CP1252", "ldid", detail, {}, {}};
-            if (declared) says = "its code-page byte (" + detail + ") says " + declared->encoding;
+            if (declared) says = trf("its code-page byte ({}) says {}", detail, declared->encoding);
         }
     }
-    if (dbf.empty()) return declared ? *declared : EncodingChoice{"UTF-8", "detected", "no .dbf", {}, {}};
+    if (dbf.empty()) return declared ? *declared : EncodingChoice{"UTF-8", "detected", tr("no .dbf"), {}, {}};
 
     EncodingChoice choice;
     if (declared) {
         choice = *declared;
         if (auto actual = contradicted_encoding(choice.encoding, all)) {
             std::string name = display_name(*actual);
-            choice = {*actual, "detected", name + " bytes; " + says, "'" + dbf.string() + "': " + says +
-                      " but the bytes are " + name + "; read as " + name, {}};
+            choice = {*actual, "detected", trf("{} bytes; {}", name, says),
+                      trf("'{0}': {1} but the bytes are {2}; read as {2}", dbf.string(), says, name), {}};
         }
     } else {
         std::string bytes;
         for (const auto& t : all) bytes.append(t).push_back('\n');
-        if (is_valid_utf8(bytes)) choice = {"UTF-8", "detected", has_non_ascii(bytes) ? "valid UTF-8" : "ASCII only", {}, {}};
-        else if (plausible_gbk(bytes)) choice = {"CP936", "detected", "GBK/GB18030 plausible", {}, {}};
-        else choice = {"ISO-8859-1", "detected", "neither UTF-8 nor GBK; bytes kept as Latin-1", {}, {}};
+        if (is_valid_utf8(bytes)) choice = {"UTF-8", "detected", has_non_ascii(bytes) ? tr("valid UTF-8") : tr("ASCII only"), {}, {}};
+        else if (plausible_gbk(bytes)) choice = {"CP936", "detected", tr("GBK/GB18030 plausible"), {}, {}};
+        else choice = {"ISO-8859-1", "detected", tr("neither UTF-8 nor GBK; bytes kept as Latin-1"), {}, {}};
     }
     choice.mixed_records = mixed_encoding_records(texts.records);
     return choice;
@@ -314,7 +315,7 @@ EncodingChoice shapefile_encoding(const std::string& shp_path, const std::option
 TextDecoder::TextDecoder(std::string encoding) : encoding_(normalise_encoding(encoding)) {
     if (encoding_ == "UTF-8") return;
     iconv_t cd = iconv_open("UTF-8", encoding_.c_str());
-    if (cd == reinterpret_cast<iconv_t>(-1)) throw io_error("unknown encoding '" + encoding + "'");
+    if (cd == reinterpret_cast<iconv_t>(-1)) throw io_error(trf("unknown encoding '{}'", encoding));
     cd_ = cd;
 }
 

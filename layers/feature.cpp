@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "layers/crs_hints.hpp"
 
 namespace planmap::layers {
@@ -98,8 +99,7 @@ std::vector<std::string> Layer::reproject(const geo::Crs& to) {
         try {
             f.geometry = transformer.transform(f.geometry.get());
         } catch (const crs_error& e) {
-            throw crs_error("layer '" + name_ + "', feature " + std::to_string(f.fid) + ": " + e.what() + " from " +
-                            crs_->label() + " to " + to.label());
+            throw crs_error(trf("layer '{}', feature {}: {} from {} to {}", name_, f.fid, e.what(), crs_->label(), to.label()));
         }
     }
     index_.reset();
@@ -110,7 +110,7 @@ std::vector<std::string> Layer::reproject(const geo::Crs& to) {
 Layer& Dataset::layer(const std::string& name) {
     for (auto& l : layers)
         if (l.name() == name) return l;
-    throw io_error("'" + source + "' has no layer '" + name + "'");
+    throw io_error(trf("'{}' has no layer '{}'", source, name));
 }
 
 const Layer* Dataset::find(const std::string& name) const {

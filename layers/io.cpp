@@ -13,6 +13,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "layers/encoding.hpp"
 #include "layers/gdal.hpp"
 #include "layers/postgis.hpp"
@@ -37,7 +38,7 @@ GdalErrorCapture::~GdalErrorCapture() { CPLPopErrorHandler(); }
 void CPL_STDCALL GdalErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* msg) {
     if (cls < CE_Failure) return;
     auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
-    if (self) self->message_ = msg ? msg : "unknown GDAL error";
+    if (self) self->message_ = msg ? msg : tr("unknown GDAL error");
 }
 
 namespace {
@@ -129,24 +130,25 @@ bool plausible_coords(const GEOSGeometry* g) {
 }
 
 // Checks one geometry; repairs it when asked (geo::make_valid, the one repair). Returns the
-// geometry to keep (possibly null).
+// geometry to keep (possibly null). A note's reason and action stay English (they are values in
+// JSON reports and matched by the import log); N_ marks them so that what prints them can tr() them.
 geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, const ReadOptions& opt) {
     if (!g) return g;
     if (!plausible_coords(g.get())) {
         ++layer.invalid_geometries;
-        layer.notes.push_back({layer.name(), fid, "coordinate not finite or beyond 1e9 (NaN, infinity or garbage)",
-                               "geometry removed"});
+        layer.notes.push_back({layer.name(), fid, N_("coordinate not finite or beyond 1e9 (NaN, infinity or garbage)"),
+                               N_("geometry removed")});
         return nullptr;
     }
     if (geo::is_empty(g.get())) {
-        layer.notes.push_back({layer.name(), fid, "empty geometry", "kept (empty)"});
+        layer.notes.push_back({layer.name(), fid, N_("empty geometry"), N_("kept (empty)")});
         return g;
     }
     std::string reason = geo::invalid_reason(g.get());
     if (reason.empty()) return g;
     ++layer.invalid_geometries;
     if (!opt.repair) {
-        layer.notes.push_back({layer.name(), fid, reason, "kept invalid"});
+        layer.notes.push_back({layer.name(), fid, reason, N_("kept invalid")});
         return g;
     }
     try {
@@ -155,7 +157,7 @@ geo::GeomPtr check_geometry(geo::GeomPtr g, Layer& layer, std::int64_t fid, cons
             fixed = geo::make_valid(g.get(), true);
             layer.notes.push_back({layer.name(), fid, reason, "repaired: no area left, kept as " + geo::geometry_type(fixed.get())});
         } else {
-            layer.notes.push_back({layer.name(), fid, reason, geo::is_empty(fixed.get()) ? "repaired: nothing left (empty)" : "repaired"});
+            layer.notes.push_back({layer.name(), fid, reason, geo::is_empty(fixed.get()) ? N_("repaired: nothing left (empty)") : N_("repaired")});
         }
         return fixed;
     } catch (const geometry_error& e) {
@@ -207,10 +209,10 @@ void add_feature(Layer& layer, OGRFeature& f, const ReadOptions& opt, int geomet
         bool closed = false;
         try {
             geom = to_geos(g, closed);
-            if (closed) layer.notes.push_back({layer.name(), out.fid, "ring not closed", "closed"});
+            if (closed) layer.notes.push_back({layer.name(), out.fid, N_("ring not closed"), N_("closed")});
         } catch (const geometry_error& e) {
             ++layer.invalid_geometries;
-            layer.notes.push_back({layer.name(), out.fid, e.what(), "geometry removed"});
+            layer.notes.push_back({layer.name(), out.fid, e.what(), N_("geometry removed")});
         }
         out.geometry = check_geometry(std::move(geom), layer, out.fid, opt);
     } else if (geometry_text_field >= 0 && f.IsFieldSetAndNotNull(geometry_text_field) &&
@@ -218,9 +220,9 @@ void add_feature(Layer& layer, OGRFeature& f, const ReadOptions& opt, int geomet
         ++layer.invalid_geometries;
         std::string text = f.GetFieldAsString(geometry_text_field);
         if (text.size() > 60) text = text.substr(0, 60) + "…";
-        layer.notes.push_back({layer.name(), out.fid, "unreadable geometry text '" + text + "'", "no geometry"});
+        layer.notes.push_back({layer.name(), out.fid, "unreadable geometry text '" + text + "'", N_("no geometry")});
     } else if (f.GetDefnRef()->GetGeomFieldCount() > 0) {
-        layer.notes.push_back({layer.name(), out.fid, "null geometry", "kept without geometry"});
+        layer.notes.push_back({layer.name(), out.fid, N_("null geometry"), N_("kept without geometry")});
     }
     layer.add(std::move(out));
 }
@@ -233,8 +235,8 @@ void decode_texts(Layer& layer, const std::string& path, const ReadOptions& opt)
     try {
         decoder.emplace(layer.encoding);
     } catch (const io_error& e) {
-        if (opt.encoding) throw usage_error("cannot read '" + path + "': " + e.what() + " (", param{"encoding"}, ")");
-        throw io_error("cannot read '" + path + "': " + e.what());
+        if (opt.encoding) throw usage_error(trf("cannot read '{}': {}", path, e.what()) + tr(" ("), param{"encoding"}, tr(")"));
+        throw io_error(trf("cannot read '{}': {}", path, e.what()));
     }
     std::string example;
     auto decode = [&](std::string& text, const std::string& where) {
@@ -243,18 +245,18 @@ void decode_texts(Layer& layer, const std::string& path, const ReadOptions& opt)
         if (example.empty() && decoder->escaped_texts() != before) example = where;
     };
     for (auto& f : layer.fields()) {
-        decode(f.name, "a field name");
-        decode(f.alias, "the alias of field '" + f.name + "'");
+        decode(f.name, tr("a field name"));
+        decode(f.alias, trf("the alias of field '{}'", f.name));
     }
     for (auto& feat : layer.features())
         for (std::size_t i = 0; i < feat.values.size() && i < layer.fields().size(); ++i)
             if (auto* s = std::get_if<std::string>(&feat.values[i]))
-                decode(*s, "feature " + std::to_string(feat.fid) + ", field '" + layer.fields()[i].name + "'");
+                decode(*s, trf("feature {}, field '{}'", feat.fid, layer.fields()[i].name));
     layer.escaped_texts = decoder->escaped_texts();
     if (layer.escaped_texts)
-        layer.warnings.push_back("'" + path + "': " + std::to_string(layer.escaped_texts) + " text(s) not valid " +
-                                 layer.encoding + " (first: " + example + "); their undecodable bytes are kept as \\xNN; " +
-                                 "give the encoding when reading if it is another");
+        layer.warnings.push_back(trf("'{}': {} text(s) not valid {} (first: {}); their undecodable bytes are kept as \\xNN; "
+                                     "give the encoding when reading if it is another",
+                                     path, layer.escaped_texts, layer.encoding, example));
 }
 
 void drop_field(Layer& layer, std::size_t index) {
@@ -282,9 +284,9 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
     ensure_gdal();
     std::error_code ec;
     bool conn = is_connection_string(path);
-    if (!conn && !fs::exists(path, ec)) throw io_error("cannot read '" + path + "': no such file or directory");
+    if (!conn && !fs::exists(path, ec)) throw io_error(trf("cannot read '{}': {}", path, tr("no such file or directory")));
     if (!conn && fs::is_regular_file(path, ec) && ::access(path.c_str(), R_OK) != 0)
-        throw io_error("cannot read '" + path + "': permission denied");
+        throw io_error(trf("cannot read '{}': {}", path, tr("permission denied")));
 
     std::string ext = lower_ext(path);
     std::optional<EncodingChoice> enc;
@@ -293,12 +295,12 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
     if (ext == ".shp" || ext == ".dbf") {
         fs::path dbf = fs::path(path).replace_extension(".dbf"), prj = fs::path(path).replace_extension(".prj");
         if (!fs::exists(dbf) && !fs::exists(fs::path(path).replace_extension(".DBF")))
-            throw io_error("cannot read '" + path + "': its attribute file '" + dbf.filename().string() + "' is missing");
+            throw io_error(trf("cannot read '{}': its attribute file '{}' is missing", path, dbf.filename().string()));
         if (fs::exists(prj) && !opt.source_crs) {
             try {
                 prj_crs = geo::Crs::parse(prj.string());
             } catch (const crs_error& e) {
-                throw crs_error("'" + prj.string() + "': " + e.what());
+                throw crs_error(trf("'{}': {}", prj.string(), e.what()));
             }
         }
         enc = shapefile_encoding(path, opt.encoding);
@@ -317,7 +319,8 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
     GdalErrorCapture cap;
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                               nullptr, copts.data(), nullptr));
-    if (!ds) throw io_error("cannot open '" + path + "': " + (cap.message().empty() ? "not a vector data source" : cap.message()));
+    if (!ds)
+        throw io_error(trf("cannot open '{}': {}", path, cap.message().empty() ? tr("not a vector data source") : cap.message()));
 
     Dataset out;
     out.source = path;
@@ -325,7 +328,7 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
     if (opt.layer && !ds->GetLayerByName(opt.layer->c_str())) {
         std::string names;
         for (auto* l : ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
-        throw io_error("'" + path + "' has no layer '" + *opt.layer + "' (layers: " + names + ")");
+        throw io_error(trf("'{}' has no layer '{}' (layers: {})", path, *opt.layer, names));
     }
     std::map<OGRLayer*, std::size_t> slot;
     for (auto* l : ds->GetLayers()) {
@@ -339,9 +342,9 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
             const auto& mixed = enc->mixed_records;
             std::string ids;
             for (std::size_t k = 0; k < mixed.size() && k < 10; ++k) ids += (k ? ", " : "") + std::to_string(mixed[k]);
-            layer.warnings.push_back("mixed attribute encodings in '" + path + "': record(s) " + ids +
-                                     (mixed.size() > 10 ? " …" : "") + " differ from the rest (read as " +
-                                     enc->encoding + "); check them or force the encoding when reading");
+            layer.warnings.push_back(trf("mixed attribute encodings in '{}': record(s) {}{} differ from the rest (read as {}); "
+                                         "check them or force the encoding when reading",
+                                         path, ids, mixed.size() > 10 ? " …" : "", enc->encoding));
         }
         if (enc) {
             layer.encoding = enc->encoding;
@@ -392,7 +395,7 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
         }
     }
     for (auto& layer : out.layers) decode_texts(layer, path, opt);
-    if (!cap.message().empty()) throw io_error("error reading '" + path + "': " + cap.message());
+    if (!cap.message().empty()) throw io_error(trf("error reading '{}': {}", path, cap.message()));
     return out;
 }
 
@@ -408,7 +411,7 @@ Dataset read(const std::string& path, const ReadOptions& opt) {
 
 Layer read_layer(const std::string& path, const ReadOptions& opt) {
     Dataset ds = read(path, opt);
-    if (ds.layers.empty()) throw io_error(redact_connection("'" + path + "' has no layers"));
+    if (ds.layers.empty()) throw io_error(redact_connection(trf("'{}' has no layers", path)));
     return std::move(ds.layers.front());
 }
 
@@ -430,7 +433,7 @@ std::string driver_for_path(const std::string& path) {
     if (ext == ".shp") return "ESRI Shapefile";
     if (ext == ".fgb") return "FlatGeobuf";
     if (ext == ".csv") return "CSV";
-    throw usage_error("cannot tell the output format of '" + path + "': use .gpkg, .geojson, .shp, .fgb or .csv");
+    throw usage_error(trf("cannot tell the output format of '{}': use .gpkg, .geojson, .shp, .fgb or .csv", path));
 }
 
 std::vector<std::string> shorten_field_names(const std::vector<std::string>& names, std::size_t max_bytes) {
@@ -486,7 +489,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
     for (auto& o : lco) clco.push_back(o.c_str());
     clco.push_back(nullptr);
     OGRLayer* out = ds.CreateLayer(layer.name().c_str(), srs_ptr, gtype, const_cast<char**>(clco.data()));
-    if (!out) throw io_error("cannot create layer '" + layer.name() + "' in '" + path + "'");
+    if (!out) throw io_error(trf("cannot create layer '{}' in '{}'", layer.name(), path));
 
     std::vector<std::string> names;
     for (const auto& f : layer.fields()) names.push_back(f.name);
@@ -497,7 +500,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
         std::string alias = !f.alias.empty() ? f.alias : (written[i] != f.name ? f.name : std::string());
         if (!alias.empty()) fd.SetAlternativeName(alias.c_str());
         if (out->CreateField(&fd) != OGRERR_NONE)
-            throw io_error("cannot create field '" + f.name + "' in layer '" + layer.name() + "' of '" + path + "'");
+            throw io_error(trf("cannot create field '{}' in layer '{}' of '{}'", f.name, layer.name(), path));
         if (written[i] != f.name) report.renamed_fields.emplace_back(written[i], f.name);
     }
     const bool transactions = !in_transaction && ds.TestCapability(ODsCTransactions);  // one per layer unless the caller holds one
@@ -517,7 +520,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
             auto wkb = geo::to_wkb(feat.geometry.get());
             OGRGeometry* g = nullptr;
             if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || !g)
-                throw io_error("layer '" + layer.name() + "', feature " + std::to_string(feat.fid) + ": cannot encode geometry");
+                throw io_error(trf("layer '{}', feature {}: cannot encode geometry", layer.name(), feat.fid));
             OGRwkbGeometryType flat = wkbFlatten(gtype);
             if ((flat == wkbMultiPolygon || flat == wkbMultiLineString || flat == wkbMultiPoint) &&
                 wkbFlatten(g->getGeometryType()) != flat)
@@ -525,11 +528,10 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
             of.SetGeometryDirectly(g);
         }
         if (out->CreateFeature(&of) != OGRERR_NONE)
-            throw io_error("cannot write feature " + std::to_string(feat.fid) + " of layer '" + layer.name() + "' to '" +
-                           path + "'");
+            throw io_error(trf("cannot write feature {} of layer '{}' to '{}'", feat.fid, layer.name(), path));
     }
     if (transactions && ds.CommitTransaction() != OGRERR_NONE)
-        throw io_error("cannot commit layer '" + layer.name() + "' to '" + path + "'");
+        throw io_error(trf("cannot commit layer '{}' to '{}'", layer.name(), path));
 }
 
 }  // namespace
@@ -560,7 +562,7 @@ void write_layer_styles(GDALDataset& ds, const std::vector<const Layer*>& layers
     auto exec = [&](const std::string& sql) {
         OGRLayer* r = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
         if (r) ds.ReleaseResultSet(r);
-        if (!cap.message().empty()) throw io_error("cannot write the QGIS styles of '" + path + "': " + cap.message());
+        if (!cap.message().empty()) throw io_error(trf("cannot write the QGIS styles of '{}': {}", path, cap.message()));
     };
     exec("CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256), "
          "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
@@ -579,18 +581,18 @@ static WriteReport write_postgis(const std::vector<const Layer*>& layers, const 
     GdalErrorCapture cap;
     std::string conn = pg_keyword_form(path);
     GDALDatasetUniquePtr ds(GDALDataset::Open(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
-    if (!ds) throw io_error("cannot open '" + path + "' for writing: " + cap.message());
+    if (!ds) throw io_error(trf("cannot open '{}' for writing: {}", path, cap.message()));
     // One transaction: a failure part-way leaves none of the layers in the database.
     if (ds->StartTransaction(FALSE) != OGRERR_NONE)
-        throw io_error("cannot start a transaction in '" + path + "': " + cap.message());
+        throw io_error(trf("cannot start a transaction in '{}': {}", path, cap.message()));
     try {
         for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, true, true);
-        if (!cap.message().empty()) throw io_error("error writing '" + path + "': " + cap.message());
+        if (!cap.message().empty()) throw io_error(trf("error writing '{}': {}", path, cap.message()));
     } catch (...) {
         ds->RollbackTransaction();
         throw;
     }
-    if (ds->CommitTransaction() != OGRERR_NONE) throw io_error("cannot commit the layers to '" + path + "': " + cap.message());
+    if (ds->CommitTransaction() != OGRERR_NONE) throw io_error(trf("cannot commit the layers to '{}': {}", path, cap.message()));
     ds.reset();
     return report;
 }
@@ -602,31 +604,31 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
     bool single = report.format == "GeoJSON" || report.format == "ESRI Shapefile" || report.format == "FlatGeobuf" ||
                   report.format == "CSV";
     if (single && layers.size() != 1)
-        throw usage_error("'" + path + "' (" + report.format + ") holds one layer but there are " +
-                          std::to_string(layers.size()) + "; read one layer (", param{"layer"}, ") or write a .gpkg");
+        throw usage_error(trf("'{}' ({}) holds one layer but there are {}; read one layer (", path, report.format, layers.size()),
+                          param{"layer"}, tr(") or write a .gpkg"));
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(report.format.c_str());
-    if (!drv) throw io_error("GDAL has no driver '" + report.format + "'");
+    if (!drv) throw io_error(trf("GDAL has no driver '{}'", report.format));
 
     if (report.format == "PostgreSQL") return with_redacted_errors([&] { return write_postgis(layers, path, report); });
 
     fs::path target = fs::absolute(path);
     fs::path parent = target.parent_path();
     std::error_code ec;
-    if (!fs::is_directory(parent, ec)) throw io_error("cannot write '" + path + "': folder '" + parent.string() + "' does not exist");
-    if (fs::is_directory(target, ec)) throw io_error("cannot write '" + path + "': it is a folder");
+    if (!fs::is_directory(parent, ec)) throw io_error(trf("cannot write '{}': folder '{}' does not exist", path, parent.string()));
+    if (fs::is_directory(target, ec)) throw io_error(trf("cannot write '{}': it is a folder", path));
     core::TempDir tmp(parent);
     fs::path tmp_file = tmp.path() / target.filename();
     {
         GdalErrorCapture cap;
         GDALDatasetUniquePtr ds(drv->Create(tmp_file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        if (!ds) throw io_error("cannot create '" + path + "': " + cap.message());
+        if (!ds) throw io_error(trf("cannot create '{}': {}", path, cap.message()));
         for (const Layer* l : layers) write_layer(*ds, *l, report.format, path, report, opt.spatial_index);
         if (report.format == "GPKG") write_layer_styles(*ds, layers, opt.styles, path);
         for (const auto& [key, value] : opt.metadata) ds->SetMetadataItem(key.c_str(), value.c_str());
         ds->FlushCache(true);
         ds.reset();  // closes the file
         if (!cap.message().empty())
-            throw io_error("error writing '" + path + "': " + (cap.message().empty() ? "close failed" : cap.message()));
+            throw io_error(trf("error writing '{}': {}", path, cap.message().empty() ? tr("close failed") : cap.message()));
     }
     if (report.format == "ESRI Shapefile" && !report.renamed_fields.empty()) {
         fs::path map = tmp_file;
@@ -634,13 +636,13 @@ WriteReport write(const std::vector<const Layer*>& layers, const std::string& pa
         std::ofstream out(map);
         out << "short_name,original_name\n";
         for (const auto& [s, o] : report.renamed_fields) out << core::csv_row({s, o});
-        if (!out.flush()) throw io_error("cannot write field map beside '" + path + "'");
+        if (!out.flush()) throw io_error(trf("cannot write field map beside '{}'", path));
         report.field_map_path = (parent / map.filename()).string();
     }
     // Everything is complete: move each file into place.
     for (const auto& entry : fs::directory_iterator(tmp.path())) {
         fs::rename(entry.path(), parent / entry.path().filename(), ec);
-        if (ec) throw io_error("cannot move '" + entry.path().filename().string() + "' into '" + parent.string() + "': " + ec.message());
+        if (ec) throw io_error(trf("cannot move '{}' into '{}': {}", entry.path().filename().string(), parent.string(), ec.message()));
     }
     return report;
 }
@@ -649,7 +651,7 @@ std::map<std::string, std::string> read_metadata(const std::string& path) {
     ensure_gdal();
     GdalErrorCapture cap;
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-    if (!ds) throw io_error("cannot read '" + path + "'" + (cap.message().empty() ? "" : ": " + cap.message()));
+    if (!ds) throw io_error(cap.message().empty() ? trf("cannot read '{}'", path) : trf("cannot read '{}': {}", path, cap.message()));
     std::map<std::string, std::string> out;
     if (char** items = ds->GetMetadata()) {
         for (char** it = items; *it; ++it) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "layers/gdal.hpp"
 
 namespace planmap::layers {
@@ -119,11 +120,11 @@ std::string pg_keyword_form(const std::string& connection) {
     std::size_t scheme = uri_scheme(body, 0);
     if (scheme == 0) return connection;
     auto bad = [&](const std::string& why) {
-        return usage_error("malformed PostgreSQL URI '" + redact_connection(connection) + "': " + why);
+        return usage_error(trf("malformed PostgreSQL URI '{}': {}", redact_connection(connection), why));
     };
     auto decode = [&](std::string_view s) {
         auto d = percent_decode(s);
-        if (!d) throw bad("bad percent-encoding");
+        if (!d) throw bad(tr("bad percent-encoding"));
         return *d;
     };
     std::string rest = body.substr(scheme), query;
@@ -148,10 +149,10 @@ std::string pg_keyword_form(const std::string& connection) {
         std::string one = hostspec.substr(i, comma - i), host, port;
         if (!one.empty() && one[0] == '[') {
             auto close = one.find(']');
-            if (close == std::string::npos) throw bad("unclosed '[' in the host");
+            if (close == std::string::npos) throw bad(tr("unclosed '[' in the host"));
             host = one.substr(1, close - 1);
             if (close + 1 < one.size()) {
-                if (one[close + 1] != ':') throw bad("unexpected text after ']'");
+                if (one[close + 1] != ':') throw bad(tr("unexpected text after ']'"));
                 port = one.substr(close + 2);
             }
         } else {
@@ -174,7 +175,7 @@ std::string pg_keyword_form(const std::string& connection) {
         j = amp + 1;
         if (param.empty()) continue;
         auto eq = param.find('=');
-        if (eq == std::string::npos) throw bad("parameter without '='");
+        if (eq == std::string::npos) throw bad(tr("parameter without '='"));
         std::string key = decode(param.substr(0, eq)), value = decode(param.substr(eq + 1));
         if (key == "ssl" && value == "true") key = "sslmode", value = "require";
         kv.emplace_back(key, value);
@@ -244,7 +245,7 @@ std::string redact_connection(const std::string& text) {
 PgDatabase::PgDatabase(const std::string& connection) : connection_(connection) {
     ensure_gdal();
     if (!is_postgis(connection))
-        throw usage_error("'" + redact_connection(connection) + "' is not a PostgreSQL connection string (PG:…)");
+        throw usage_error(trf("'{}' is not a PostgreSQL connection string (PG:…)", redact_connection(connection)));
     GdalErrorCapture cap;
     const char* drivers[] = {"PostgreSQL", nullptr};
     // No table scan: only statements and queries are run here.
@@ -252,8 +253,8 @@ PgDatabase::PgDatabase(const std::string& connection) : connection_(connection) 
     if (conn.find("tables=") == std::string::npos) conn += " tables=spatial_ref_sys";
     ds_.reset(GDALDataset::Open(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));
     if (!ds_)
-        throw io_error(safe_message("cannot connect to '" + connection +
-                                         "': " + (cap.message().empty() ? "not a PostgreSQL database" : cap.message())));
+        throw io_error(safe_message(trf("cannot connect to '{}': {}", connection,
+                                        cap.message().empty() ? tr("not a PostgreSQL database") : cap.message())));
     // Literals mean the same on a legacy server (standard_conforming_strings=off) and in any
     // client encoding set by the environment.
     exec("SET standard_conforming_strings = on; SET client_encoding = 'UTF8'");
@@ -265,7 +266,7 @@ void PgDatabase::exec(const std::string& sql) {
     GdalErrorCapture cap;
     OGRLayer* l = ds_->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (l) ds_->ReleaseResultSet(l);
-    if (!cap.message().empty()) throw io_error(safe_message("PostgreSQL at '" + connection_ + "': " + cap.message()));
+    if (!cap.message().empty()) throw io_error(safe_message(trf("PostgreSQL at '{}': {}", connection_, cap.message())));
 }
 
 Rows PgDatabase::query(const std::string& sql) {
@@ -273,8 +274,8 @@ Rows PgDatabase::query(const std::string& sql) {
     OGRLayer* l = ds_->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (!cap.message().empty() || !l) {
         if (l) ds_->ReleaseResultSet(l);
-        throw io_error(safe_message("PostgreSQL at '" + connection_ +
-                                         "': " + (cap.message().empty() ? "the query returned no result set" : cap.message())));
+        throw io_error(safe_message(trf("PostgreSQL at '{}': {}", connection_,
+                                        cap.message().empty() ? tr("the query returned no result set") : cap.message())));
     }
     Rows rows;
     OGRFeatureDefn* defn = l->GetLayerDefn();
@@ -303,7 +304,7 @@ Rows PgDatabase::query(const std::string& sql) {
         }
     }
     ds_->ReleaseResultSet(l);
-    if (!cap.message().empty()) throw io_error(safe_message("PostgreSQL at '" + connection_ + "': " + cap.message()));
+    if (!cap.message().empty()) throw io_error(safe_message(trf("PostgreSQL at '{}': {}", connection_, cap.message())));
     return rows;
 }
 
@@ -332,14 +333,14 @@ std::optional<PgTableInfo> pg_table_info(const std::string& connection, const st
 }
 
 std::string sql_ident(const std::string& name) {
-    if (name.find('\0') != std::string::npos) throw usage_error("a name for PostgreSQL holds a NUL byte");
+    if (name.find('\0') != std::string::npos) throw usage_error(tr("a name for PostgreSQL holds a NUL byte"));
     std::string q = "\"";
     for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
 }
 
 std::string sql_literal(const std::string& text) {
-    if (text.find('\0') != std::string::npos) throw usage_error("a text for PostgreSQL holds a NUL byte");
+    if (text.find('\0') != std::string::npos) throw usage_error(tr("a text for PostgreSQL holds a NUL byte"));
     bool backslash = text.find('\\') != std::string::npos;
     std::string q = backslash ? "E'" : "'";
     for (char c : text) {

@@ -11,6 +11,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "core/i18n.hpp"
 #include "geo/crs.hpp"
 #include "core/error.hpp"
 #include "network/service.hpp"
@@ -163,14 +164,14 @@ void drop_duplicate_edges(Network::Parts& p, NetworkBuildReport& rep) {
 WalkRules parse_walk_rules(const std::string& name) {
     if (name == "osmnx") return WalkRules::osmnx;
     if (name == "access") return WalkRules::access;
-    throw usage_error("walk rules '" + name + "': expected osmnx or access");
+    throw usage_error(trf("walk rules '{}': expected osmnx or access", name));
 }
 
 Network build_network_from_osm(const std::string& path, NetworkBuildReport* report, WalkRules rules) {
     NetworkBuildReport local;
     NetworkBuildReport& rep = report ? *report : local;
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw io_error("cannot read '" + path + "': no such file or directory");
+    if (!std::filesystem::exists(path, ec)) throw io_error(trf("cannot read '{}': {}", path, tr("no such file or directory")));
 
     // Pass 1: walkable ways and their node references.
     std::vector<std::int64_t> way_refs;         // all ways' refs, concatenated
@@ -187,7 +188,7 @@ Network build_network_from_osm(const std::string& path, NetworkBuildReport* repo
                     continue;
                 }
                 if (way.nodes().size() < 2) {
-                    ++rep.skipped["fewer than two nodes"];
+                    ++rep.skipped[N_("fewer than two nodes")];
                     continue;
                 }
                 ++rep.ways_used;
@@ -197,7 +198,7 @@ Network build_network_from_osm(const std::string& path, NetworkBuildReport* repo
         }
         reader.close();
     } catch (const std::exception& e) {
-        throw io_error("cannot read OSM file '" + path + "': " + e.what());
+        throw io_error(trf("cannot read OSM file '{}': {}", path, e.what()));
     }
 
     // Distinct referenced nodes, how often each is used, and which end a way.
@@ -236,7 +237,7 @@ Network build_network_from_osm(const std::string& path, NetworkBuildReport* repo
         }
         reader.close();
     } catch (const std::exception& e) {
-        throw io_error("cannot read OSM file '" + path + "': " + e.what());
+        throw io_error(trf("cannot read OSM file '{}': {}", path, e.what()));
     }
     std::vector<double> px, py;
     std::vector<std::size_t> located;  // ids index → position in px/py
@@ -304,12 +305,12 @@ Network build_network_from_lines(const std::vector<const GEOSGeometry*>& lines, 
     for (const GEOSGeometry* g : lines) {
         ++rep.ways_read;
         if (!g || geo::is_empty(g)) {
-            ++rep.skipped["empty geometry"];
+            ++rep.skipped[N_("empty geometry")];
             continue;
         }
         int type = GEOSGeomTypeId_r(ctx, g);
         if (type != GEOS_LINESTRING && type != GEOS_MULTILINESTRING) {
-            ++rep.skipped["not a line"];
+            ++rep.skipped[N_("not a line")];
             continue;
         }
         ++rep.ways_used;

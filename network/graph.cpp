@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/i18n.hpp"
 #include "geo/crs.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -64,15 +65,15 @@ double seg_len(const XY& a, const XY& b) { return std::hypot(b.x - a.x, b.y - a.
 
 Network::Network(Parts parts) : parts_(std::move(parts)) {
     const std::size_t n = parts_.node_ids.size();
-    if (n >= none || parts_.edges.size() >= none / 2) throw geometry_error("network too large (" + std::to_string(n) + " nodes)");
+    if (n >= none || parts_.edges.size() >= none / 2) throw geometry_error(trf("network too large ({} nodes)", n));
     if (!parts_.node_xy.empty() && parts_.node_xy.size() != n)
-        throw geometry_error("network has " + std::to_string(n) + " nodes but " + std::to_string(parts_.node_xy.size()) + " node positions");
+        throw geometry_error(trf("network has {} nodes but {} node positions", n, parts_.node_xy.size()));
     for (std::size_t e = 0; e < parts_.edges.size(); ++e) {
         const auto& ed = parts_.edges[e];
         if (ed.u >= n || ed.v >= n)
-            throw geometry_error("network edge " + std::to_string(e) + " refers to a node that does not exist");
+            throw geometry_error(trf("network edge {} refers to a node that does not exist", e));
         if (!std::isfinite(ed.length_m) || ed.length_m < 0)
-            throw geometry_error("network edge " + std::to_string(e) + " has a negative or non-finite length");
+            throw geometry_error(trf("network edge {} has a negative or non-finite length", e));
     }
     if (!parts_.node_xy.empty() && parts_.geometry_offsets.empty()) {
         // Straight edges between their nodes.
@@ -88,10 +89,10 @@ Network::Network(Parts parts) : parts_(std::move(parts)) {
     if (!parts_.geometry_offsets.empty()) {
         if (parts_.geometry_offsets.size() != parts_.edges.size() + 1 || parts_.geometry_offsets.front() != 0 ||
             parts_.geometry_offsets.back() != parts_.geometry_points.size())
-            throw geometry_error("network edge geometry does not match its edges");
+            throw geometry_error(tr("network edge geometry does not match its edges"));
         for (std::size_t e = 0; e < parts_.edges.size(); ++e)
             if (parts_.geometry_offsets[e + 1] < parts_.geometry_offsets[e] + 2)
-                throw geometry_error("network edge " + std::to_string(e) + " has fewer than two points");
+                throw geometry_error(trf("network edge {} has fewer than two points", e));
     }
     for (std::size_t i = 0; i < n; ++i)
         if (parts_.node_ids[i] != static_cast<std::int64_t>(i)) {
@@ -335,15 +336,15 @@ namespace {
 
 std::string read_all(const std::string& path) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw io_error("cannot read '" + path + "': no such file or directory");
+    if (!fs::exists(path, ec)) throw io_error(trf("cannot read '{}': {}", path, tr("no such file or directory")));
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw io_error("cannot read '" + path + "': permission denied");
+    if (!in) throw io_error(trf("cannot read '{}': {}", path, tr("permission denied")));
     std::string bytes;
     in.seekg(0, std::ios::end);
     bytes.resize(static_cast<std::size_t>(in.tellg()));
     in.seekg(0);
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!in) throw io_error("cannot read '" + path + "': read failed");
+    if (!in) throw io_error(trf("cannot read '{}': {}", path, tr("read failed")));
     return bytes;
 }
 
@@ -360,7 +361,7 @@ public:
     }
     template <class T>
     void get_array(std::vector<T>& v, std::uint64_t count, const char* what) {
-        if (count > bytes_.size() / sizeof(T) + 1) fail(std::string("truncated (") + what + ")");
+        if (count > bytes_.size() / sizeof(T) + 1) fail(trf("truncated ({})", what));
         need(count * sizeof(T), what);
         v.resize(count);
         std::memcpy(v.data(), bytes_.data() + pos_, count * sizeof(T));
@@ -374,12 +375,12 @@ public:
     }
     bool at_end() const { return pos_ == bytes_.size(); }
     [[noreturn]] void fail(const std::string& msg) const {
-        throw file_error(path_, 0, "not a valid planmap network file: " + msg);
+        throw file_error(path_, 0, trf("not a valid planmap network file: {}", msg));
     }
 
 private:
     void need(std::uint64_t n, const char* what) {
-        if (n > bytes_.size() - pos_) fail(std::string("truncated (") + what + ")");
+        if (n > bytes_.size() - pos_) fail(trf("truncated ({})", what));
     }
     const std::string& path_;
     const std::string& bytes_;
@@ -432,12 +433,11 @@ Network load_network(const std::string& path) {
     std::string bytes = read_all(path);
     Reader r(path, bytes);
     std::string magic = r.get_string(sizeof(kMagic), "header");
-    if (std::memcmp(magic.data(), kMagic, sizeof(kMagic)) != 0) r.fail("it does not start with PLANMAPNET");
+    if (std::memcmp(magic.data(), kMagic, sizeof(kMagic)) != 0) r.fail(tr("it does not start with PLANMAPNET"));
     auto version = r.get<std::uint32_t>("header");
     if (version != kVersion)
-        r.fail("format version " + std::to_string(version) + ", this planmap reads version " + std::to_string(kVersion) +
-               " (rebuild it with 'planmap network build')");
-    if (r.get<std::uint32_t>("header") != kEndianMark) r.fail("written on a machine with another byte order");
+        r.fail(trf("format version {}, this planmap reads version {} (rebuild it with 'planmap network build')", version, kVersion));
+    if (r.get<std::uint32_t>("header") != kEndianMark) r.fail(tr("written on a machine with another byte order"));
     auto flags = r.get<std::uint32_t>("header");
     auto n = r.get<std::uint64_t>("header");
     auto m = r.get<std::uint64_t>("header");
@@ -458,7 +458,7 @@ Network load_network(const std::string& path) {
         r.get_array(p.geometry_offsets, m + 1, "edge geometry");
         r.get_array(p.geometry_points, npts, "edge geometry");
     }
-    if (!r.at_end()) r.fail("unexpected bytes after the data");
+    if (!r.at_end()) r.fail(tr("unexpected bytes after the data"));
     try {
         return Network(std::move(p));
     } catch (const geometry_error& e) {
@@ -560,20 +560,20 @@ Network read_edge_list(const std::string& edges_csv, const std::string& nodes_cs
             if (h) {
                 for (std::size_t i = 0; i < 3; ++i)
                     if ((*h)[i] < 0)
-                        throw file_error(edges_csv, in.line, std::string("the header has no '") + (i == 0 ? "u" : i == 1 ? "v" : "length_m") + "' column");
+                        throw file_error(edges_csv, in.line, trf("the header has no '{}' column", i == 0 ? "u" : i == 1 ? "v" : "length_m"));
                 cols = *h;
                 continue;
             }
         }
         int need = std::max({cols[0], cols[1], cols[2]});
         if (static_cast<int>(cells.size()) <= need)
-            throw file_error(edges_csv, in.line, "expected u,v,length_m, found " + std::to_string(cells.size()) + " column(s)");
+            throw file_error(edges_csv, in.line, trf("expected u,v,length_m, found {} column(s)", cells.size()));
         std::int64_t u, v;
         double len;
         if (!parse_num(cells[cols[0]], u) || !parse_num(cells[cols[1]], v))
-            throw file_error(edges_csv, in.line, "node ids must be integers");
+            throw file_error(edges_csv, in.line, tr("node ids must be integers"));
         if (!parse_num(cells[cols[2]], len) || !std::isfinite(len) || len < 0)
-            throw file_error(edges_csv, in.line, "length_m must be a non-negative number, found '" + std::string(cells[cols[2]]) + "'");
+            throw file_error(edges_csv, in.line, trf("length_m must be a non-negative number, found '{}'", std::string(cells[cols[2]])));
         us.push_back(u);
         vs.push_back(v);
         lens.push_back(len);
@@ -600,18 +600,18 @@ Network read_edge_list(const std::string& edges_csv, const std::string& nodes_cs
                 auto h = header_columns(cells, {{"node", "id", "osmid"}, {"lon", "x", "lng", "longitude"}, {"lat", "y", "latitude"}});
                 if (h) {
                     for (int c : *h)
-                        if (c < 0) throw file_error(nodes_csv, nin.line, "the header must name node,lon,lat");
+                        if (c < 0) throw file_error(nodes_csv, nin.line, tr("the header must name node,lon,lat"));
                     ncols = *h;
                     continue;
                 }
             }
             int need = std::max({ncols[0], ncols[1], ncols[2]});
-            if (static_cast<int>(cells.size()) <= need) throw file_error(nodes_csv, nin.line, "expected node,lon,lat");
+            if (static_cast<int>(cells.size()) <= need) throw file_error(nodes_csv, nin.line, tr("expected node,lon,lat"));
             std::int64_t id;
             double x, y;
-            if (!parse_num(cells[ncols[0]], id)) throw file_error(nodes_csv, nin.line, "node id must be an integer");
+            if (!parse_num(cells[ncols[0]], id)) throw file_error(nodes_csv, nin.line, tr("node id must be an integer"));
             if (!parse_num(cells[ncols[1]], x) || !parse_num(cells[ncols[2]], y) || std::abs(x) > 180 || std::abs(y) > 90)
-                throw file_error(nodes_csv, nin.line, "lon,lat must be WGS84 degrees");
+                throw file_error(nodes_csv, nin.line, tr("lon,lat must be WGS84 degrees"));
             auto it = index.find(id);
             if (it == index.end()) continue;  // a node no edge uses
             lon[it->second] = x;
@@ -619,7 +619,7 @@ Network read_edge_list(const std::string& edges_csv, const std::string& nodes_cs
         }
         for (std::size_t i = 0; i < p.node_ids.size(); ++i)
             if (std::isnan(lon[i]))
-                throw file_error(nodes_csv, 0, "node " + std::to_string(p.node_ids[i]) + " of the edge list has no lon,lat");
+                throw file_error(nodes_csv, 0, trf("node {} of the edge list has no lon,lat", p.node_ids[i]));
         if (!p.node_ids.empty()) {
             double minx = *std::min_element(lon.begin(), lon.end()), maxx = *std::max_element(lon.begin(), lon.end());
             double miny = *std::min_element(lat.begin(), lat.end()), maxy = *std::max_element(lat.begin(), lat.end());

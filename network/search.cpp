@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::network {
 
@@ -113,10 +114,10 @@ void NetworkSearch::begin(double limit_m, const EdgeMask* blocked) {
 
 void NetworkSearch::run(std::span<const Seed> seeds, double limit_m, const EdgeMask* blocked) {
     if (!(limit_m >= 0) || !std::isfinite(limit_m))
-        throw usage_error("the search distance must be a finite non-negative number of metres");
+        throw usage_error(tr("the search distance must be a finite non-negative number of metres"));
     for (const auto& s : seeds) {
         if (s.edge != Network::none ? s.edge >= net_.edge_count() : s.node >= net_.node_count())
-            throw usage_error("a search seed refers to an edge or node that does not exist");
+            throw usage_error(tr("a search seed refers to an edge or node that does not exist"));
     }
     begin(limit_m, blocked);
     if (!two_threads(seeds.size()) || !helper_) {

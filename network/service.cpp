@@ -9,6 +9,7 @@
 #include <span>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "network/whole.hpp"
 
 namespace planmap::network {
@@ -90,7 +91,7 @@ geo::GeomPtr exact_and_whole_area(const Network& net, const std::vector<EdgePart
 
 EdgeLocator::EdgeLocator(const Network& net, const EdgeMask* blocked)
     : net_(net), blocked_(blocked && !blocked->empty() ? blocked : nullptr) {
-    if (!net.has_geometry()) throw geometry_error("the network has no geometry (an edge list without a node table)");
+    if (!net.has_geometry()) throw geometry_error(tr("the network has no geometry (an edge list without a node table)"));
     envelopes_.resize(net.edge_count());
     geo::Envelope all;
     for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
@@ -203,7 +204,7 @@ Attachment EdgeLocator::attach(const GEOSGeometry* g, const AttachOptions& opt) 
     });
     if (out.attached) return out;
     // Not touching the network: the nearest point of the geometry's boundary.
-    geo::GeomPtr bnd = geo::take(type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON ? GEOSBoundary_r(ctx, g) : GEOSGeom_clone_r(ctx, g), "boundary");
+    geo::GeomPtr bnd = geo::take(type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON ? GEOSBoundary_r(ctx, g) : GEOSGeom_clone_r(ctx, g), N_("boundary"));
     double limit = std::isfinite(opt.max_snap_m) ? opt.max_snap_m : extent_diag_;
     for (double r = std::min(limit, 50.0);; r = std::min(limit, r * 2)) {
         geo::Envelope q = env;
@@ -292,7 +293,7 @@ geo::GeomPtr lines_to_area(const GEOSGeometry* lines, double buffer_m, int quad_
 
 NetworkServiceAreas service_areas(const Network& net, const std::vector<Attachment>& attachments, const ServiceAreaOptions& opt) {
     NetworkServiceAreas out;
-    if (!net.has_geometry()) throw geometry_error("service areas need a network with geometry");
+    if (!net.has_geometry()) throw geometry_error(tr("service areas need a network with geometry"));
     for (std::size_t i = 0; i < attachments.size(); ++i)
         if (!attachments[i].attached) out.unattached.push_back(i);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/i18n.hpp"
 #include "geo/crs.hpp"
 #include "core/error.hpp"
 #include "layers/crs_hints.hpp"
@@ -31,8 +32,8 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
         return out;
     }
     if (ends_with(src, ".pmnet")) {
-        if (!fs::exists(src, ec)) throw io_error("cannot read '" + src + "': no such file or directory");
-        throw file_error(src, 0, "not a valid planmap network file: it does not start with PLANMAPNET");
+        if (!fs::exists(src, ec)) throw io_error(trf("cannot read '{}': {}", src, tr("no such file or directory")));
+        throw file_error(src, 0, trf("not a valid planmap network file: {}", tr("it does not start with PLANMAPNET")));
     }
     if (ends_with(src, ".csv")) {
         std::string nodes = opt.nodes;
@@ -54,7 +55,7 @@ OpenedNetwork open_network(const std::string& src, const NetworkSourceOptions& o
     layers::Layer layer = layers::read_layer(spec, ro);
     if (!layer.crs()) throw layers::missing_crs_error(layer, "network_crs", spec.path);
     auto e = layer.extent();
-    if (e.empty) throw io_error("layer '" + layer.name() + "' of '" + spec.path + "' has no geometries");
+    if (e.empty) throw io_error(trf("layer '{}' of '{}' has no geometries", layer.name(), spec.path));
     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
     if (!layer.crs()->is_geographic() || layer.crs()->is_pseudo())
         geo::Transformer(*layer.crs(), geo::Crs::wgs84()).transform_point(cx, cy);

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/i18n.hpp"
 #include "geo/construct.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -52,7 +53,7 @@ public:
     Evaluator(const Plan& plan, PlanBuild& out) : plan_(plan), out_(out) {}
 
     [[noreturn]] void fail(const PlanElement& e, const std::string& msg) const {
-        throw file_error(plan_.file, e.line, "element '" + e.id + "': " + msg);
+        throw file_error(plan_.file, e.line, trf("{}: {}", trf("element '{}'", e.id), msg));
     }
 
     void read_bases() {
@@ -62,26 +63,29 @@ public:
             try {
                 if (!b.crs.empty()) ro.source_crs = geo::Crs::parse(b.crs);
             } catch (const crs_error& e) {
-                throw file_error(plan_.file, b.line, "base '" + b.id + "': " + e.what());
+                throw file_error(plan_.file, b.line, trf("{}: {}", trf("base '{}'", b.id), e.what()));
             }
             // A source given in place of the plan's path may be any source GDAL reads (the
             // reader names what is wrong with it) and is only ever shown redacted.
             const std::string shown = b.replaced ? layers::redact_connection(b.resolved) : b.resolved;
             if (!b.replaced && !std::filesystem::exists(b.resolved))
                 throw file_error(plan_.file, b.line,
-                                 "base '" + b.id + "': '" + b.resolved + "' does not exist (run scripts/setup.sh to fill data/)");
+                                 trf("{}: {}", trf("base '{}'", b.id),
+                                     trf("'{}' does not exist (run scripts/setup.sh to fill data/)", b.resolved)));
             layers::Layer l;
             try {
                 l = layers::read_layer(b.resolved, ro);
             } catch (const error& e) {
-                throw file_error(plan_.file, b.line, "base '" + b.id + "': " + e.what());
+                throw file_error(plan_.file, b.line, trf("{}: {}", trf("base '{}'", b.id), e.what()));
             }
-            if (!l.crs()) throw file_error(plan_.file, b.line, "base '" + b.id + "': the data has no CRS; give 'crs'");
+            if (!l.crs())
+                throw file_error(plan_.file, b.line, trf("{}: {}", trf("base '{}'", b.id), tr("the data has no CRS; give 'crs'")));
             bool selected = std::any_of(plan_.elements.begin(), plan_.elements.end(), [&](const PlanElement& e) {
                 return e.geometry.source == PlanGeometry::Source::select && e.geometry.base == b.id;
             });
             if (selected && l.field_index(b.name_field) < 0)
-                throw file_error(plan_.file, b.line, "base '" + b.id + "': no field '" + b.name_field + "' in " + shown);
+                throw file_error(plan_.file, b.line,
+                                 trf("{}: {}", trf("base '{}'", b.id), trf("no field '{}' in {}", b.name_field, shown)));
             out_.files_read.push_back(shown);
             out_.notes.insert(out_.notes.end(), l.notes.begin(), l.notes.end());
             bases_.emplace(b.id, std::move(l));
@@ -114,13 +118,13 @@ public:
             geo::Transformer(*l.crs(), geo::Crs::wgs84()).transform_point(x, y);
             centre = {x, y};
         }
-        if (!centre) throw file_error(plan_.file, 1, "plan: no geometry to place the plan");
+        if (!centre) throw file_error(plan_.file, 1, tr("plan: no geometry to place the plan"));
         return geo::analysis_crs_for(centre->first, centre->second);
     }
 
     void evaluate(const geo::Crs& analysis) {
         for (auto& [id, l] : bases_)
-            for (const auto& w : l.reproject(analysis)) out_.warnings.push_back("base '" + id + "': " + w);
+            for (const auto& w : l.reproject(analysis)) out_.warnings.push_back(trf("{}: {}", trf("base '{}'", id), w));
         authored_ = std::make_unique<geo::Transformer>(geo::Crs::parse(plan_.coordinates_crs), analysis);
         for (const PlanElement* e : dependency_order(plan_)) {
             geo::GeomPtr g;
@@ -133,9 +137,9 @@ public:
                 fail(*e, ex.what());
             }
             if (g) {
-                if (geo::is_empty(g.get())) fail(*e, "the geometry is empty");
+                if (geo::is_empty(g.get())) fail(*e, tr("the geometry is empty"));
                 std::string why = geo::invalid_reason(g.get());
-                if (!why.empty()) fail(*e, "invalid geometry: " + why);
+                if (!why.empty()) fail(*e, trf("invalid geometry: {}", why));
                 if (!e->within.empty()) check_within(*e, g.get());
             }
             geoms_[e->id] = std::move(g);
@@ -156,12 +160,12 @@ private:
         for (const auto& x : plan_.bases)
             if (x.id == g.base) b = &x;
         std::string field = g.field.empty() ? b->name_field : g.field;
-        if (l.field_index(field) < 0) fail(e, "base '" + g.base + "' has no field '" + field + "'");
+        if (l.field_index(field) < 0) fail(e, trf("base '{}' has no field '{}'", g.base, field));
         std::vector<std::size_t> out;
         if (g.select_all) {
             for (std::size_t i = 0; i < l.size(); ++i)
                 if (l.features()[i].geometry) out.push_back(i);
-            if (out.empty()) fail(e, "base '" + g.base + "' has no geometries");
+            if (out.empty()) fail(e, trf("base '{}' has no geometries", g.base));
         }
         for (const auto& want : g.values) {
             std::size_t before = out.size();
@@ -170,20 +174,20 @@ private:
                 if ((g.field.empty() ? name_matches(have, want) : have == want) && l.features()[i].geometry)
                     out.push_back(i);
             }
-            if (out.size() == before) fail(e, "no feature of base '" + g.base + "' has " + field + " = '" + want + "'");
+            if (out.size() == before) fail(e, trf("no feature of base '{}' has {} = '{}'", g.base, field, want));
         }
         return out;
     }
 
     const GEOSGeometry* need(const PlanElement& e, const std::string& id) const {
         const GEOSGeometry* g = geom(id);
-        if (!g) fail(e, "element '" + id + "' has no geometry");
+        if (!g) fail(e, trf("element '{}' has no geometry", id));
         return g;
     }
 
     geo::GeomPtr authored_point(std::pair<double, double> p) const {
         authored_->transform_point(p.first, p.second);
-        if (!std::isfinite(p.first) || !std::isfinite(p.second)) throw crs_error("a coordinate cannot be transformed");
+        if (!std::isfinite(p.first) || !std::isfinite(p.second)) throw crs_error(tr("a coordinate cannot be transformed"));
         return geo::make_point(p.first, p.second);
     }
 
@@ -244,13 +248,13 @@ private:
         if (op == "buffer") return geo::buffer(need(e, g.of), g.distance_m);
         if (op == "corridor") {
             const GEOSGeometry* line = need(e, g.of);
-            if (geo::dimension(line) != 1) fail(e, "a corridor needs a line, '" + g.of + "' is a " + geo::geometry_type(line));
+            if (geo::dimension(line) != 1) fail(e, trf("a corridor needs a line, '{}' is a {}", g.of, geo::geometry_type(line)));
             return geo::corridor(line, g.distance_m, g.side);
         }
         if (op == "polygon") return geo::polygon_of_ring(need(e, g.of));
         if (op == "boundary") {
             const GEOSGeometry* p = need(e, g.of);
-            if (!is_polygonal(p)) fail(e, "'" + g.of + "' is not a polygon");
+            if (!is_polygonal(p)) fail(e, trf("'{}' is not a polygon", g.of));
             return geo::outline(p);
         }
         if (op == "largest_part") return geo::largest_part(need(e, g.of));
@@ -264,7 +268,7 @@ private:
         if (op == "chain") return geo::chain_lines(member_geoms(e), g.snap_m);
         if (op == "enclosed_ring") return geo::enclosed_ring(member_geoms(e));
         if (op == "voronoi") return voronoi_cell(e);
-        fail(e, "unknown op '" + op + "'");
+        fail(e, trf("unknown op '{}'", op));
     }
 
     std::pair<double, double> seed_of(const PlanElement& e) const {
@@ -274,7 +278,7 @@ private:
             return p;
         }
         const GEOSGeometry* s = need(e, e.geometry.seed_ref);
-        if (geo::geometry_type(s) != "Point") fail(e, "seed '" + e.geometry.seed_ref + "' is not a point");
+        if (geo::geometry_type(s) != "Point") fail(e, trf("seed '{}' is not a point", e.geometry.seed_ref));
         auto c = geo::coords(s);
         return c.front();
     }
@@ -284,7 +288,7 @@ private:
         const std::string& key = e.geometry.boundary;
         if (!cells_.count(key)) {
             const GEOSGeometry* boundary = need(e, key);
-            if (!is_polygonal(boundary)) fail(e, "the Voronoi boundary '" + key + "' is not a polygon");
+            if (!is_polygonal(boundary)) fail(e, trf("the Voronoi boundary '{}' is not a polygon", key));
             std::vector<const PlanElement*> group;
             std::vector<std::pair<double, double>> seeds;
             auto prepared = geo::prepare(boundary);
@@ -293,7 +297,7 @@ private:
                 auto s = seed_of(x);
                 auto p = geo::make_point(s.first, s.second);
                 if (GEOSPreparedCovers_r(geo::geos_context(), prepared.get(), p.get()) != 1)
-                    fail(x, "seed lies outside '" + key + "' (" + core::fixed(distance(boundary, p.get()), 0) + " m away)");
+                    fail(x, trf("seed lies outside '{}' ({} m away)", key, core::fixed(distance(boundary, p.get()), 0)));
                 group.push_back(&x);
                 seeds.push_back(s);
             }
@@ -320,7 +324,7 @@ private:
         if (s.buffer_m > 0) g = geo::buffer(g.get(), s.buffer_m);
         if (!s.clip.empty()) g = geo::clip(g.get(), need(e, s.clip));
         if (s.smooth > 0) {
-            if (geo::dimension(g.get()) != 1) fail(e, "'smooth' applies to lines, this is a " + geo::geometry_type(g.get()));
+            if (geo::dimension(g.get()) != 1) fail(e, trf("'smooth' applies to lines, this is a {}", geo::geometry_type(g.get())));
             g = geo::chaikin_smooth(g.get(), s.smooth);
         }
         return g;
@@ -329,22 +333,23 @@ private:
     void check_within(const PlanElement& e, const GEOSGeometry* g) const {
         const GEOSGeometry* w = need(e, e.within);
         if (GEOSCovers_r(geo::geos_context(), w, g) == 1) return;
-        std::string what = geo::dimension(g) == 0 ? "point" : "geometry";
+        const bool point = geo::dimension(g) == 0;
         if (geo::dimension(g) == 0) {
             // Name the first point outside, in the authored coordinates.
             for (std::size_t i = 0; i < e.geometry.parts.size(); ++i) {
                 auto p = authored_point(e.geometry.parts[i][0]);
                 if (GEOSCovers_r(geo::geos_context(), w, p.get()) != 1) {
                     const auto& ll = e.geometry.parts[i][0];
-                    fail(e, "point (" + core::fixed(ll.first, 5) + ", " + core::fixed(ll.second, 5) + ") lies outside '" + e.within +
-                                "' (" + core::fixed(distance(w, p.get()), 0) + " m away)");
+                    fail(e, trf("point ({}, {}) lies outside '{}' ({} m away)", core::fixed(ll.first, 5), core::fixed(ll.second, 5),
+                                e.within, core::fixed(distance(w, p.get()), 0)));
                 }
             }
         }
         auto outside = geo::difference(g, w);
         std::string amount = geo::dimension(g) == 2 ? core::fixed(geo::area(outside.get()) / 1e6, 3) + " km²"
                                                     : core::fixed(geo::length(outside.get()), 0) + " m";
-        fail(e, what + " leaves '" + e.within + "' (" + amount + " of it outside)");
+        fail(e, point ? trf("point leaves '{}' ({} of it outside)", e.within, amount)
+                      : trf("geometry leaves '{}' ({} of it outside)", e.within, amount));
     }
 
     const Plan& plan_;
@@ -372,29 +377,29 @@ public:
         else if (c.type == "inside") inside(c, r);
         else if (c.type == "disjoint") disjoint(c, r);
         else if (c.type == "closed_ring") closed_ring(c, r);
-        if (!r.passed && !c.message.empty()) r.detail = c.message + " (" + r.detail + ")";
+        if (!r.passed && !c.message.empty()) r.detail = trf("{} ({})", c.message, r.detail);
         return r;
     }
 
 private:
     [[noreturn]] void fail(const PlanCheck& c, const std::string& msg) const {
-        throw file_error(plan_.file, c.line, "check '" + c.name + "': " + msg);
+        throw file_error(plan_.file, c.line, trf("{}: {}", trf("check '{}'", c.name), msg));
     }
 
     std::vector<const PlanElement*> select(const PlanSelector& s) const { return select_elements(plan_, s); }
 
     const GEOSGeometry* geom(const PlanCheck& c, const std::string& id) const {
         auto it = geoms_.find(id);
-        if (it == geoms_.end() || !it->second) fail(c, "element '" + id + "' has no geometry");
+        if (it == geoms_.end() || !it->second) fail(c, trf("element '{}' has no geometry", id));
         return it->second.get();
     }
 
     void count(const PlanCheck& c, CheckResult& r) const {
         auto els = select(c.select);
         r.passed = true;
-        r.detail = std::to_string(els.size()) + " element(s)";
+        r.detail = trf("{} element(s)", els.size());
         if (c.expect) {
-            r.detail += ", expected " + std::to_string(*c.expect);
+            r.detail += trf(", expected {}", *c.expect);
             r.passed = static_cast<long long>(els.size()) == *c.expect;
         }
         if (!c.names.empty()) {
@@ -408,37 +413,37 @@ private:
                 for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
                 return s;
             };
-            if (!missing.empty()) r.detail += "; missing " + list(missing);
-            if (!extra.empty()) r.detail += "; not expected " + list(extra);
+            if (!missing.empty()) r.detail += trf("; missing {}", list(missing));
+            if (!extra.empty()) r.detail += trf("; not expected {}", list(extra));
             r.passed = r.passed && missing.empty() && extra.empty();
         }
     }
 
     void partition(const PlanCheck& c, CheckResult& r) const {
         auto els = select(c.select);
-        if (els.empty()) fail(c, "no members selected");
+        if (els.empty()) fail(c, tr("no members selected"));
         const GEOSGeometry* whole = geom(c, c.of);
         double whole_area = geo::area(whole);
         double sum = 0, overlap = 0;
         std::vector<geo::GeomPtr> parts;
         for (const auto* e : els) {
             const GEOSGeometry* g = geom(c, e->id);
-            if (!is_polygonal(g)) fail(c, "member '" + e->id + "' is not a polygon");
+            if (!is_polygonal(g)) fail(c, trf("member '{}' is not a polygon", e->id));
             sum += geo::area(g);
             parts.push_back(geo::clone(g));
         }
         auto u = geo::union_all(std::move(parts));
         double union_area = geo::area(u.get());
         overlap = std::max(0.0, sum - union_area);  // area counted more than once
-        auto sym = geo::take(GEOSSymDifference_r(geo::geos_context(), u.get(), whole), "symmetric difference");
+        auto sym = geo::take(GEOSSymDifference_r(geo::geos_context(), u.get(), whole), N_("symmetric difference"));
         double mismatch = geo::area(sym.get());
         double rel = mismatch / whole_area;
         double rel_overlap = overlap / whole_area;
         r.passed = rel <= c.area_tolerance && rel_overlap <= c.overlap_tolerance;
-        r.detail = std::to_string(els.size()) + " member(s) cover " + core::fixed(union_area / 1e6, 2) + " km² of " +
-                   core::fixed(whole_area / 1e6, 2) + " km²; mismatch " + core::fixed(100 * rel, 3) + "% (max " +
-                   core::fixed(100 * c.area_tolerance, 3) + "%), overlap " + core::fixed(100 * rel_overlap, 4) + "% (max " +
-                   core::fixed(100 * c.overlap_tolerance, 4) + "%)";
+        r.detail = trf("{} member(s) cover {} km² of {} km²; mismatch {}% (max {}%), overlap {}% (max {}%)", els.size(),
+                       core::fixed(union_area / 1e6, 2), core::fixed(whole_area / 1e6, 2), core::fixed(100 * rel, 3),
+                       core::fixed(100 * c.area_tolerance, 3), core::fixed(100 * rel_overlap, 4),
+                       core::fixed(100 * c.overlap_tolerance, 4));
     }
 
     // a inside b: area (or length, or points) of a outside b grown by the tolerance.
@@ -452,13 +457,14 @@ private:
         if (dim == 2) {
             double share = geo::area(out.get()) / geo::area(a);
             if (share <= 1e-9) return true;  // numerical noise along shared boundaries
-            why = core::fixed(100 * share, 3) + "% of its area outside";
+            // xgettext:no-c-format
+            why = trf("{}% of its area outside", core::fixed(100 * share, 3));
         } else if (dim == 1) {
-            why = core::fixed(geo::length(out.get()), 0) + " m of it outside";
+            why = trf("{} m of it outside", core::fixed(geo::length(out.get()), 0));
         } else {
             double d = 0;
             GEOSDistance_r(geo::geos_context(), a, container, &d);
-            why = core::fixed(d, 0) + " m outside";
+            why = trf("{} m outside", core::fixed(d, 0));
         }
         return false;
     }
@@ -467,15 +473,15 @@ private:
         std::vector<std::pair<std::string, std::string>> pairs = c.pairs;
         if (!c.within.empty())
             for (const auto* e : select(c.select)) pairs.emplace_back(e->id, c.within);
-        if (pairs.empty()) fail(c, "no elements selected");
+        if (pairs.empty()) fail(c, tr("no elements selected"));
         std::vector<std::string> bad;
         for (const auto& [a, b] : pairs) {
             std::string why;
-            if (!is_inside(geom(c, a), geom(c, b), c.tolerance_m, why)) bad.push_back(a + " not inside " + b + ": " + why);
+            if (!is_inside(geom(c, a), geom(c, b), c.tolerance_m, why)) bad.push_back(trf("{} not inside {}: {}", a, b, why));
         }
         r.passed = bad.empty();
-        r.detail = std::to_string(pairs.size() - bad.size()) + " of " + std::to_string(pairs.size()) + " inside";
-        for (const auto& b : bad) r.detail += "; " + b;
+        r.detail = trf("{} of {} inside", pairs.size() - bad.size(), pairs.size());
+        for (const auto& b : bad) r.detail += tr("; ") + b;
     }
 
     void disjoint(const PlanCheck& c, CheckResult& r) const {
@@ -493,27 +499,27 @@ private:
                 if (is_polygonal(gx) && is_polygonal(gy)) {
                     auto i = geo::intersection(gx, gy);
                     double ov = geo::area(i.get());
-                    if (ov > c.tolerance_m2) bad.push_back(x->id + " overlaps " + y->id + " by " + core::fixed(ov, 0) + " m²");
+                    if (ov > c.tolerance_m2) bad.push_back(trf("{} overlaps {} by {} m²", x->id, y->id, core::fixed(ov, 0)));
                 } else if (GEOSIntersects_r(geo::geos_context(), gx, gy) == 1) {
-                    bad.push_back(x->id + " meets " + y->id);
+                    bad.push_back(trf("{} meets {}", x->id, y->id));
                 }
             }
         r.passed = bad.empty();
-        r.detail = std::to_string(pairs - bad.size()) + " of " + std::to_string(pairs) + " pair(s) disjoint";
-        for (const auto& s : bad) r.detail += "; " + s;
+        r.detail = trf("{} of {} pair(s) disjoint", pairs - bad.size(), pairs);
+        for (const auto& s : bad) r.detail += tr("; ") + s;
     }
 
     void closed_ring(const PlanCheck& c, CheckResult& r) const {
         auto els = select(c.select);
-        if (els.empty()) fail(c, "no elements selected");
+        if (els.empty()) fail(c, tr("no elements selected"));
         std::vector<std::string> bad;
         for (const auto* e : els) {
             std::string why;
             if (!geo::is_closed_ring(geom(c, e->id), c.tolerance_m, &why)) bad.push_back(e->id + ": " + why);
         }
         r.passed = bad.empty();
-        r.detail = std::to_string(els.size() - bad.size()) + " of " + std::to_string(els.size()) + " closed";
-        for (const auto& s : bad) r.detail += "; " + s;
+        r.detail = trf("{} of {} closed", els.size() - bad.size(), els.size());
+        for (const auto& s : bad) r.detail += tr("; ") + s;
     }
 
     const Plan& plan_;
@@ -623,7 +629,7 @@ PlanBuild build_plan(const Plan& plan, const BuildOptions& options) {
         c.type = "indicator count";
         c.severity = ind.severity;
         c.passed = r.status == "met";
-        c.detail = r.why + ", the text states " + core::fixed(ind.target->value, 0);
+        c.detail = trf("{}, the text states {}", r.why, core::fixed(ind.target->value, 0));
         c.line = ind.line;
         out.checks.push_back(std::move(c));
     }
@@ -667,8 +673,8 @@ void throw_failed_checks(const Plan& plan, const PlanBuild& built) {
     if (!built.errors()) return;
     for (const auto& c : built.checks)
         if (!c.passed && c.severity == "error")
-            throw file_error(plan.file, c.line, "check '" + c.name + "' failed: " + c.detail + " (" +
-                                                    std::to_string(built.errors()) + " failed check(s); nothing written)");
+            throw file_error(plan.file, c.line, trf("check '{}' failed: {} ({} failed check(s); nothing written)", c.name, c.detail,
+                                                    built.errors()));
 }
 
 }  // namespace planmap::plan

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/i18n.hpp"
 #include "core/text.hpp"
 #include "layers/feature.hpp"
 #include "plan/plan.hpp"
@@ -25,7 +26,7 @@ const std::map<std::string, double>& length_units() {
 }
 
 std::string indicator_status(const PlanIndicator& indicator, double value) {
-    if (!indicator.target) return "no target";
+    if (!indicator.target) return N_("no target");
     const double t = indicator.target->value;
     bool met = false;
     if (indicator.compare == ">=") met = value >= t;
@@ -34,13 +35,13 @@ std::string indicator_status(const PlanIndicator& indicator, double value) {
         const double rel = indicator.evaluate == "count" ? 1e-9 : 0.005;
         met = std::abs(value - t) <= rel * std::max(std::abs(t), 1.0);
     }
-    return met ? "met" : "not met";
+    return met ? N_("met") : N_("not met");
 }
 
 IndicatorResult not_computable(const PlanIndicator& indicator, std::string why) {
     IndicatorResult r;
     r.indicator = &indicator;
-    r.status = "not computable";
+    r.status = N_("not computable");
     r.why = std::move(why);
     return r;
 }
@@ -75,17 +76,21 @@ nlohmann::json indicator_json(const IndicatorResult& r) {
 std::string indicator_line(const IndicatorResult& r) {
     const auto& ind = *r.indicator;
     std::string unit = ind.unit.empty() ? "" : " " + ind.unit;
-    std::string s = "[" + r.status + "] " + ind.id + " " + ind.name_zh + ": " + (r.value ? shown(*r.value) + unit : "-");
+    // The status is a machine value (JSON "status"); the line shows it in the user's language.
+    std::string s = trf("[{}] {} {}: {}", tr(r.status.c_str()), ind.id, ind.name_zh, r.value ? shown(*r.value) + unit : "-");
     std::vector<std::string> parts;
-    if (ind.target)
-        parts.push_back("target " + ind.compare + " " + shown(ind.target->value) + unit +
-                        (ind.target->year ? " by " + std::to_string(*ind.target->year) : ""));
-    if (ind.baseline)
-        parts.push_back("baseline " + shown(ind.baseline->value) + unit +
-                        (ind.baseline->year ? " in " + std::to_string(*ind.baseline->year) : ""));
+    if (ind.target) {
+        std::string target = shown(ind.target->value) + unit;
+        parts.push_back(ind.target->year ? trf("target {} {} by {}", ind.compare, target, *ind.target->year)
+                                         : trf("target {} {}", ind.compare, target));
+    }
+    if (ind.baseline) {
+        std::string baseline = shown(ind.baseline->value) + unit;
+        parts.push_back(ind.baseline->year ? trf("baseline {} in {}", baseline, *ind.baseline->year) : trf("baseline {}", baseline));
+    }
     if (!r.value) parts.push_back(r.why);
-    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? "; " : " (") + parts[i];
-    return parts.empty() ? s : s + ")";
+    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? tr("; ") : tr(" (")) + parts[i];
+    return parts.empty() ? s : s + tr(")");
 }
 
 std::vector<const PlanElement*> select_elements(const Plan& plan, const PlanSelector& s) {
@@ -107,10 +112,10 @@ std::vector<const PlanElement*> select_elements(const Plan& plan, const PlanSele
 IndicatorResult evaluate_indicator(const Plan& plan, const PlanIndicator& indicator,
                                    const std::map<std::string, geo::GeomPtr>& metric_geoms) {
     const auto& ind = indicator;
-    if (ind.evaluate == "reported") return not_computable(ind, "reported in the text; not computable from the plan's data");
+    if (ind.evaluate == "reported") return not_computable(ind, tr("reported in the text; not computable from the plan's data"));
     if (ind.evaluate == "coverage")
-        return not_computable(ind, "a coverage figure: give its data to `planmap assess` (" + ind.residential + ", " +
-                                       ind.facilities + ")");
+        return not_computable(ind, trf("a coverage figure: give its data to `planmap assess` ({}, {})", ind.residential,
+                                       ind.facilities));
     IndicatorResult r;
     r.indicator = &ind;
     if (ind.evaluate == "count") {
@@ -118,15 +123,15 @@ IndicatorResult evaluate_indicator(const Plan& plan, const PlanIndicator& indica
         r.value = static_cast<double>(els.size());
         std::string names;
         for (std::size_t i = 0; i < els.size(); ++i) names += (i ? "、" : "") + els[i]->name_zh;
-        r.why = std::to_string(els.size()) + " element(s)" + (names.empty() ? "" : ": " + names);
+        r.why = names.empty() ? trf("{} element(s)", els.size()) : trf("{} element(s): {}", els.size(), names);
     } else {
         auto it = metric_geoms.find(ind.element);
         if (it == metric_geoms.end() || !it->second)
-            return not_computable(ind, "element '" + ind.element + "' has no geometry");
+            return not_computable(ind, trf("element '{}' has no geometry", ind.element));
         const bool area = ind.evaluate == "area";
         const double si = area ? geo::area(it->second.get()) : geo::length(it->second.get());
         r.value = si / (area ? area_units() : length_units()).at(ind.unit);
-        r.why = std::string(area ? "area" : "length") + " of '" + ind.element + "' in the analysis CRS";
+        r.why = area ? trf("area of '{}' in the analysis CRS", ind.element) : trf("length of '{}' in the analysis CRS", ind.element);
     }
     r.status = indicator_status(ind, *r.value);
     return r;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "geo/geos.hpp"
 #include "layers/crs_hints.hpp"
 
@@ -20,8 +21,8 @@ std::string safe_name(const std::string& v) {
 
 std::size_t render_atlas(const LoadedMap& map, layers::Layer index, core::OutputFolder& folder, const AtlasOptions& options,
                          const SheetDone& done) {
-    const std::string what = "index " + (options.index_source.empty() ? "layer '" + index.name() + "'" : options.index_source);
-    if (index.field_index(options.field) < 0) throw usage_error(what + " has no field '" + options.field + "'");
+    const std::string what = options.index_source.empty() ? trf("index layer '{}'", index.name()) : trf("index {}", options.index_source);
+    if (index.field_index(options.field) < 0) throw usage_error(trf("{} has no field '{}'", what, options.field));
     if (!index.crs()) throw layers::missing_crs_error(index, "source_crs", options.index_source);
     if (!index.crs()->same_as(map.crs)) index.reproject(map.crs);
     std::set<std::string> names;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "layers/io.hpp"
 
 namespace planmap::render {
@@ -24,7 +25,7 @@ int rank_in(const std::vector<std::string>& names, const std::string& name) {
 
 MapSpec plan_map_spec(const std::string& gpkg_path, const std::string& title, const PlanSheetOptions& options) {
     layers::Dataset ds = layers::read(gpkg_path);
-    if (ds.layers.empty()) throw io_error(gpkg_path + ": no layers to draw");
+    if (ds.layers.empty()) throw io_error(trf("{}: no layers to draw", gpkg_path));
     MapSpec m;
     m.file = "";
     m.dir = "";

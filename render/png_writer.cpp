@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "render/cairo.hpp"
 
 namespace planmap::render {
@@ -60,7 +61,7 @@ void rasterise_band(cairo_surface_t* recording, unsigned char* pixels, int strid
     }
     cairo_surface_flush(img.get());
     if (cairo_surface_status(img.get()) != CAIRO_STATUS_SUCCESS)
-        throw io_error(std::string("rasterising the sheet failed: ") + cairo_status_to_string(cairo_surface_status(img.get())));
+        throw io_error(trf("rasterising the sheet failed: {}", cairo_status_to_string(cairo_surface_status(img.get()))));
 }
 
 // Compresses a band's rows (filter Sub per row) into a raw deflate stream ending in a sync flush
@@ -145,7 +146,7 @@ void write_png_bands(cairo_surface_t* recording, const std::function<SurfacePtr(
     for (const auto& b : bands) adler = adler32_combine(adler, b.adler, static_cast<z_off_t>(b.raw_len));
 
     std::ofstream out(path, std::ios::binary);
-    if (!out) throw io_error("cannot write " + path);
+    if (!out) throw io_error(trf("cannot write {}", path));
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     out.write(reinterpret_cast<const char*>(sig), 8);
     std::vector<unsigned char> ihdr;
@@ -171,7 +172,7 @@ void write_png_bands(cairo_surface_t* recording, const std::function<SurfacePtr(
     write_chunk(out, "IDAT", tail.data(), tail.size());
     write_chunk(out, "IEND", nullptr, 0);
     out.close();
-    if (!out) throw io_error("cannot write " + path);
+    if (!out) throw io_error(trf("cannot write {}", path));
 }
 
 }  // namespace planmap::render

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "layers/io.hpp"
 #include "render/detail/sheet_paint.hpp"
 #include "render/draw.hpp"
@@ -43,9 +44,9 @@ layers::Layer read_spec_layer(const LayerSpec& s, const std::string& dir, const 
     if (!s.s_crs.empty()) ro.source_crs = geo::Crs::parse(s.s_crs);
     std::string path = resolve_source(s.source, dir);
     if (!fs::exists(path) && path.rfind("PG:", 0) != 0)
-        throw file_error(map_file.empty() ? path : map_file, s.line, "layer '" + s.name + "': source not found: " + path);
+        throw file_error(map_file.empty() ? path : map_file, s.line, trf("layer '{}': source not found: {}", s.name, path));
     layers::Layer l = layers::read_layer(path, ro);
-    if (!l.crs()) throw file_error(map_file.empty() ? path : map_file, s.line, "layer '" + s.name + "' has no CRS; give s_crs");
+    if (!l.crs()) throw file_error(map_file.empty() ? path : map_file, s.line, trf("layer '{}' has no CRS; give s_crs", s.name));
     return l;
 }
 
@@ -146,7 +147,7 @@ void SheetPainter::compute_view() {
         for (const auto& l : map_.layers)
             if (map_.spec.fit_layer.empty() ? l.spec.fit : l.spec.name == map_.spec.fit_layer) ext.expand(l.data.extent());
     }
-    if (ext.empty) throw io_error("map '" + map_.spec.title + "': the layers have no features to draw");
+    if (ext.empty) throw io_error(trf("map '{}': the layers have no features to draw", map_.spec.title));
     double ew = std::max(ext.maxx - ext.minx, 1.0), eh = std::max(ext.maxy - ext.miny, 1.0);
     double k = 1 - 2 * map_.spec.fit_margin;
     if (map_.spec.scale && !opt_.focus) scale_ = *map_.spec.scale;
@@ -707,7 +708,7 @@ void SheetPainter::draw() {
     view_.fy = y + grid_pad;
     view_.fw = inner_w - panel_w - 3 * gap - grid_pad;
     view_.fh = inner_y + inner_h - gap - view_.fy;
-    if (view_.fw < 20 || view_.fh < 20) throw usage_error("the paper is too small for the map frame");
+    if (view_.fw < 20 || view_.fh < 20) throw usage_error(tr("the paper is too small for the map frame"));
     compute_view();
     rep_.scale = scale_;
     if (map_.spec.sheet_number) {
@@ -746,7 +747,7 @@ void SheetPainter::draw_web() {
     view_.fx = edge, view_.fy = edge;
     view_.fw = W_ - page_.legend_w_mm - page_.gap_mm - 2 * edge;
     view_.fh = H_ - 2 * edge;
-    if (view_.fw < 20 || view_.fh < 20) throw usage_error("the page is too small for the map frame");
+    if (view_.fw < 20 || view_.fh < 20) throw usage_error(tr("the page is too small for the map frame"));
     compute_view();
     rep_.scale = scale_;
     draw_frame_content();
@@ -771,7 +772,8 @@ LoadedMap load_map_data(const MapSpec& spec) {
     LoadedMap m{spec, geo::Crs::wgs84(), {}, std::nullopt, {}};
     for (const auto& ls : spec.layers) {
         LoadedLayer L{ls, read_spec_layer(ls, spec.dir, spec.file), styles::load_style(styles::resolve_style(ls.style, spec.dir))};
-        for (const auto& n : L.data.notes) m.warnings.push_back("layer " + ls.name + ", feature " + std::to_string(n.fid) + ": " + n.reason + " -> " + n.action);
+        for (const auto& n : L.data.notes)
+            m.warnings.push_back(trf("layer {}, feature {}: {} -> {}", ls.name, n.fid, tr(n.reason.c_str()), tr(n.action.c_str())));
         m.layers.push_back(std::move(L));
     }
     if (spec.crs == "auto") {
@@ -783,7 +785,7 @@ LoadedMap load_map_data(const MapSpec& spec) {
             geo::Transformer(*L.data.crs(), geo::Crs::wgs84()).transform(xs, ys, 2);
             all.expand({xs[0], ys[0], xs[1], ys[1], false});
         }
-        if (all.empty) throw io_error("map '" + spec.title + "': the layers have no features to draw");
+        if (all.empty) throw io_error(trf("map '{}': the layers have no features to draw", spec.title));
         m.crs = geo::analysis_crs_for((all.minx + all.maxx) / 2, (all.miny + all.maxy) / 2);
     } else {
         m.crs = geo::Crs::parse(spec.crs);
@@ -804,9 +806,9 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     rep.output = output;
     std::string ext = fs::path(output).extension().string();
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext != ".pdf" && ext != ".png" && ext != ".svg") throw usage_error("output '" + output + "' must end in .pdf, .png or .svg");
+    if (ext != ".pdf" && ext != ".png" && ext != ".svg") throw usage_error(trf("output '{}' must end in .pdf, .png or .svg", output));
     rep.format = ext.substr(1);
-    if (options.dpi < 10 || options.dpi > 1200) throw usage_error(param{"dpi"}, " must be 10 to 1200");
+    if (options.dpi < 10 || options.dpi > 1200) throw usage_error(param{"dpi"}, tr(" must be 10 to 1200"));
     const auto& paper = map.spec.paper;
     rep.page_w_mm = paper.width_mm, rep.page_h_mm = paper.height_mm;
     core::AtomicFile tmp{fs::path(output)};
@@ -828,7 +830,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         surface.reset(cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents));
     }
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-        throw io_error("cannot create " + output + ": " + cairo_status_to_string(cairo_surface_status(surface.get())));
+        throw io_error(trf("cannot create {}: {}", output, cairo_status_to_string(cairo_surface_status(surface.get()))));
     // Path coordinates snap to 1/100 pt in vector output and 1/16 px in PNG.
     double snap = rep.format == "png" ? 25.4 / options.dpi / 16 : 0.01 / pt_per_mm;
     auto paint = [&](cairo_surface_t* target, RenderReport& r) {
@@ -836,7 +838,7 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         cairo_scale(cr.get(), k, k);
         if (rep.format == "png") cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_FAST);
         detail::paint_map(cr.get(), map, options, {paper.width_mm, paper.height_mm}, r, snap);
-        if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
+        if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error(trf("drawing {} failed: {}", output, cairo_status_to_string(cairo_status(cr.get()))));
     };
     auto t0 = std::chrono::steady_clock::now();
     paint(surface.get(), rep);
@@ -858,13 +860,14 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
     } else {
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-            throw io_error("cannot write " + output + ": " + cairo_status_to_string(cairo_surface_status(surface.get())));
+            throw io_error(trf("cannot write {}: {}", output, cairo_status_to_string(cairo_surface_status(surface.get()))));
     }
     surface.reset();
     rep.output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     tmp.commit();
     rep.warnings = map.warnings;
-    for (const auto& l : rep.labels_unplaced) rep.warnings.push_back("label " + l + " found no place on the sheet, not even with a leader line");
+    for (const auto& l : rep.labels_unplaced)
+        rep.warnings.push_back(trf("label {} found no place on the sheet, not even with a leader line", l));
     return rep;
 }
 

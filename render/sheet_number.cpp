@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::render {
 
@@ -40,8 +41,8 @@ std::string sheet_number(double lon, double lat, long denominator) {
     const SheetSeries* s = nullptr;
     for (const auto& x : series)
         if (x.denominator == denominator) s = &x;
-    if (!s) throw usage_error("1:" + std::to_string(denominator) + " is not a GB/T 13989 series scale");
-    if (!(std::fabs(lat) < 88) || !(std::fabs(lon) <= 180)) throw usage_error("point outside the sheet system");
+    if (!s) throw usage_error(trf("1:{} is not a GB/T 13989 series scale", denominator));
+    if (!(std::fabs(lat) < 88) || !(std::fabs(lon) <= 180)) throw usage_error(tr("point outside the sheet system"));
     // Work in units of the finest interval to avoid floating-point edge errors: 1/1000 arc-second.
     auto units = [](double deg) { return static_cast<long long>(std::floor(deg * 3600000.0 + 1e-6)); };
     long long alat = units(std::fabs(lat));

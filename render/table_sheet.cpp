@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "render/text.hpp"
 
 namespace planmap::render {
@@ -134,11 +135,11 @@ double write_table_sheet(const TableSheet& s, const std::string& output) {
             cairo_show_page(cr.get());
         }
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
-            throw io_error("drawing " + output + " failed: " + cairo_status_to_string(cairo_status(cr.get())));
+            throw io_error(trf("drawing {} failed: {}", output, cairo_status_to_string(cairo_status(cr.get()))));
     }
     cairo_surface_finish(surface.get());
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-        throw io_error("cannot write " + output + ": " + cairo_status_to_string(cairo_surface_status(surface.get())));
+        throw io_error(trf("cannot write {}: {}", output, cairo_status_to_string(cairo_surface_status(surface.get()))));
     surface.reset();
     tmp.commit();
     return size;

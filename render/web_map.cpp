@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/text.hpp"
 #include "layers/io.hpp"
 #include "render/detail/sheet_paint.hpp"
@@ -38,7 +39,7 @@ std::string inline_svg(std::string doc, const std::string& id, double w_mm, doub
                        const std::string& title, const std::string& desc) {
     auto start = doc.find("<svg");
     auto root_end = doc.find('>', start);
-    if (start == std::string::npos || root_end == std::string::npos) throw io_error("the SVG map has no <svg> element");
+    if (start == std::string::npos || root_end == std::string::npos) throw io_error(tr("the SVG map has no <svg> element"));
     doc.erase(0, root_end + 1);
     replace_all(doc, "id=\"", "id=\"" + id + "-");
     replace_all(doc, "href=\"#", "href=\"#" + id + "-");
@@ -55,7 +56,7 @@ WebMap render_web_map(const LoadedMap& map, const WebMapOptions& o) {
     geo::Envelope ext;
     for (const auto& l : map.layers)
         if (map.spec.fit_layer.empty() || l.spec.name == map.spec.fit_layer) ext.expand(l.data.extent());
-    if (ext.empty) throw io_error("map '" + map.spec.title + "': the layers have no features to draw");
+    if (ext.empty) throw io_error(trf("map '{}': the layers have no features to draw", map.spec.title));
     // The frame takes the data's shape at the full width, unless that is too tall or too low.
     detail::Page page;
     page.layout = detail::Layout::web;
@@ -64,7 +65,9 @@ WebMap render_web_map(const LoadedMap& map, const WebMapOptions& o) {
     page.gap_mm = 3 * std::sqrt(o.furniture);
     const double edges = 2 * detail::web_edge_mm;
     double fw = o.width_px / px_per_mm - page.legend_w_mm - page.gap_mm - edges;
-    if (fw < 20) throw usage_error("width_px " + core::fixed(o.width_px, 0) + " leaves no room for the map beside the legend (legend_width_px " + core::fixed(o.legend_width_px, 0) + ")");
+    if (fw < 20)
+        throw usage_error(trf("width_px {} leaves no room for the map beside the legend (legend_width_px {})", core::fixed(o.width_px, 0),
+                              core::fixed(o.legend_width_px, 0)));
     double aspect = std::max(ext.maxy - ext.miny, 1.0) / std::max(ext.maxx - ext.minx, 1.0);
     double fh = fw * aspect, max_h = o.max_height_px / px_per_mm - edges, min_h = std::min(o.min_height_px / px_per_mm - edges, max_h);
     if (fh > max_h) fh = max_h, fw = std::max(20.0, fh / aspect);
@@ -80,16 +83,16 @@ WebMap render_web_map(const LoadedMap& map, const WebMapOptions& o) {
         // Device units are page mm: paths are written as drawn, without a transform each.
         SurfacePtr surface(cairo_svg_surface_create_for_stream(append, &doc, page.width_mm, page.height_mm));
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-            throw io_error(std::string("cannot create the SVG map: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
+            throw io_error(trf("cannot create the SVG map: {}", cairo_status_to_string(cairo_surface_status(surface.get()))));
         CairoPtr cr(cairo_create(surface.get()));
         // Paths snap to 1/32 mm (1/8 px), exact in binary: short numbers in the file.
         detail::paint_map(cr.get(), map, SheetOptions{}, page, out.report, 1.0 / 32);
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
-            throw io_error(std::string("drawing the SVG map failed: ") + cairo_status_to_string(cairo_status(cr.get())));
+            throw io_error(trf("drawing the SVG map failed: {}", cairo_status_to_string(cairo_status(cr.get()))));
         cr.reset();
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-            throw io_error(std::string("cannot write the SVG map: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
+            throw io_error(trf("cannot write the SVG map: {}", cairo_status_to_string(cairo_surface_status(surface.get()))));
     }
     std::string desc = map.spec.legend_title + ":";
     for (std::size_t i = 0; i < out.report.legend.size(); ++i) desc += (i ? "; " : " ") + out.report.legend[i];
@@ -113,9 +116,10 @@ LoadedMap load_file_map(const std::string& path, const std::vector<std::string>&
         LayerSpec ls;
         ls.name = name, ls.source = path, ls.layer = name, ls.style = style;
         layers::Layer& l = ds.layer(name);
-        if (!l.crs()) throw io_error(path + ": layer '" + name + "' has no CRS");
+        if (!l.crs()) throw io_error(trf("{}: layer '{}' has no CRS", path, name));
         if (m.layers.empty()) m.crs = *l.crs();
-        for (const auto& n : l.notes) m.warnings.push_back("layer " + name + ", feature " + std::to_string(n.fid) + ": " + n.reason + " -> " + n.action);
+        for (const auto& n : l.notes)
+            m.warnings.push_back(trf("layer {}, feature {}: {} -> {}", name, n.fid, tr(n.reason.c_str()), tr(n.action.c_str())));
         if (!l.crs()->same_as(m.crs))
             for (const auto& w : l.reproject(m.crs)) m.warnings.push_back(w);
         m.layers.push_back({ls, std::move(l), st});

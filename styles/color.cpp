@@ -1,5 +1,6 @@
 #include "styles/color.hpp"
 
+#include "core/i18n.hpp"
 #include "core/toml_read.hpp"
 
 #include <algorithm>
@@ -48,7 +49,7 @@ std::optional<Color> read_color(core::TomlTable& t, const std::string& key) {
     auto s = t.str(key);
     if (!s) return std::nullopt;
     auto c = parse_color(*s);
-    if (!c) t.fail(key, "is not a colour: '" + *s + "' (use #RRGGBB, #RRGGBBAA or a CSS name)");
+    if (!c) t.fail(key, trf("is not a colour: '{}' (use #RRGGBB, #RRGGBBAA or a CSS name)", *s));
     return c;
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "core/toml_read.hpp"
 
 namespace planmap::styles {
@@ -29,14 +30,14 @@ Hatch parse_hatch(TomlTable& t, const std::string& key) {
 
 double opacity_of(TomlTable& t, double def) {
     auto o = t.num("opacity");
-    if (o && (*o < 0 || *o > 1)) t.fail("opacity", "must be between 0 and 1");
+    if (o && (*o < 0 || *o > 1)) t.fail("opacity", tr("must be between 0 and 1"));
     return o.value_or(def);
 }
 
 FillSymbolizer parse_fill(TomlTable t) {
     FillSymbolizer f;
     auto c = read_color(t, "color");
-    if (!c) t.fail("", "needs 'color'");
+    if (!c) t.fail("", tr("needs 'color'"));
     f.color = *c;
     f.opacity = opacity_of(t, 1.0);
     f.hatch = parse_hatch(t, "hatch");
@@ -54,7 +55,7 @@ LineSymbolizer parse_line(TomlTable t) {
     l.opacity = opacity_of(t, 1.0);
     if (auto d = t.num_list("dash_mm")) {
         for (double v : *d)
-            if (!(v > 0)) t.fail("dash_mm", "lengths must be greater than 0");
+            if (!(v > 0)) t.fail("dash_mm", tr("lengths must be greater than 0"));
         l.dash_mm = *d;
     }
     if (auto c = t.choice("cap", {"butt", "round", "square"})) l.cap = *c == "butt" ? Cap::butt : *c == "round" ? Cap::round : Cap::square;
@@ -89,9 +90,9 @@ MarkerSymbolizer parse_marker(TomlTable t) {
     m.size_mm = t.positive("size_mm").value_or(m.size_mm);
     m.size_field = t.str("size_field").value_or("");
     m.size_value = t.positive("size_value").value_or(0);
-    if (!m.size_field.empty() && m.size_value <= 0) t.fail("size_field", "needs 'size_value' (the value drawn at size_mm)");
+    if (!m.size_field.empty() && m.size_value <= 0) t.fail("size_field", tr("needs 'size_value' (the value drawn at size_mm)"));
     auto r = t.integer("rings").value_or(0);
-    if (r < 0 || r > 5) t.fail("rings", "must be 0 to 5");
+    if (r < 0 || r > 5) t.fail("rings", tr("must be 0 to 5"));
     m.rings = static_cast<int>(r);
     t.finish();
     return m;
@@ -100,7 +101,7 @@ MarkerSymbolizer parse_marker(TomlTable t) {
 LabelSymbolizer parse_label(TomlTable t) {
     LabelSymbolizer l;
     auto f = t.str("field");
-    if (!f || f->empty()) t.fail("", "needs 'field' (the attribute shown)");
+    if (!f || f->empty()) t.fail("", tr("needs 'field' (the attribute shown)"));
     l.field = *f;
     if (auto fam = t.str("font")) {
         // Roles as Chinese drafting names them, or a fontconfig family.
@@ -113,7 +114,7 @@ LabelSymbolizer parse_label(TomlTable t) {
     l.color = read_color(t, "color").value_or(l.color);
     l.halo_color = read_color(t, "halo_color").value_or(l.halo_color);
     l.halo_mm = t.num("halo_mm").value_or(l.halo_mm);
-    if (l.halo_mm < 0) t.fail("halo_mm", "must be 0 or more");
+    if (l.halo_mm < 0) t.fail("halo_mm", tr("must be 0 or more"));
     l.priority = static_cast<int>(t.integer("priority").value_or(0));
     if (auto p = t.choice("placement", {"point", "line", "interior"}))
         l.placement = *p == "point" ? Placement::point : *p == "line" ? Placement::line : Placement::interior;
@@ -139,23 +140,23 @@ Filter parse_filter(TomlTable& rule) {
             c.values.push_back(v.is_string() ? *v.value<std::string>() : v.is_integer() ? std::to_string(*v.value<long long>()) : std::to_string(*v.value<double>()));
         } else if (v.is_boolean()) {
             c.op = Condition::Op::exists;
-            if (!*v.value<bool>()) ft->fail(key, "only 'true' (the field is set) is allowed");
+            if (!*v.value<bool>()) ft->fail(key, tr("only 'true' (the field is set) is allowed"));
         } else if (auto* arr = v.as_array()) {
             c.op = Condition::Op::in;
             for (auto& e : *arr) {
                 if (e.is_string()) c.values.push_back(*e.value<std::string>());
                 else if (e.is_integer()) c.values.push_back(std::to_string(*e.value<long long>()));
-                else ft->fail(key, "list must hold strings or integers");
+                else ft->fail(key, tr("list must hold strings or integers"));
             }
         } else if (auto* t = v.as_table()) {
             c.op = Condition::Op::range;
             TomlTable rt(*t, ft->file(), "filter." + key);
             c.min = rt.num("min");
             c.max = rt.num("max");
-            if (!c.min && !c.max) rt.fail("", "a range needs 'min' and/or 'max'");
+            if (!c.min && !c.max) rt.fail("", tr("a range needs 'min' and/or 'max'"));
             rt.finish();
         } else {
-            ft->fail(key, "must be a value, a list of values, or a range {min, max}");
+            ft->fail(key, tr("must be a value, a list of values, or a range {min, max}"));
         }
         ft->mark(key);
         f.conditions.push_back(std::move(c));
@@ -205,7 +206,7 @@ Rule parse_rule(TomlTable t) {
     if (auto m = t.table("marker")) r.marker = parse_marker(*m);
     if (auto l = t.table("label")) r.label = parse_label(*l);
     if (!r.fill && !r.line && r.extra_lines.empty() && !r.arrow && !r.marker && !r.label)
-        t.fail("", "has no symbolizer (fill, line, lines, arrow, marker or label)");
+        t.fail("", tr("has no symbolizer (fill, line, lines, arrow, marker or label)"));
     t.finish();
     return r;
 }
@@ -243,19 +244,19 @@ Style parse_style(const std::string& text, const std::string& file) {
     for (auto& r : t.table_array("rule")) s.rules.push_back(parse_rule(r));
     if (auto p = t.table("palette")) {
         auto field = p->str("field");
-        if (!field) p->fail("", "needs 'field' (the attribute holding the class code or name)");
+        if (!field) p->fail("", tr("needs 'field' (the attribute holding the class code or name)"));
         std::optional<LineSymbolizer> outline;
         if (auto o = p->table("outline")) outline = parse_line(*o);
         double opacity = opacity_of(*p, 1.0);
         std::optional<LabelSymbolizer> label;
         if (auto l = p->table("label")) label = parse_label(*l);
         auto classes = p->table_array("class");
-        if (classes.empty()) p->fail("", "has no [[palette.class]] entries");
+        if (classes.empty()) p->fail("", tr("has no [[palette.class]] entries"));
         for (auto& c : classes) {
             Rule r;
             r.line_no = c.line();
             auto name = c.str("name");
-            if (!name) c.fail("", "needs 'name'");
+            if (!name) c.fail("", tr("needs 'name'"));
             auto code = c.str("code");
             r.title = code ? *code + " " + *name : *name;
             Condition cond;
@@ -268,7 +269,7 @@ Style parse_style(const std::string& text, const std::string& file) {
             r.filter.conditions.push_back(cond);
             FillSymbolizer f;
             auto col = read_color(c, "color");
-            if (!col) c.fail("", "needs 'color'");
+            if (!col) c.fail("", tr("needs 'color'"));
             f.color = *col;
             f.opacity = opacity;
             f.hatch = parse_hatch(c, "hatch");
@@ -280,12 +281,12 @@ Style parse_style(const std::string& text, const std::string& file) {
         }
         p->finish();
     }
-    if (s.rules.empty()) t.fail("", "style has no [[rule]] and no [palette]");
+    if (s.rules.empty()) t.fail("", tr("style has no [[rule]] and no [palette]"));
     t.finish();
     return s;
 }
 
-Style load_style(const std::string& path) { return parse_style(read_text_file(path, "style file"), path); }
+Style load_style(const std::string& path) { return parse_style(read_text_file(path, N_("style file")), path); }
 
 std::string styles_dir() {
     if (const char* e = std::getenv("PLANMAP_STYLES"); e && *e) return e;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "geo/construct.hpp"
 #include "geo/crs.hpp"
 #include "plan/plan.hpp"
@@ -117,6 +118,40 @@ TEST(Indicators, StatusesAgainstTargets) {
     ind.target = plan::PlanFigure{4, std::nullopt};
     EXPECT_EQ(plan::indicator_status(ind, 4), "met");
     EXPECT_EQ(plan::indicator_status(ind, 5), "not met");
+}
+
+// In Chinese the status stays a machine value (JSON "status") while the line printed for the
+// user, its parts and the check that fails the build read in Chinese.
+TEST(Indicators, ChineseLineKeepsTheMachineStatus) {
+    i18n::LanguageScope zh(i18n::Language::zh);
+    auto plan = plan::parse_plan_text(
+        plan_text(row("nodes", "unit = \"个\"\nevaluate = \"count\"\nkind = \"node\"\ntarget = { value = 2 }\n") +
+                  row("six", "unit = \"个\"\nevaluate = \"count\"\nkind = \"node\"\ntarget = { value = 6, year = 2035 }\n"
+                             "baseline = { value = 1, year = 2020 }\nseverity = \"warning\"\n")),
+        "p.toml");
+    auto built = plan::build_plan(plan);
+    const auto& met = result(built, "nodes");
+    const auto& missed = result(built, "six");
+    EXPECT_EQ(met.status, "met");
+    EXPECT_EQ(missed.status, "not met");
+    EXPECT_EQ(plan::indicator_json(missed)["status"], "not met");
+    EXPECT_EQ(plan::indicator_line(met).rfind("[达标] nodes 指标：2 个", 0), 0u) << plan::indicator_line(met);
+    const std::string line = plan::indicator_line(missed);
+    EXPECT_EQ(line.rfind("[未达标] six 指标：2 个", 0), 0u) << line;
+    EXPECT_NE(line.find("目标值 = 6 个（2035 年）"), std::string::npos) << line;
+    EXPECT_NE(line.find("基期值 1 个（2020 年）"), std::string::npos) << line;
+    bool found = false;
+    for (const auto& c : built.checks)
+        if (c.type == "indicator count" && !c.passed) {
+            found = true;
+            EXPECT_NE(c.detail.find("2 个要素"), std::string::npos) << c.detail;
+            EXPECT_NE(c.detail.find("规划文本给出的是 6"), std::string::npos) << c.detail;
+        }
+    EXPECT_TRUE(found);
+    // A broken row keeps its file and line; the sentence is Chinese.
+    const std::string err = parse_error(plan_text(row("x", "evaluate = \"count\"\nkind = \"spaceport\"\ntarget = { value = 1 }\n")));
+    EXPECT_NE(err.find("p.toml:"), std::string::npos) << err;
+    EXPECT_NE(err.find("指标“x”：无法识别的类型“spaceport”"), std::string::npos) << err;
 }
 
 TEST(Indicators, MalformedRowsAreNamedByLine) {
