@@ -14,10 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 sources() { find "$@" -maxdepth 2 \( -name '*.cpp' -o -name '*.hpp' \) | sort; }
 xgettext "${xgettext_args[@]}" -o po/planmap.pot $(sources "${modules[@]}")
 for m in "${modules[@]}"; do
-  xgettext "${xgettext_args[@]}" --omit-header -o "$tmp/$m.pot" $(sources "$m") || true
-  [[ -s "$tmp/$m.pot" ]] || continue
-  # A header so msgmerge and msgfmt know the charset.
-  { printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'; cat "$tmp/$m.pot"; } > "$tmp/$m.full.pot"
+  # With its header (charset UTF-8): without one, xgettext drops the non-ASCII bytes of msgids.
+  xgettext "${xgettext_args[@]}" -o "$tmp/$m.full.pot" $(sources "$m") || true
+  [[ -s "$tmp/$m.full.pot" ]] || continue
+  sed -i 's/charset=CHARSET/charset=UTF-8/' "$tmp/$m.full.pot"
   po=po/zh_CN/$m.po
   if [[ -f $po ]]; then
     msgmerge --quiet --update --no-fuzzy-matching --backup=none --sort-by-file "$po" "$tmp/$m.full.pot"
