@@ -100,6 +100,7 @@ std::string map_html(const std::string& gpkg, const std::string& kind) {
     for (const auto& l : map.layers) empty = empty && l.data.extent().empty;
     if (empty) return std::string("<p class=\"note\">") + tr("No geometry to draw.") + "</p>\n";
     render::WebMapOptions options;
+    if (kind == "site_before") options.id = "map-before";  // two maps on the siting page: ids of their own
     options.title = kind == "coverage"      ? "服务覆盖 coverage map"
                     : kind == "site"        ? "选址后 after the new sites"
                     : kind == "site_before" ? "选址前 before (existing facilities)"

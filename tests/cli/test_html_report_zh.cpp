@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -17,6 +18,7 @@
 
 #include "geo/geos.hpp"
 #include "layers/io.hpp"
+#include "tests/plan/plan_text.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
@@ -198,6 +200,44 @@ TEST(HtmlReportZh, EnglishReportStaysEnglish) {
     EXPECT_FALSE(has(h, "万人"));
     EXPECT_FALSE(has(h, "<h2>地图</h2>"));
     EXPECT_FALSE(has(h, "<b>达标</b>"));
+}
+
+// The indicator page of `assess` in Chinese: the headings and statuses without their English twins.
+TEST(HtmlReportZh, IndicatorPageInChinese) {
+    test::TempDir tmp;
+    auto plan = (tmp / "plan.toml").string();
+    std::ofstream(plan) << test::kPlanHeader << test::point_element("a") << R"toml(
+[[indicator]]
+id = "centres"
+name_zh = "一心"
+unit = "个"
+target = { value = 1 }
+source_ref = "000 (L3)"
+evaluate = "count"
+kind = "node"
+
+[[indicator]]
+id = "park_coverage"
+name_zh = "公园绿地服务半径覆盖率"
+unit = "%"
+target = { value = 90, year = 2025 }
+source_ref = "000 (L1)"
+evaluate = "coverage"
+profile = "gb-park-radius"
+residential = "residential"
+facilities = "parks"
+)toml";
+    auto r = test::run({"--lang", "zh", "assess", plan, "-o", (tmp / "out").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "指标：共 2 项，达标 1 项，未达标 0 项，无目标 0 项，不可计算 1 项")) << r.out;
+    auto h = test::read_file(tmp / "out" / "indicators.html");
+    EXPECT_TRUE(has(h, "<html lang=\"zh-CN\">"));
+    EXPECT_TRUE(has(h, "<h2>指标</h2>"));
+    EXPECT_TRUE(has(h, "<td class=\"pass\">达标</td>"));
+    EXPECT_TRUE(has(h, "<td class=\"na\">不可计算</td>"));
+    EXPECT_TRUE(has(h, "<th class=\"n\">目标值</th>"));
+    for (const char* english : {"Indicators", "not computable", "baseline", "Made by planmap", "plan indicators"})
+        EXPECT_FALSE(has(h, english)) << english;
 }
 
 // One error, one warning and the text summary of the analyses in Chinese.
