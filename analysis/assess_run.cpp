@@ -8,6 +8,7 @@
 
 #include "analysis/coverage_run.hpp"
 #include "analysis/html_report.hpp"
+#include "core/i18n.hpp"
 #include "core/csv.hpp"
 #include "core/files.hpp"
 #include "core/json.hpp"
@@ -32,9 +33,9 @@ std::map<std::string, std::string> data_sources(const std::vector<std::string>& 
     for (const auto& a : assignments) {
         auto eq = a.find('=');
         if (eq == 0 || eq == std::string::npos || eq + 1 == a.size())
-            throw usage_error(param{"data"}, " expects NAME=SOURCE, got: " + layers::redact_connection(a));
+            throw usage_error(param{"data"}, trf(" expects NAME=SOURCE, got: {}", layers::redact_connection(a)));
         if (!out.emplace(a.substr(0, eq), a.substr(eq + 1)).second)
-            throw usage_error(param{"data"}, " names '" + a.substr(0, eq) + "' twice");
+            throw usage_error(param{"data"}, trf(" names '{}' twice", a.substr(0, eq)));
     }
     return out;
 }
@@ -110,8 +111,8 @@ render::TableSheet sheet_of(const nlohmann::json& s) {
 }  // namespace
 
 void AssessOptions::check() const {
-    if (plan.empty()) throw usage_error("assess needs a plan file");
-    if (output.empty()) throw usage_error("assess needs ", param{"output"}, " DIR");
+    if (plan.empty()) throw usage_error(tr("assess needs a plan file"));
+    if (output.empty()) throw usage_error(tr("assess needs "), param{"output"}, " DIR");
     (void)data_sources(data);
 }
 
@@ -130,8 +131,8 @@ AssessResult run_assess(const AssessOptions& o, const Progress& progress) {
         if (!wanted.count(name)) {
             std::string list;
             for (const auto& w : wanted) list += (list.empty() ? "" : ", ") + w;
-            throw usage_error(param{"data"}, " '" + name + "' is read by no indicator of plan '" + plan.id + "'" +
-                                                 (list.empty() ? std::string(" (it reads no data)") : " (it reads: " + list + ")"));
+            throw usage_error(param{"data"}, list.empty() ? trf(" '{}' is read by no indicator of plan '{}' (it reads no data)", name, plan.id)
+                                                          : trf(" '{}' is read by no indicator of plan '{}' (it reads: {})", name, plan.id, list));
         }
 
     core::OutputFolder folder(o.output, o.overwrite);
@@ -206,16 +207,18 @@ AssessResult run_assess(const AssessOptions& o, const Progress& progress) {
 
 void print_assess(std::ostream& out, const AssessResult& r) {
     const auto& s = r.summary;
-    out << "plan " << s["plan"]["id"].get<std::string>() << ": " << s["plan"]["name_zh"].get<std::string>() << "\n";
+    out << trf("plan {}: {}", s["plan"]["id"].get<std::string>(), s["plan"]["name_zh"].get<std::string>()) << "\n";
     for (const auto& i : s["indicators"]) {
         std::string value = i["value"].is_number() ? figure(i["value"].get<double>()) + " " + i["unit"].get<std::string>() : "-";
-        out << "  [" << i["status"].get<std::string>() << "] " << i["id"].get<std::string>() << " "
+        const std::string status = i["status"].get<std::string>();  // "met", … (marked in html_report.cpp)
+        out << "  [" << tr(status.c_str()) << "] " << i["id"].get<std::string>() << " "
             << i["name_zh"].get<std::string>() << ": " << value;
-        if (!i["target"].is_null()) out << " (target " << figure_cell(i["target"]) << ")";
+        if (!i["target"].is_null()) out << trf(" (target {})", figure_cell(i["target"]));
         out << "\n";
     }
-    out << "  indicators: " << s["indicators"].size() << ", met " << r.met << ", not met " << r.not_met << ", no target "
-        << r.no_target << ", not computable " << r.not_computable << "\n";
+    out << trf("  indicators: {}, met {}, not met {}, no target {}, not computable {}", s["indicators"].size(), r.met, r.not_met,
+               r.no_target, r.not_computable)
+        << "\n";
 }
 
 }  // namespace planmap::analysis

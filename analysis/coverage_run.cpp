@@ -13,11 +13,13 @@
 
 #include "analysis/inputs.hpp"
 #include "analysis/html_report.hpp"
+#include "analysis/report_text.hpp"
 #include "analysis/network_growth.hpp"
 #include "analysis/postgis_engine.hpp"
 #include "layers/postgis.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "core/stopwatch.hpp"
@@ -295,44 +297,48 @@ json CoverageRun::summary(const analysis::Profile* profile, double radius_m, int
 
 void print_checks(std::ostream& out, const json& checks, const std::string& prefix) {
     for (const auto& c : checks) {
-        out << prefix << c["label"].get<std::string>() << " (" << c["citation"].get<std::string>() << "): ";
-        if (c["pass"].is_null()) out << "not evaluated (" << c["metric"].get<std::string>() << " not available)\n";
-        else out << (c["pass"].get<bool>() ? "PASS" : "FAIL") << " (" << core::fixed(c["actual"].get<double>(), 6) << ")\n";
+        const std::string label = c["label"].get<std::string>(), citation = c["citation"].get<std::string>();
+        // The profile's label and clause as the reports write them in the user's language.
+        out << prefix << trf("{} ({}): ", tr(label.c_str()), i18n::language() == i18n::Language::zh ? citation_zh(citation) : citation);
+        if (c["pass"].is_null()) out << trf("not evaluated ({} not available)", c["metric"].get<std::string>()) << "\n";
+        else out << (c["pass"].get<bool>() ? tr("PASS") : tr("FAIL")) << " (" << core::fixed(c["actual"].get<double>(), 6) << ")\n";
     }
 }
 
 void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
-    out << "coverage (" << (j["profile"].is_null() ? "radius " + core::fixed(j["radius_m"].get<double>(), 1) + " m"
-                                                   : "profile " + j["profile"].get<std::string>())
-        << ", " << j["crs"].get<std::string>() << ")\n";
-    out << "  residential area: " << core::fixed(residential_area_m2, 1) << " m² in " << residential.size() << " parcel(s)";
-    if (result.overlapping_parcels) out << " (" << result.overlapping_parcels << " overlapping, counted once)";
-    out << "\n  covered area:     " << core::fixed(covered_area_m2, 1) << " m², coverage ratio "
-        << core::fixed(100 * ratio(covered_area_m2, residential_area_m2), 4) << " %\n";
+    out << trf("coverage ({}, {})", j["profile"].is_null() ? trf("radius {} m", core::fixed(j["radius_m"].get<double>(), 1))
+                                                             : trf("profile {}", j["profile"].get<std::string>()),
+               j["crs"].get<std::string>())
+        << "\n";
+    out << trf("  residential area: {} m² in {} parcel(s)", core::fixed(residential_area_m2, 1), residential.size());
+    if (result.overlapping_parcels) out << trf(" ({} overlapping, counted once)", result.overlapping_parcels);
+    out << "\n" << trf("  covered area:     {} m², coverage ratio {} %", core::fixed(covered_area_m2, 1),
+                       core::fixed(100 * ratio(covered_area_m2, residential_area_m2), 4)) << "\n";
     if (!population_field.empty())
-        out << "  population:       " << core::fixed(total_population, 0) << ", covered " << core::fixed(covered_population, 1) << " ("
-            << core::fixed(100 * ratio(covered_population, total_population), 4) << " %)"
-            << (population_missing ? ", " + std::to_string(population_missing) + " parcel(s) without population" : "")
+        out << trf("  population:       {}, covered {} ({} %)", core::fixed(total_population, 0), core::fixed(covered_population, 1),
+                   core::fixed(100 * ratio(covered_population, total_population), 4))
+            << (population_missing ? trf(", {} parcel(s) without population", population_missing) : "")
             << "\n";
     if (auto placed = parcels_placed_by_point())
-        out << "  placed by point:  " << placed << " parcel(s) without area, counted where their point on surface lies\n";
-    out << "  facilities:       " << service.facilities_counted << " counted, " << service.ignored.size() << " ignored";
-    if (service.facilities_invalid) out << " (" << service.facilities_invalid << " with invalid or empty geometry)";
+        out << trf("  placed by point:  {} parcel(s) without area, counted where their point on surface lies", placed) << "\n";
+    out << trf("  facilities:       {} counted, {} ignored", service.facilities_counted, service.ignored.size());
+    if (service.facilities_invalid) out << trf(" ({} with invalid or empty geometry)", service.facilities_invalid);
     out << "\n";
     std::size_t shown = 0;
     for (const auto& ig : service.ignored) {
         if (shown++ == (verbose ? 1000u : 10u)) {
-            out << "    … " << service.ignored.size() - shown + 1 << " more\n";
+            out << trf("    … {} more", service.ignored.size() - shown + 1) << "\n";
             break;
         }
-        out << "    facility " << ig.id << ": " << ig.reason << "\n";
+        out << trf("    facility {}: {}", ig.id, ig.reason) << "\n";
     }
-    print_checks(out, j["thresholds"], "  check ");
+    print_checks(out, j["thresholds"], tr("  check "));
     for (const auto& z : zones)
-        out << "  zone " << z.zone << ": " << core::fixed(100 * ratio(z.covered_area_m2, z.residential_area_m2), 4) << " % of "
-            << core::fixed(z.residential_area_m2, 1) << " m²\n";
-    out << "  timings: read " << core::fixed(timings.at("read"), 3) << " s, compute " << core::fixed(timings.at("compute"), 3)
-        << " s, write " << core::fixed(timings.at("write"), 3) << " s\n";
+        // xgettext:no-c-format
+        out << trf("  zone {}: {} % of {} m²", z.zone, core::fixed(100 * ratio(z.covered_area_m2, z.residential_area_m2), 4),
+                   core::fixed(z.residential_area_m2, 1)) << "\n";
+    out << trf("  timings: read {} s, compute {} s, write {} s", core::fixed(timings.at("read"), 3), core::fixed(timings.at("compute"), 3),
+               core::fixed(timings.at("write"), 3)) << "\n";
 }
 
 namespace {
@@ -367,28 +373,31 @@ void add_network_figures(json& j, const CoverageRun& run, const NetworkOptions& 
 
 void print_network_figures(std::ostream& out, const json& j) {
     const auto& n = j["network"];
-    out << "  network:          " << n["kind"].get<std::string>() << ", " << n["edges"].get<std::size_t>() << " edges, "
-        << core::fixed(n["length_m"].get<double>() / 1000, 1) << " km";
-    if (n["blocked_edges"].get<std::size_t>()) out << ", " << n["blocked_edges"].get<std::size_t>() << " edge(s) cut by barriers";
-    out << "; service areas reach " << core::fixed(n["width_m"].get<double>(), 1) << " m either side of the reachable streets\n";
+    out << trf("  network:          {}, {} edges, {} km", n["kind"].get<std::string>(), n["edges"].get<std::size_t>(),
+               core::fixed(n["length_m"].get<double>() / 1000, 1));
+    if (n["blocked_edges"].get<std::size_t>()) out << trf(", {} edge(s) cut by barriers", n["blocked_edges"].get<std::size_t>());
+    out << trf("; service areas reach {} m either side of the reachable streets", core::fixed(n["width_m"].get<double>(), 1)) << "\n";
     const auto& un = j["unattached_facilities"];
     if (!un.empty()) {
-        out << "  unattached:       " << un.size() << " facilit" << (un.size() == 1 ? "y" : "ies") << " (no street within "
-            << core::fixed(n["max_snap_m"].get<double>(), 1) << " m):";
+        out << trf(un.size() == 1 ? N_("  unattached:       {} facility (no street within {} m):")
+                                  : N_("  unattached:       {} facilities (no street within {} m):"),
+                   un.size(), core::fixed(n["max_snap_m"].get<double>(), 1));
         for (std::size_t k = 0; k < un.size() && k < 20; ++k) out << " " << un[k].get<std::int64_t>();
         if (un.size() > 20) out << " …";
         out << "\n";
     }
-    out << "  straight-line:    coverage ratio " << core::fixed(100 * j["straight_line"]["coverage_ratio"].get<double>(), 4)
-        << " % on the same inputs; gap (straight-line − network) " << core::fixed(100 * j["gap"]["coverage_ratio"].get<double>(), 4)
-        << " points";
+    // xgettext:no-c-format
+    out << trf("  straight-line:    coverage ratio {} % on the same inputs; gap (straight-line − network) {} points",
+               core::fixed(100 * j["straight_line"]["coverage_ratio"].get<double>(), 4),
+               core::fixed(100 * j["gap"]["coverage_ratio"].get<double>(), 4));
     if (j["gap"]["population_coverage_ratio"].is_number())
-        out << ", population " << core::fixed(100 * j["gap"]["population_coverage_ratio"].get<double>(), 4) << " points";
+        out << trf(", population {} points", core::fixed(100 * j["gap"]["population_coverage_ratio"].get<double>(), 4));
     out << "\n";
     const auto& t = j["timings_s"];
-    out << "  network timings:  load " << core::fixed(t["network_load"].get<double>(), 3) << " s, snap "
-        << core::fixed(t["network_snap"].get<double>(), 3) << " s, search " << core::fixed(t["network_search"].get<double>(), 3)
-        << " s, polygons " << core::fixed(t["network_polygons"].get<double>(), 3) << " s\n";
+    out << trf("  network timings:  load {} s, snap {} s, search {} s, polygons {} s", core::fixed(t["network_load"].get<double>(), 3),
+               core::fixed(t["network_snap"].get<double>(), 3), core::fixed(t["network_search"].get<double>(), 3),
+               core::fixed(t["network_polygons"].get<double>(), 3))
+        << "\n";
 }
 
 // The PostGIS database: db, else the residential source when it is a PG: connection.
@@ -417,18 +426,18 @@ ServiceAreas mode_service_areas(const std::vector<FacilityRef>& refs, const Radi
 
 void CoverageOptions::check() const {
     inputs.check(true);
-    if (!radius_m && profile.empty()) throw usage_error("coverage needs ", param{"radius_m"}, " M or ", param{"profile"}, " P");
-    if (radius_m && !profile.empty()) throw usage_error(param{"radius_m"}, " and ", param{"profile"}, " exclude each other");
-    if (radius_m && !(*radius_m > 0)) throw usage_error(param{"radius_m"}, " must be positive (metres)");
-    if (quad_segs < 1 || quad_segs > 1000) throw usage_error(param{"quad_segs"}, " must be 1 to 1000");
+    if (!radius_m && profile.empty()) throw usage_error(tr("coverage needs "), param{"radius_m"}, tr(" M or "), param{"profile"}, " P");
+    if (radius_m && !profile.empty()) throw usage_error(param{"radius_m"}, tr(" and "), param{"profile"}, tr(" exclude each other"));
+    if (radius_m && !(*radius_m > 0)) throw usage_error(param{"radius_m"}, tr(" must be positive (metres)"));
+    if (quad_segs < 1 || quad_segs > 1000) throw usage_error(param{"quad_segs"}, tr(" must be 1 to 1000"));
     if (engine == Engine::postgis) {
         if (inputs.mode == Mode::network)
-            throw usage_error(param{"engine"}, " postgis computes straight-line coverage; drop ", param{"mode"},
-                                  " network or use the embedded engine");
+            throw usage_error(param{"engine"}, tr(" postgis computes straight-line coverage; drop "), param{"mode"},
+                                  tr(" network or use the embedded engine"));
         std::string db_used = postgis_db(*this);
         if (db_used.empty())
-            throw usage_error(param{"engine"}, " postgis needs ", param{"db"}, " PG:… (or a PG:… ", param{"residential"}, " source)");
-        if (!layers::is_postgis(db_used)) throw usage_error(param{"db"}, " '" + db_used + "' is not a PG:… connection string");
+            throw usage_error(param{"engine"}, tr(" postgis needs "), param{"db"}, tr(" PG:… (or a PG:… "), param{"residential"}, tr(" source)"));
+        if (!layers::is_postgis(db_used)) throw usage_error(param{"db"}, trf(" '{}' is not a PG:… connection string", db_used));
     }
 }
 
@@ -441,10 +450,10 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     if (!o.profile.empty()) out.profile = find_profile(o.profile, (fs::path(core::data_dir()) / "profiles").string());
     const Profile* prof = out.profile ? &*out.profile : nullptr;
     if (prof && prof->radius_rules.empty() && prof->facilities.empty())
-        throw usage_error("profile " + prof->name + " has thresholds only; it cannot size service areas");
+        throw usage_error(trf("profile {} has thresholds only; it cannot size service areas", prof->name));
 
     // The output folder is written whole beside the target and put in place when complete.
-    core::OutputFolder outdir(in.output, in.overwrite, "output folder " + name("output"));
+    core::OutputFolder outdir(in.output, in.overwrite, trf("output folder {}", name("output")));
     auto layers_in = read_analysis_layers(in, prof ? prof->type_field : "", false, progress);
     auto& run = out.run;
     out.network = layers_in.network.has_value();
@@ -487,12 +496,12 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     // One line on what the import repaired or left out, and the parcels placed by a point.
     std::string repairs = layers_in.imports.summary_line();
     if (auto placed = run.parcels_placed_by_point())
-        repairs += (repairs.empty() ? "" : "; ") + std::to_string(placed) +
-                   " residential parcel(s) without area placed by a point (\"placed_by_point_fids\")";
+        repairs += (repairs.empty() ? "" : "; ") +
+                   trf("{} residential parcel(s) without area placed by a point (\"placed_by_point_fids\")", placed);
     if (!repairs.empty()) out.warnings.push_back(repairs);
     if (!(run.residential_area_m2 > 0))
-        throw error("residential layer '" + run.residential.name() + "' of '" + layers::redact_connection(in.residential) + "' has no area (" +
-                    std::to_string(run.residential.size()) + " feature(s), none a polygon with area)");
+        throw error(trf("residential layer '{}' of '{}' has no area ({} feature(s), none a polygon with area)", run.residential.name(),
+                        layers::redact_connection(in.residential), run.residential.size()));
 
     run.write(outdir.path().string(), run.timings, in.spatial_index);
     outdir.commit();
@@ -515,8 +524,8 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
             {name("facilities"), layers::redact_connection(in.facilities)},
             {name("residential"), layers::redact_connection(in.residential)},
             {prof ? name("profile") : name("radius_m"), prof ? o.profile : std::to_string(o.radius_m.value_or(0)) + " m"},
-            {name("population_field"), run.population_field.empty() ? "(none)" : run.population_field},
-            {name("zones"), in.zones.empty() ? "(none)" : layers::redact_connection(in.zones) + " (field " + in.zone_field + ")"},
+            {name("population_field"), run.population_field.empty() ? tr("(none)") : run.population_field},
+            {name("zones"), in.zones.empty() ? tr("(none)") : layers::redact_connection(in.zones) + trf(" (field {})", in.zone_field)},
             {name("quad_segs"), std::to_string(o.quad_segs)},
             {name("engine"), run.engine + (run.engine == "postgis" ? " " + layers::redact_connection(postgis_db(o)) : "")},
             {"CRS", j["crs"].get<std::string>()},

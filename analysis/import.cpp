@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "layers/postgis.hpp"
 
@@ -25,11 +26,12 @@ void ImportLog::take(const std::string& role, const std::string& source, const s
         if (!bad.empty()) {
             std::string list;
             for (std::size_t k = 0; k < bad.size() && k < 10; ++k)
-                list += (k ? ", " : "") + std::string("feature ") + std::to_string(bad[k]->fid) + " (" + bad[k]->reason + ")";
-            if (bad.size() > 10) list += ", … " + std::to_string(bad.size() - 10) + " more";
-            throw error(role, " layer '", bad.front()->layer, "' of '", layers::redact_connection(source), "' has ",
-                        std::to_string(bad.size()), " invalid or unusable geometr", bad.size() == 1 ? "y" : "ies",
-                        ", refused with ", param{"repair"}, ": ", list);
+                list += (k ? ", " : "") + trf("feature {} ({})", bad[k]->fid, bad[k]->reason);
+            if (bad.size() > 10) list += trf(", … {} more", bad.size() - 10);
+            throw error(trf(bad.size() == 1 ? N_("{} layer '{}' of '{}' has {} invalid or unusable geometry, refused with ")
+                                            : N_("{} layer '{}' of '{}' has {} invalid or unusable geometries, refused with "),
+                            role, bad.front()->layer, layers::redact_connection(source), bad.size()),
+                        param{"repair"}, ": " + list);
         }
     }
     for (const auto& n : layer_notes) notes.push_back({role, n});
@@ -71,11 +73,10 @@ std::string ImportLog::summary_line() const {
     auto [fixed, fixed_by] = by_role(repaired_action);
     auto [gone, gone_by] = by_role(removed_action);
     std::string line;
-    if (fixed) line += std::to_string(fixed) + " geometr" + (fixed == 1 ? "y" : "ies") + " repaired (" + fixed_by + ")";
+    if (fixed) line += trf(fixed == 1 ? N_("{} geometry repaired ({})") : N_("{} geometries repaired ({})"), fixed, fixed_by);
     if (gone)
-        line += (line.empty() ? "" : ", ") + std::to_string(gone) + " geometr" + (gone == 1 ? "y" : "ies") + " left out (" + gone_by +
-                ")";
-    return line.empty() ? line : "input: " + line + " (listed under \"repairs\" in the JSON summary)";
+        line += (line.empty() ? "" : ", ") + trf(gone == 1 ? N_("{} geometry left out ({})") : N_("{} geometries left out ({})"), gone, gone_by);
+    return line.empty() ? line : trf("input: {} (listed under \"repairs\" in the JSON summary)", line);
 }
 
 layers::Layer import_layer(const std::string& source, const std::string& role, ImportLog& log, layers::ReadOptions options) {

@@ -1,5 +1,6 @@
 #include "analysis/inputs.hpp"
 
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/stopwatch.hpp"
@@ -13,16 +14,16 @@ const char* mode_name(Mode mode) { return mode == Mode::network ? "network" : "s
 
 void AnalysisInputs::check(bool with_zones) const {
     for (auto [value, name] : {std::pair{&facilities, "facilities"}, {&residential, "residential"}, {&output, "output"}})
-        if (value->empty()) throw usage_error(param{name}, " is required");
+        if (value->empty()) throw usage_error(param{name}, tr(" is required"));
     if (with_zones && zones.empty() != zone_field.empty())
-        throw usage_error(param{zones.empty() ? "zone_field" : "zones"}, " needs ", param{zones.empty() ? "zones" : "zone_field"});
+        throw usage_error(param{zones.empty() ? "zone_field" : "zones"}, tr(" needs "), param{zones.empty() ? "zones" : "zone_field"});
     if (mode == Mode::network) {
-        if (network.network.empty()) throw usage_error(param{"mode"}, " network needs ", param{"network"}, " SRC");
+        if (network.network.empty()) throw usage_error(param{"mode"}, tr(" network needs "), param{"network"}, " SRC");
         network.check();
-        if (network.start_at != StartAt::edge) throw usage_error(param{"start_at"}, " node is used only by isochrones");
+        if (network.start_at != StartAt::edge) throw usage_error(param{"start_at"}, tr(" node is used only by isochrones"));
     } else {
-        if (!network.network.empty()) throw usage_error(param{"network"}, " is used only with ", param{"mode"}, " network");
-        if (!network.barriers.empty()) throw usage_error(param{"barriers"}, " is used only with ", param{"mode"}, " network");
+        if (!network.network.empty()) throw usage_error(param{"network"}, tr(" is used only with "), param{"mode"}, " network");
+        if (!network.barriers.empty()) throw usage_error(param{"barriers"}, tr(" is used only with "), param{"mode"}, " network");
     }
     if (!html.empty()) core::require_output_folder(html, parameter_name(names, "html"));
 }
@@ -50,22 +51,22 @@ AnalysisLayers read_analysis_layers(const AnalysisInputs& in, const std::string&
     }
     out.residential = read_metric_layer(in.residential, "residential", out.imports,
                                         out.network ? std::optional<geo::Crs>(out.network->crs) : std::nullopt, out.warnings,
-                                        step_progress(progress, "reading residential"), true);
+                                        step_progress(progress, tr("reading residential")), true);
     out.crs = *out.residential.crs();
     out.facilities = read_metric_layer(in.facilities, "facilities", out.imports, out.crs, out.warnings,
-                                       step_progress(progress, "reading facilities"));
+                                       step_progress(progress, tr("reading facilities")));
     if (!in.zones.empty())
-        out.zones = read_metric_layer(in.zones, "zones", out.imports, out.crs, out.warnings, step_progress(progress, "reading zones"));
+        out.zones = read_metric_layer(in.zones, "zones", out.imports, out.crs, out.warnings, step_progress(progress, tr("reading zones")));
 
     out.type_field = !in.type_field.empty() ? in.type_field : default_type_field;
     if ((type_required || !out.type_field.empty()) && out.facilities.field_index(out.type_field) < 0)
-        throw usage_error("facility layer '" + out.facilities.name() + "' has no field '" + out.type_field + "'");
+        throw usage_error(trf("facility layer '{}' has no field '{}'", out.facilities.name(), out.type_field));
     out.population_field = in.population_field;
     if (out.population_field.empty() && out.residential.field_index("population") >= 0) out.population_field = "population";
     if (!out.population_field.empty() && out.residential.field_index(out.population_field) < 0)
-        throw usage_error("residential layer '" + out.residential.name() + "' has no field '" + out.population_field + "'");
+        throw usage_error(trf("residential layer '{}' has no field '{}'", out.residential.name(), out.population_field));
     if (out.zones && out.zones->field_index(in.zone_field) < 0)
-        throw usage_error("zone layer '" + out.zones->name() + "' has no field '" + in.zone_field + "'");
+        throw usage_error(trf("zone layer '{}' has no field '{}'", out.zones->name(), in.zone_field));
     out.read_s = step.lap();
     return out;
 }

@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "geo/crs.hpp"
@@ -64,7 +65,7 @@ void read_layer_sources(const std::string& text, const std::string& id_field, co
     if (!layer.crs()) throw layers::missing_crs_error(layer, "", spec.path);
     std::string field = id_field;
     if (!field.empty() && layer.field_index(field) < 0)
-        throw usage_error("layer '" + layer.name() + "' of '" + spec.path + "' has no field '" + field + "' (", param{"id_field"}, ")");
+        throw usage_error(trf("layer '{}' of '{}' has no field '{}' (", layer.name(), spec.path, field), param{"id_field"}, ")");
     if (field.empty())
         for (const char* f : {"id", "ID", "Id"})
             if (layer.field_index(f) >= 0) {
@@ -87,21 +88,20 @@ std::vector<Source> read_sources(const IsochroneOptions& o, const network::Netwo
     std::vector<Source> sources;
     for (const auto& f : o.from) {
         if (!crs)
-            throw usage_error(param{"from"}, " needs a network with geometry ('" + o.network.network +
-                                                     "' has none: give its node table with ",
-                                  param{"nodes"}, ")");
+            throw usage_error(param{"from"}, trf(" needs a network with geometry ('{}' has none: give its node table with ", o.network.network),
+                              param{"nodes"}, ")");
         if (auto ll = parse_lonlat(f)) {
             double x = ll->first, y = ll->second;
             geo::Transformer(geo::Crs::wgs84(), *crs).transform_point(x, y);
             sources.push_back({std::to_string(sources.size() + 1), geo::make_point(x, y), std::nullopt, false});
         } else {
-            read_layer_sources(f, o.id_field, *crs, sources, step_progress(progress, "reading " + f), log);
+            read_layer_sources(f, o.id_field, *crs, sources, step_progress(progress, trf("reading {}", f)), log);
         }
     }
     std::vector<std::string> node_ids = o.from_nodes;
     if (!o.from_nodes_file.empty()) {
         std::ifstream in(o.from_nodes_file);
-        if (!in) throw io_error("cannot read '" + o.from_nodes_file + "'");
+        if (!in) throw io_error(trf("cannot read '{}'", o.from_nodes_file));
         std::stringstream ss;
         ss << in.rdbuf();
         for (auto& id : split_ids(ss.str())) node_ids.push_back(id);
@@ -111,7 +111,7 @@ std::vector<Source> read_sources(const IsochroneOptions& o, const network::Netwo
         auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
         if (ec != std::errc() || p != text.data() + text.size()) {
             if (text == "node") continue;  // a header line
-            throw usage_error(param{"from_nodes"}, ": '" + text + "' is not an integer node id");
+            throw usage_error(param{"from_nodes"}, trf(": '{}' is not an integer node id", text));
         }
         sources.push_back({text, nullptr, net.find_node(id), true});
     }
@@ -246,14 +246,14 @@ void write_distances_csv(const std::string& path, const network::Network& net, c
 }  // namespace
 
 void IsochroneOptions::check() const {
-    if (network.network.empty()) throw usage_error(param{"network"}, " is required");
+    if (network.network.empty()) throw usage_error(param{"network"}, tr(" is required"));
     network.check();
-    if (!distance_m && !minutes) throw usage_error("isochrone: give ", param{"distance_m"}, " M or ", param{"minutes"}, " N");
-    if (distance_m && minutes) throw usage_error(param{"distance_m"}, " and ", param{"minutes"}, " exclude each other");
-    if (distance_m && !(*distance_m >= 0)) throw usage_error(param{"distance_m"}, " must not be negative (metres)");
-    if (minutes && !(*minutes >= 0)) throw usage_error(param{"minutes"}, " must not be negative");
+    if (!distance_m && !minutes) throw usage_error(tr("isochrone: give "), param{"distance_m"}, tr(" M or "), param{"minutes"}, " N");
+    if (distance_m && minutes) throw usage_error(param{"distance_m"}, tr(" and "), param{"minutes"}, tr(" exclude each other"));
+    if (distance_m && !(*distance_m >= 0)) throw usage_error(param{"distance_m"}, tr(" must not be negative (metres)"));
+    if (minutes && !(*minutes >= 0)) throw usage_error(param{"minutes"}, tr(" must not be negative"));
     if (from.empty() && from_nodes.empty() && from_nodes_file.empty())
-        throw usage_error("isochrone: give ", param{"from"}, ", ", param{"from_nodes"}, " or ", param{"from_nodes_file"});
+        throw usage_error(tr("isochrone: give "), param{"from"}, ", ", param{"from_nodes"}, tr(" or "), param{"from_nodes_file"});
     if (!output.empty()) layers::driver_for_path(output);  // a usage error for an unknown format, before any work
 }
 
@@ -277,7 +277,7 @@ IsochroneResult run_isochrone(const IsochroneOptions& o, const Progress& progres
     auto sources = read_sources(o, net, crs, progress, r.imports);
     network::EdgeMask blocked;
     if (!o.network.barriers.empty()) {
-        if (!crs) throw usage_error(param{"barriers"}, " needs a network with geometry");
+        if (!crs) throw usage_error(param{"barriers"}, tr(" needs a network with geometry"));
         blocked = barrier_mask(o.network.barriers, net, *crs, r.imports);
         r.blocked_edges = static_cast<std::size_t>(std::count(blocked.begin(), blocked.end(), 1));
     }
@@ -294,9 +294,8 @@ IsochroneResult run_isochrone(const IsochroneOptions& o, const Progress& progres
     std::optional<network::NetworkServiceAreas> areas;
     if (!o.output.empty()) {
         if (!net.has_geometry())
-            throw usage_error(param{"output"}, " needs a network with geometry ('" + o.network.network +
-                                                       "' has none: give its node table with ",
-                                  param{"nodes"}, ")");
+            throw usage_error(param{"output"}, trf(" needs a network with geometry ('{}' has none: give its node table with ", o.network.network),
+                              param{"nodes"}, ")");
         network::ServiceAreaOptions so;
         so.distance_m = limit;
         so.buffer_m = o.network.width_m;

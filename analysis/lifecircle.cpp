@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "geo/spatial_index.hpp"
 
@@ -13,7 +14,7 @@ namespace planmap::analysis {
 std::vector<std::vector<std::size_t>> facilities_by_type(const std::vector<FacilityRef>& facilities, const Profile& profile,
                                                          LifeCircleAudit& out) {
     if (profile.levels.empty() || profile.facilities.empty())
-        throw usage_error("profile " + profile.name + " has no life-circle [[level]] and [[facility]] rows");
+        throw usage_error(trf("profile {} has no life-circle [[level]] and [[facility]] rows", profile.name));
     const std::size_t nt = profile.facilities.size();
     std::map<std::string, std::size_t> type_index;
     for (std::size_t t = 0; t < nt; ++t) type_index.emplace(profile.facilities[t].type, t);
@@ -75,7 +76,7 @@ LifeCircleAudit audit_life_circles(const std::vector<const GEOSGeometry*>& parce
                 index[t].for_each(q, [&](std::size_t k) {
                     double d = 0;
                     if (!GEOSDistance_r(ctx, pos.get(), by_type[t][k], &d))
-                        throw geometry_error("distance to a facility failed: " + geo::geos_last_error());
+                        throw geometry_error(trf("distance to a facility failed: {}", geo::geos_last_error()));
                     if (d <= radius && (best < 0 || d < best)) best = d;
                 });
                 out.distance_m[t][p] = best;

@@ -9,6 +9,7 @@
 #include "analysis/coverage_run.hpp"
 #include "analysis/html_report.hpp"
 #include "analysis/network_growth.hpp"
+#include "core/i18n.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -40,7 +41,7 @@ struct Tally {
 
 void LifecircleOptions::check() const {
     inputs.check(false);
-    if (profile.empty()) throw usage_error(param{"profile"}, " is required");
+    if (profile.empty()) throw usage_error(param{"profile"}, tr(" is required"));
 }
 
 LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& progress) {
@@ -52,7 +53,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     out.profile = find_profile(o.profile, (fs::path(core::data_dir()) / "profiles").string());
     const Profile& prof = out.profile;
     if (prof.levels.empty() || prof.facilities.empty())
-        throw usage_error("profile " + prof.name + " has no life-circle [[level]] and [[facility]] rows");
+        throw usage_error(trf("profile {} has no life-circle [[level]] and [[facility]] rows", prof.name));
     // The output folder is written whole beside the target and put in place when complete.
     core::OutputFolder outdir(in.output, in.overwrite, "output folder " + name("output"));
     auto layers_in = read_analysis_layers(in, prof.type_field, true, progress);
@@ -92,7 +93,7 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
         all.area_m2 += area[p];
         all.population += pop[p];
     }
-    if (!(all.area_m2 > 0)) throw error("residential layer '" + res.name() + "' of '" + in.residential + "' has no area");
+    if (!(all.area_m2 > 0)) throw error(trf("residential layer '{}' of '{}' has no area", res.name(), in.residential));
     double t_compute = step.lap();
 
     // The parcels layer: a distance field per type, a flag per level, the highest level met.
@@ -225,34 +226,41 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
 void print_lifecircle(std::ostream& out, const LifecircleResult& r) {
     const auto& j = r.summary;
     const bool with_population = !j["population"].is_null();
-    out << "life circles (" << r.profile.name << ", " << (r.network ? "walking distance along the network" : "straight-line") << ", "
-        << j["crs"].get<std::string>() << "): " << j["parcels"].get<std::size_t>() << " parcel(s)\n";
+    out << trf("life circles ({}, {}, {}): {} parcel(s)", r.profile.name,
+               r.network ? tr("walking distance along the network") : tr("straight-line"), j["crs"].get<std::string>(),
+               j["parcels"].get<std::size_t>())
+        << "\n";
     if (r.network) {
         const auto& n = j["network"];
-        out << "  network: " << n["kind"].get<std::string>() << ", " << n["edges"].get<std::size_t>() << " edges";
-        if (n["blocked_edges"].get<std::size_t>()) out << ", " << n["blocked_edges"].get<std::size_t>() << " edge(s) cut by barriers";
+        out << trf("  network: {}, {} edges", n["kind"].get<std::string>(), n["edges"].get<std::size_t>());
+        if (n["blocked_edges"].get<std::size_t>()) out << trf(", {} edge(s) cut by barriers", n["blocked_edges"].get<std::size_t>());
         out << "\n";
         for (const char* what : {"unattached_parcels", "unattached_facilities"}) {
             const auto& ids = j[what];
             if (ids.empty()) continue;
-            out << "  " << ids.size() << (std::string(what) == "unattached_parcels" ? " parcel(s)" : " facilit(ies)")
-                << " not attached (no street within " << n["max_snap_m"].get<double>() << " m):";
+            const bool parcels = std::string(what) == "unattached_parcels";
+            out << trf(parcels ? N_("  {} parcel(s) not attached (no street within {} m):")
+                               : N_("  {} facilit(ies) not attached (no street within {} m):"),
+                       ids.size(), n["max_snap_m"].get<double>());
             for (std::size_t k = 0; k < ids.size() && k < 20; ++k) out << " " << ids[k].get<std::int64_t>();
             if (ids.size() > 20) out << " …";
             out << "\n";
         }
     }
     for (const auto& l : j["levels"])
-        out << "  " << l["level"].get<std::string>() << " (" << l["title"].get<std::string>() << ", " << l["radius_m"].get<double>()
-            << " m, with every lower level): " << pct(l["parcel_share"]) << " of parcels, " << pct(l["area_share"]) << " of area"
-            << (with_population ? ", " + pct(l["population_share"]) + " of population" : "") << "\n";
+        out << trf("  {} ({}, {} m, with every lower level): {} of parcels, {} of area", l["level"].get<std::string>(),
+                   l["title"].get<std::string>(), l["radius_m"].get<double>(), pct(l["parcel_share"]), pct(l["area_share"]))
+            << (with_population ? trf(", {} of population", pct(l["population_share"])) : "") << "\n";
     for (const auto& t : j["types"])
-        out << "    " << t["type"].get<std::string>() << " " << t["name_zh"].get<std::string>() << " ≤ " << t["radius_m"].get<double>()
-            << " m: " << pct(t["parcel_share"]) << " of parcels (" << t["facilities"].get<std::size_t>() << " facilities)\n";
+        out << trf("    {} {} ≤ {} m: {} of parcels ({} facilities)", t["type"].get<std::string>(), t["name_zh"].get<std::string>(),
+                   t["radius_m"].get<double>(), pct(t["parcel_share"]), t["facilities"].get<std::size_t>())
+            << "\n";
     const auto& ignored = r.audit.ignored;
     if (!ignored.empty())
-        out << "  " << ignored.size() << " facilit" << (ignored.size() == 1 ? "y" : "ies") << " ignored (" << r.audit.facilities_invalid
-            << " with invalid or empty geometry), e.g. facility " << ignored.front().id << ": " << ignored.front().reason << "\n";
+        out << trf(ignored.size() == 1 ? N_("  {} facility ignored ({} with invalid or empty geometry), e.g. facility {}: {}")
+                                       : N_("  {} facilities ignored ({} with invalid or empty geometry), e.g. facility {}: {}"),
+                   ignored.size(), r.audit.facilities_invalid, ignored.front().id, ignored.front().reason)
+            << "\n";
 }
 
 }  // namespace planmap::analysis

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "geo/coverage.hpp"
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 
 namespace planmap::analysis {
@@ -44,7 +45,7 @@ double stretch_distance(const network::Network& net, const network::NetworkSearc
 }  // namespace
 
 NetworkGrowth grow_along_network(const network::Network& net, ServiceAreas& service, const NetworkGrowOptions& opt) {
-    if (!net.has_geometry()) throw usage_error("network coverage needs a network with geometry (an edge list needs its node table)");
+    if (!net.has_geometry()) throw usage_error(tr("network coverage needs a network with geometry (an edge list needs its node table)"));
     NetworkGrowth out;
     auto t0 = Clock::now();
     auto attachments = network::attach_all(net, service.sources, opt.attach, opt.blocked);
@@ -105,7 +106,7 @@ NetworkGrowth grow_along_network(const network::Network& net, ServiceAreas& serv
 LifeCircleAudit audit_life_circles_network(const network::Network& net, const std::vector<const GEOSGeometry*>& parcels,
                                            const std::vector<FacilityRef>& facilities, const Profile& profile,
                                            const NetworkAuditOptions& opt) {
-    if (!net.has_geometry()) throw usage_error("a network life-circle audit needs a network with geometry (an edge list needs its node table)");
+    if (!net.has_geometry()) throw usage_error(tr("a network life-circle audit needs a network with geometry (an edge list needs its node table)"));
     LifeCircleAudit out;
     auto by_type = facilities_by_type(facilities, profile, out);
     const std::size_t nt = profile.facilities.size(), np = parcels.size();

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "analysis/inputs.hpp"
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "layers/crs_hints.hpp"
 #include "layers/io.hpp"
@@ -12,9 +13,9 @@
 namespace planmap::analysis {
 
 void NetworkOptions::check() const {
-    if (!(speed_m_per_min > 0)) throw usage_error(param{"speed_m_per_min"}, " must be positive (metres per minute)");
+    if (!(speed_m_per_min > 0)) throw usage_error(param{"speed_m_per_min"}, tr(" must be positive (metres per minute)"));
     for (auto [value, name] : {std::pair{width_m, "width_m"}, {max_snap_m, "max_snap_m"}, {entry_m, "entry_m"}})
-        if (!(value >= 0)) throw usage_error(param{name}, " must not be negative (metres)");
+        if (!(value >= 0)) throw usage_error(param{name}, tr(" must not be negative (metres)"));
 }
 
 network::AttachOptions NetworkOptions::attach() const {
@@ -32,7 +33,7 @@ network::EdgeMask barrier_mask(const std::vector<std::string>& barriers, const n
     std::vector<const GEOSGeometry*> geoms;
     for (const auto& b : barriers) {
         auto layer = import_layer(b, "barriers", log);
-        if (!layer.crs()) throw crs_error("barrier " + std::string(layers::missing_crs_error(layer, "", b).what()));
+        if (!layer.crs()) throw crs_error(trf("barrier {}", layers::missing_crs_error(layer, "", b).what()));
         layer.reproject(crs);
         barrier_layers.push_back(std::move(layer));
     }
@@ -48,7 +49,7 @@ LoadedNetwork load_analysis_network(const NetworkOptions& o, ImportLog& log) {
     LoadedNetwork out{network::open_network(o.network, source), geo::Crs::wgs84(), {}, 0, 0};
     log.take("network", o.network, out.opened.notes);
     if (!out.opened.net.has_geometry())
-        throw usage_error("network '" + o.network + "' has no geometry: give the edge list's node table with ", param{"nodes"});
+        throw usage_error(trf("network '{}' has no geometry: give the edge list's node table with ", o.network), param{"nodes"});
     out.crs = geo::Crs::parse(out.opened.net.crs());
     out.blocked = barrier_mask(o.barriers, out.opened.net, out.crs, log);
     out.blocked_edges = static_cast<std::size_t>(std::count(out.blocked.begin(), out.blocked.end(), 1));

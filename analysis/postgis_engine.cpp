@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "analysis/inputs.hpp"
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/signal_cleanup.hpp"
@@ -94,7 +95,7 @@ struct Keys {
     std::size_t at(std::int64_t k) const {
         if (!in_place) return static_cast<std::size_t>(k - 1);
         auto it = index.find(k);
-        if (it == index.end()) throw io_error("PostgreSQL returned an unknown row key " + std::to_string(k));
+        if (it == index.end()) throw io_error(trf("PostgreSQL returned an unknown row key {}", k));
         return it->second;
     }
 };
@@ -317,8 +318,7 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
     // The figures into the run, in the embedded engine's shapes.
     const std::size_t n = run.residential.size();
     if (per.values.size() != n)
-        throw io_error("PostgreSQL returned " + std::to_string(per.values.size()) + " parcel rows for " + std::to_string(n) +
-                       " parcels");
+        throw io_error(trf("PostgreSQL returned {} parcel rows for {} parcels", per.values.size(), n));
     run.result = {};
     run.result.parcels.resize(n);
     run.population.assign(n, 0.0);

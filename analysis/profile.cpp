@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/toml_read.hpp"
 
 namespace planmap::analysis {
@@ -59,21 +60,21 @@ Citation cite(core::TomlTable& t) {
     c.clause = t.required_str("clause");
     c.confidence = t.required_str("confidence");
     if (c.confidence != "V" && c.confidence != "M")
-        t.fail_at("confidence", "confidence must be \"V\" (verified) or \"M\" (widely used, unverified)");
+        t.fail_at("confidence", tr("confidence must be \"V\" (verified) or \"M\" (widely used, unverified)"));
     c.file = t.file();
     c.line = t.line();
     return c;
 }
 
 Profile load(const std::string& path, int depth) {
-    if (depth > 4) throw file_error(path, 0, "profiles extend each other too deeply");
+    if (depth > 4) throw file_error(path, 0, tr("profiles extend each other too deeply"));
     toml::table doc = core::parse_toml_text(core::read_text_file(path, "profile"), path);
     core::TomlTable root(doc, path, "");
     root.known_keys({"name", "title", "extends", "dissolve", "type_field", "radius", "threshold", "level", "facility"});
     Profile p;
     if (auto base = root.str("extends")) {
         auto base_path = fs::path(path).parent_path() / (*base + ".toml");
-        if (!fs::exists(base_path)) root.fail_at("extends", "extended profile '" + *base + "' not found beside this file");
+        if (!fs::exists(base_path)) root.fail_at("extends", trf("extended profile '{}' not found beside this file", *base));
         p = load(base_path.string(), depth + 1);
     }
     p.file = path;
@@ -92,8 +93,8 @@ Profile load(const std::string& path, int depth) {
             r.min_area_m2 = t.num("min_area_m2").value_or(0.0);
             r.max_area_m2 = t.num("max_area_m2").value_or(r.max_area_m2);
             r.radius_m = t.required_num("radius_m");
-            if (!(r.radius_m > 0)) t.fail_at("radius_m", "radius_m must be positive");
-            if (r.min_area_m2 < 0 || !(r.max_area_m2 > r.min_area_m2)) t.fail_at("", "the area range is empty");
+            if (!(r.radius_m > 0)) t.fail_at("radius_m", tr("radius_m must be positive"));
+            if (r.min_area_m2 < 0 || !(r.max_area_m2 > r.min_area_m2)) t.fail_at("", tr("the area range is empty"));
             r.cite = cite(t);
             p.radius_rules.push_back(std::move(r));
         }
@@ -104,7 +105,7 @@ Profile load(const std::string& path, int depth) {
         th.label = t.str("label").value_or("");
         th.metric = t.required_str("metric");
         th.op = t.required_str("op");
-        if (th.op != ">" && th.op != ">=" && th.op != "<" && th.op != "<=") t.fail_at("op", "op must be one of > >= < <=");
+        if (th.op != ">" && th.op != ">=" && th.op != "<" && th.op != "<=") t.fail_at("op", tr("op must be one of > >= < <="));
         th.value = t.required_num("value");
         th.cite = cite(t);
         p.thresholds.push_back(std::move(th));
@@ -118,9 +119,9 @@ Profile load(const std::string& path, int depth) {
             l.title = t.str("title").value_or("");
             l.minutes = t.num("minutes").value_or(0.0);
             l.radius_m = t.required_num("radius_m");
-            if (!(l.radius_m > 0)) t.fail_at("radius_m", "radius_m must be positive");
+            if (!(l.radius_m > 0)) t.fail_at("radius_m", tr("radius_m must be positive"));
             if (!p.levels.empty() && l.radius_m <= p.levels.back().radius_m)
-                t.fail_at("", "levels must be listed from the smallest radius up");
+                t.fail_at("", tr("levels must be listed from the smallest radius up"));
             l.cite = cite(t);
             p.levels.push_back(std::move(l));
         }
@@ -134,24 +135,24 @@ Profile load(const std::string& path, int depth) {
             f.name_zh = t.str("name_zh").value_or("");
             f.level = t.required_str("level");
             const LifeCircleLevel* lvl = p.level(f.level);
-            if (!lvl) t.fail_at("level", "unknown level '" + f.level + "' (declare it in a [[level]] first)");
+            if (!lvl) t.fail_at("level", trf("unknown level '{}' (declare it in a [[level]] first)", f.level));
             f.radius_m = t.num("radius_m").value_or(lvl->radius_m);
-            if (!(f.radius_m > 0)) t.fail_at("radius_m", "radius_m must be positive");
+            if (!(f.radius_m > 0)) t.fail_at("radius_m", tr("radius_m must be positive"));
             f.cite = cite(t);
             p.facilities.push_back(std::move(f));
         }
     }
     if (p.radius_rules.empty() && p.facilities.empty() && p.thresholds.empty())
-        throw file_error(path, 1, "the profile has no [[radius]], [[facility]] or [[threshold]] rows");
+        throw file_error(path, 1, tr("the profile has no [[radius]], [[facility]] or [[threshold]] rows"));
     if (p.uses_types() && p.type_field.empty())
-        throw file_error(path, 1, "typed rules need 'type_field' (the facility attribute holding the type)");
+        throw file_error(path, 1, tr("typed rules need 'type_field' (the facility attribute holding the type)"));
     return p;
 }
 
 }  // namespace
 
 Profile load_profile(const std::string& path) {
-    if (!fs::is_regular_file(path)) throw file_error(path, 0, "profile file not found");
+    if (!fs::is_regular_file(path)) throw file_error(path, 0, tr("profile file not found"));
     return load(path, 0);
 }
 
@@ -159,13 +160,13 @@ Profile find_profile(const std::string& name_or_file, const std::string& profile
     fs::path direct(name_or_file);
     if (fs::is_regular_file(direct)) return load_profile(direct.string());
     if (direct.extension() == ".toml" || name_or_file.find('/') != std::string::npos)
-        throw file_error(name_or_file, 0, "profile file not found");
+        throw file_error(name_or_file, 0, tr("profile file not found"));
     auto shipped = fs::path(profiles_dir) / (name_or_file + ".toml");
     if (fs::is_regular_file(shipped)) return load_profile(shipped.string());
     std::string names;
     for (const auto& n : list_profiles(profiles_dir)) names += (names.empty() ? "" : ", ") + n;
-    throw usage_error("unknown profile '" + name_or_file + "'" +
-                      (names.empty() ? " (no shipped profiles found in " + profiles_dir + ")" : "; shipped: " + names));
+    throw usage_error(names.empty() ? trf("unknown profile '{}' (no shipped profiles found in {})", name_or_file, profiles_dir)
+                                    : trf("unknown profile '{}'; shipped: {}", name_or_file, names));
 }
 
 std::vector<std::string> list_profiles(const std::string& profiles_dir) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "geo/coverage.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::analysis {
 
@@ -49,8 +50,8 @@ std::string unmatched_reason(const Profile& profile, double area_m2, const std::
 }
 
 ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
-    if (!choice.radius_m && !choice.profile) throw usage_error("give a radius or a profile");
-    if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error("the radius must be positive");
+    if (!choice.radius_m && !choice.profile) throw usage_error(tr("give a radius or a profile"));
+    if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error(tr("the radius must be positive"));
     ServiceAreas out;
 
     // Valid facilities; polygonal ones are dissolved into parks when the profile asks for it.

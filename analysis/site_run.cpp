@@ -11,6 +11,7 @@
 #include "analysis/coverage_run.hpp"
 #include "analysis/html_report.hpp"
 #include "analysis/site_solver.hpp"
+#include "core/i18n.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -36,7 +37,7 @@ layers::Layer grid_candidates(const layers::Layer& within, double spacing, std::
     auto e = within.extent();
     if (e.empty) return out;
     const double cells = ((e.maxx - e.minx) / spacing + 1) * ((e.maxy - e.miny) / spacing + 1);
-    if (cells > 5e7) throw usage_error(param{"grid_m"}, " " + core::fixed(spacing, 1) + " m gives too many grid points; use a wider spacing");
+    if (cells > 5e7) throw usage_error(param{"grid_m"}, trf(" {} m gives too many grid points; use a wider spacing", core::fixed(spacing, 1)));
     std::vector<geo::PreparedPtr> prepared;
     for (const auto& f : within.features()) prepared.push_back(f.geometry ? geo::prepare(f.geometry.get()) : nullptr);
     const auto& index = within.index();
@@ -106,28 +107,28 @@ json solution_json(const SiteSolution& s, double before, double total) {
 void SiteOptions::check() const {
     inputs.check(false);
     if (candidates.empty() == (grid_m <= 0 && within.empty()))
-        throw usage_error("site needs ", param{"candidates"}, " SRC or ", param{"grid_m"}, " M with ", param{"within"}, " SRC (one of them)");
+        throw usage_error(tr("site needs "), param{"candidates"}, tr(" SRC or "), param{"grid_m"}, tr(" M with "), param{"within"}, tr(" SRC (one of them)"));
     if (candidates.empty()) {
-        if (!(grid_m > 0)) throw usage_error(param{"grid_m"}, " must be positive (metres)");
-        if (within.empty()) throw usage_error(param{"grid_m"}, " needs ", param{"within"}, " SRC (the polygons to fill)");
+        if (!(grid_m > 0)) throw usage_error(param{"grid_m"}, tr(" must be positive (metres)"));
+        if (within.empty()) throw usage_error(param{"grid_m"}, tr(" needs "), param{"within"}, tr(" SRC (the polygons to fill)"));
     }
-    if (site_area_m2 && !(*site_area_m2 > 0)) throw usage_error(param{"site_area_m2"}, " must be positive (m²)");
-    if (site_area_m2 && !candidates.empty()) throw usage_error(param{"site_area_m2"}, " sizes grid candidates; it needs ", param{"grid_m"});
-    if (!radius_m && profile.empty()) throw usage_error("site needs ", param{"radius_m"}, " M or ", param{"profile"}, " P");
-    if (radius_m && !profile.empty()) throw usage_error(param{"radius_m"}, " and ", param{"profile"}, " exclude each other");
-    if (radius_m && !(*radius_m > 0)) throw usage_error(param{"radius_m"}, " must be positive (metres)");
-    if (!type.empty() && profile.empty()) throw usage_error(param{"type"}, " needs a life-circle ", param{"profile"});
-    if (quad_segs < 1 || quad_segs > 1000) throw usage_error(param{"quad_segs"}, " must be 1 to 1000");
-    if (!add && !target && !budget) throw usage_error("site needs a goal: ", param{"add"}, " K, ", param{"target"}, " R or ", param{"budget"}, " B");
-    if (add && *add <= 0) throw usage_error(param{"add"}, " must be at least 1 (sites)");
-    if (target && add) throw usage_error(param{"add"}, " and ", param{"target"}, " exclude each other");
+    if (site_area_m2 && !(*site_area_m2 > 0)) throw usage_error(param{"site_area_m2"}, tr(" must be positive (m²)"));
+    if (site_area_m2 && !candidates.empty()) throw usage_error(param{"site_area_m2"}, tr(" sizes grid candidates; it needs "), param{"grid_m"});
+    if (!radius_m && profile.empty()) throw usage_error(tr("site needs "), param{"radius_m"}, tr(" M or "), param{"profile"}, " P");
+    if (radius_m && !profile.empty()) throw usage_error(param{"radius_m"}, tr(" and "), param{"profile"}, tr(" exclude each other"));
+    if (radius_m && !(*radius_m > 0)) throw usage_error(param{"radius_m"}, tr(" must be positive (metres)"));
+    if (!type.empty() && profile.empty()) throw usage_error(param{"type"}, tr(" needs a life-circle "), param{"profile"});
+    if (quad_segs < 1 || quad_segs > 1000) throw usage_error(param{"quad_segs"}, tr(" must be 1 to 1000"));
+    if (!add && !target && !budget) throw usage_error(tr("site needs a goal: "), param{"add"}, " K, ", param{"target"}, tr(" R or "), param{"budget"}, " B");
+    if (add && *add <= 0) throw usage_error(param{"add"}, tr(" must be at least 1 (sites)"));
+    if (target && add) throw usage_error(param{"add"}, tr(" and "), param{"target"}, tr(" exclude each other"));
     if (target && !(*target > 0 && *target <= 1))
-        throw usage_error(param{"target"}, " must be a coverage ratio above 0 and at most 1 (e.g. 0.9)");
-    if (target && budget) throw usage_error(param{"budget"}, " goes with ", param{"add"}, " (or alone), not with ", param{"target"});
-    if (budget && !(*budget > 0)) throw usage_error(param{"budget"}, " must be positive");
-    if (!(time_limit_s > 0)) throw usage_error(param{"time_limit_s"}, " must be positive (seconds)");
-    if (solver_threads < 1 || solver_threads > 64) throw usage_error(param{"solver_threads"}, " must be 1 to 64");
-    if (curve_sites < 0) throw usage_error(param{"curve_sites"}, " must not be negative");
+        throw usage_error(param{"target"}, tr(" must be a coverage ratio above 0 and at most 1 (e.g. 0.9)"));
+    if (target && budget) throw usage_error(param{"budget"}, tr(" goes with "), param{"add"}, tr(" (or alone), not with "), param{"target"});
+    if (budget && !(*budget > 0)) throw usage_error(param{"budget"}, tr(" must be positive"));
+    if (!(time_limit_s > 0)) throw usage_error(param{"time_limit_s"}, tr(" must be positive (seconds)"));
+    if (solver_threads < 1 || solver_threads > 64) throw usage_error(param{"solver_threads"}, tr(" must be 1 to 64"));
+    if (curve_sites < 0) throw usage_error(param{"curve_sites"}, tr(" must not be negative"));
 }
 
 SiteResult run_site(const SiteOptions& o, const Progress& progress) {
@@ -142,50 +143,50 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     if (!o.profile.empty()) profile = find_profile(o.profile, (fs::path(core::data_dir()) / "profiles").string());
     const Profile* prof = profile ? &*profile : nullptr;
     if (prof && prof->radius_rules.empty() && prof->facilities.empty())
-        throw usage_error("profile " + prof->name + " has thresholds only; it cannot size service areas");
+        throw usage_error(trf("profile {} has thresholds only; it cannot size service areas", prof->name));
     if (!o.type.empty() && !prof->radius_for(0, o.type))
-        throw usage_error(param{"type"}, " '" + o.type + "' has no rule in profile " + prof->name);
+        throw usage_error(param{"type"}, trf(" '{}' has no rule in profile {}", o.type, prof->name));
     if (prof && prof->uses_types() && o.type.empty() && prof->radius_rules.empty())
-        throw usage_error("profile " + prof->name + " sizes facilities by type: give ", param{"type"}, " T (the facility type to site)");
+        throw usage_error(trf("profile {} sizes facilities by type: give ", prof->name), param{"type"}, tr(" T (the facility type to site)"));
 
-    core::OutputFolder outdir(in.output, in.overwrite, "output folder " + name("output"));
+    core::OutputFolder outdir(in.output, in.overwrite, trf("output folder {}", name("output")));
     auto layers_in = read_analysis_layers(in, prof ? prof->type_field : "", !o.type.empty(), progress);
     out.warnings = std::move(layers_in.warnings);
     if (layers_in.network) timings["network_load"] = layers_in.network_load_s;
     if (o.objective == SiteObjective::population && layers_in.population_field.empty())
-        throw usage_error("residential layer '" + layers_in.residential.name() + "' of '" + layers::redact_connection(in.residential) +
-                              "' has no population field: give ",
-                          param{"population_field"}, " F or ", param{"objective"}, " area");
+        throw usage_error(trf("residential layer '{}' of '{}' has no population field: give ", layers_in.residential.name(),
+                              layers::redact_connection(in.residential)),
+                          param{"population_field"}, tr(" F or "), param{"objective"}, " area");
 
     // Candidates: a layer, or a grid inside the given polygons.
     layers::Layer candidates;
     std::string candidates_source = o.candidates;
     if (!o.candidates.empty()) {
         candidates = read_metric_layer(o.candidates, "candidates", layers_in.imports, layers_in.crs, out.warnings,
-                                       step_progress(progress, "reading candidates"));
+                                       step_progress(progress, tr("reading candidates")));
     } else {
         auto within = read_metric_layer(o.within, "within", layers_in.imports, layers_in.crs, out.warnings);
         candidates = grid_candidates(within, o.grid_m, o.site_area_m2);
         candidates_source = "grid " + core::fixed(o.grid_m, 1) + " m within " + layers::redact_connection(o.within);
     }
     if (candidates.size() == 0)
-        throw error(o.candidates.empty() ? "the grid of " + name("grid_m") + " " + core::fixed(o.grid_m, 1) + " m has no point inside " +
-                                               name("within") + " '" + layers::redact_connection(o.within) + "'"
-                                         : "candidate layer '" + candidates.name() + "' of " + name("candidates") + " '" +
-                                               layers::redact_connection(o.candidates) + "' has no features");
+        throw error(o.candidates.empty() ? trf("the grid of {} {} m has no point inside {} '{}'", name("grid_m"), core::fixed(o.grid_m, 1),
+                                               name("within"), layers::redact_connection(o.within))
+                                         : trf("candidate layer '{}' of {} '{}' has no features", candidates.name(), name("candidates"),
+                                               layers::redact_connection(o.candidates)));
     std::vector<double> cost;
     if (!o.cost_field.empty()) {
         if (candidates.field_index(o.cost_field) < 0)
-            throw usage_error("candidate layer '" + candidates.name() + "' has no field '" + o.cost_field + "' (", param{"cost_field"}, ")");
+            throw usage_error(trf("candidate layer '{}' has no field '{}' (", candidates.name(), o.cost_field), param{"cost_field"}, ")");
         for (std::size_t i = 0; i < candidates.size(); ++i) {
             auto v = layers::value_to_double(candidates.value(i, o.cost_field));
             if (!v || !std::isfinite(*v) || *v < 0)
-                throw error("candidate " + std::to_string(candidates.features()[i].fid) + " of layer '" + candidates.name() +
-                            "' has no usable cost in field '" + o.cost_field + "' (a number ≥ 0 expected)");
+                throw error(trf("candidate {} of layer '{}' has no usable cost in field '{}' (a number ≥ 0 expected)",
+                                candidates.features()[i].fid, candidates.name(), o.cost_field));
             cost.push_back(*v);
         }
     } else if (o.budget) {
-        throw usage_error(param{"budget"}, " needs ", param{"cost_field"}, " F (the candidates' cost)");
+        throw usage_error(param{"budget"}, tr(" needs "), param{"cost_field"}, tr(" F (the candidates' cost)"));
     }
     timings["read"] = step.lap();
 
@@ -207,8 +208,8 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     const std::vector<std::int64_t> unattached_existing = growth ? growth->unattached_facilities : std::vector<std::int64_t>{};
     before.compute(nullptr, "");
     if (!(before.residential_area_m2 > 0))
-        throw error("residential layer '" + before.residential.name() + "' of '" + layers::redact_connection(in.residential) +
-                    "' has no area (" + std::to_string(before.residential.size()) + " feature(s), none a polygon with area)");
+        throw error(trf("residential layer '{}' of '{}' has no area ({} feature(s), none a polygon with area)", before.residential.name(),
+                        layers::redact_connection(in.residential), before.residential.size()));
     {
         std::vector<const GEOSGeometry*> parcels;
         for (const auto& f : before.residential.features()) parcels.push_back(f.geometry.get());
@@ -230,7 +231,7 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
         crefs.push_back({f.fid, f.geometry.get(), type});
         candidate_of_fid[f.fid] = i;
     }
-    if (candidate_of_fid.size() != candidates.size()) throw error("candidate layer '" + candidates.name() + "' repeats feature ids");
+    if (candidate_of_fid.size() != candidates.size()) throw error(trf("candidate layer '{}' repeats feature ids", candidates.name()));
     std::optional<NetworkGrowth> cgrowth;
     ServiceAreas csa = mode_service_areas(crefs, cchoice, layers_in, in.network, cgrowth, timings);
     const std::size_t nunits = csa.units.size();
@@ -238,9 +239,8 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     for (std::size_t u = 0; u < nunits; ++u) unit_candidate[u] = candidate_of_fid.at(csa.units[u].facility_ids.front());
     timings["candidate_service_areas"] = step.lap();
     if (nunits == 0)
-        throw error("none of the " + std::to_string(candidates.size()) + " candidate(s) of '" + candidates_source +
-                    "' gets a service area" + (csa.ignored.empty() ? std::string() : " (e.g. candidate " + std::to_string(csa.ignored.front().id) +
-                                                                                          ": " + csa.ignored.front().reason + ")"));
+        throw error(trf("none of the {} candidate(s) of '{}' gets a service area", candidates.size(), candidates_source) +
+                    (csa.ignored.empty() ? std::string() : trf(" (e.g. candidate {}: {})", csa.ignored.front().id, csa.ignored.front().reason)));
 
     // The demand: uncovered parts of parcels, split by the candidates' service areas.
     auto regions_owned = uncovered_regions(before);
@@ -332,9 +332,9 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     const double model_after = before_w + sol.gain;
     const double engine_after = by_pop ? after.covered_population : after.covered_area_m2;
     if (std::abs(model_after - engine_after) > 1e-6 * std::max(1.0, total_w))
-        out.warnings.push_back("the coverage engine gives " + core::fixed(engine_after, 3) + " after, the siting model " +
-                               core::fixed(model_after, 3) +
-                               " (chosen sites touching existing parks or each other are dissolved with them, which can change their size class)");
+        out.warnings.push_back(trf("the coverage engine gives {} after, the siting model {} (chosen sites touching existing parks or each "
+                                   "other are dissolved with them, which can change their size class)",
+                                   core::fixed(engine_after, 3), core::fixed(model_after, 3)));
 
     // Outputs.
     using layers::FieldType;
@@ -468,9 +468,11 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     j["greedy"] = solution_json(greedy, before_w, total_w);
     j["greedy"]["gain_before_interchange"] = greedy.greedy_gain;
     j["greedy"]["swaps"] = greedy.swaps;
-    j["greedy"]["guarantee"] = o.target ? "at most H(n) ≈ 1 + ln n times the fewest sites (n demand elements)"
-                               : o.budget ? "at least (1 − 1/e)/2 of the optimum (budgeted)"
-                                          : "at least (1 − 1/e) ≈ 63.2 % of the optimum";
+    // (English in the JSON; the reports show it in their language.)
+    j["greedy"]["guarantee"] = o.target ? N_("at most H(n) ≈ 1 + ln n times the fewest sites (n demand elements)")
+                               : o.budget ? N_("at least (1 − 1/e)/2 of the optimum (budgeted)")
+                                          // xgettext:no-c-format
+                                          : N_("at least (1 − 1/e) ≈ 63.2 % of the optimum");
     if (exact) {
         j["exact"] = solution_json(*exact, before_w, total_w);
         j["exact"]["time_limit_s"] = o.time_limit_s;
@@ -549,52 +551,61 @@ void print_site(std::ostream& out, const SiteResult& r, bool verbose) {
     const std::string unit = pop ? "" : " m²";
     auto pct = [](double v) { return core::fixed(100 * v, 4) + " %"; };
     const double total = j["total"].get<double>();
-    out << "site (" << j["objective"].get<std::string>() << ", "
-        << (j["profile"].is_null() ? "radius " + core::fixed(j["radius_m"].get<double>(), 1) + " m" : "profile " + j["profile"].get<std::string>())
-        << (j["type"].is_null() ? "" : ", type " + j["type"].get<std::string>()) << ", " << j["mode"].get<std::string>() << ", "
-        << j["crs"].get<std::string>() << ")\n";
-    out << "  candidates:       " << j["candidates"]["candidates"] << " (" << j["candidates"]["with_service_area"] << " with a service area, "
-        << j["candidates"]["ignored"] << " ignored); demand " << j["demand"]["elements_merged"] << " element(s) from "
-        << j["demand"]["pieces"] << " piece(s)\n";
+    out << trf("site ({}, {}{}, {}, {})", j["objective"].get<std::string>(),
+               j["profile"].is_null() ? trf("radius {} m", core::fixed(j["radius_m"].get<double>(), 1)) : trf("profile {}", j["profile"].get<std::string>()),
+               j["type"].is_null() ? std::string() : trf(", type {}", j["type"].get<std::string>()), j["mode"].get<std::string>(),
+               j["crs"].get<std::string>())
+        << "\n";
+    out << trf("  candidates:       {} ({} with a service area, {} ignored); demand {} element(s) from {} piece(s)",
+               j["candidates"]["candidates"].dump(), j["candidates"]["with_service_area"].dump(), j["candidates"]["ignored"].dump(),
+               j["demand"]["elements_merged"].dump(), j["demand"]["pieces"].dump())
+        << "\n";
     const char* key = pop ? "population_coverage_ratio" : "coverage_ratio";
-    out << "  before:           " << pct(j["before"][key].get<double>()) << " (" << core::fixed(j["before_covered"].get<double>(), 1) << unit
-        << " of " << core::fixed(total, 1) << unit << ")\n";
-    out << "  after:            " << pct(j["after"][key].get<double>()) << " with " << j["sites"].size() << " site(s), +"
-        << core::fixed(j[j["solver"].get<std::string>()]["gain"].get<double>(), 1) << unit << "\n";
+    out << trf("  before:           {} ({}{} of {}{})", pct(j["before"][key].get<double>()), core::fixed(j["before_covered"].get<double>(), 1),
+               unit, core::fixed(total, 1), unit)
+        << "\n";
+    out << trf("  after:            {} with {} site(s), +{}{}", pct(j["after"][key].get<double>()), j["sites"].size(),
+               core::fixed(j[j["solver"].get<std::string>()]["gain"].get<double>(), 1), unit)
+        << "\n";
     if (j.contains("target")) {
         const auto& t = j["target"];
-        if (t["already_met"].get<bool>()) out << "  target:           " << pct(t["ratio"].get<double>()) << " already met\n";
-        else if (t["reached"].get<bool>()) out << "  target:           " << pct(t["ratio"].get<double>()) << " reached with " << j["sites"].size() << " site(s)\n";
+        if (t["already_met"].get<bool>()) out << trf("  target:           {} already met", pct(t["ratio"].get<double>())) << "\n";
+        else if (t["reached"].get<bool>()) out << trf("  target:           {} reached with {} site(s)", pct(t["ratio"].get<double>()), j["sites"].size()) << "\n";
         else
-            out << "  target:           " << pct(t["ratio"].get<double>()) << " UNREACHABLE with these candidates: all of them reach "
-                << pct(t["best_ratio_with_all_candidates"].get<double>()) << "\n";
+            out << trf("  target:           {} UNREACHABLE with these candidates: all of them reach {}", pct(t["ratio"].get<double>()),
+                       pct(t["best_ratio_with_all_candidates"].get<double>()))
+                << "\n";
     }
-    print_checks(out, j["thresholds"], "  check after ");
+    print_checks(out, j["thresholds"], tr("  check after "));
     const auto& g = j["greedy"];
-    out << "  greedy:           " << g["sites"] << " site(s), gain " << core::fixed(g["gain"].get<double>(), 1) << unit;
+    out << trf("  greedy:           {} site(s), gain {}{}", g["sites"].dump(), core::fixed(g["gain"].get<double>(), 1), unit);
     if (g["swaps"].get<std::size_t>() > 0)
-        out << " (" << core::fixed(g["gain_before_interchange"].get<double>(), 1) << " before " << g["swaps"] << " interchange swap(s))";
-    out << " in " << core::fixed(g["seconds"].get<double>(), 3) << " s (" << g["guarantee"].get<std::string>() << ")\n";
+        out << trf(" ({} before {} interchange swap(s))", core::fixed(g["gain_before_interchange"].get<double>(), 1), g["swaps"].dump());
+    const std::string guarantee = g["guarantee"].get<std::string>();  // marked where it is set
+    out << trf(" in {} s ({})", core::fixed(g["seconds"].get<double>(), 3), tr(guarantee.c_str())) << "\n";
     if (j.contains("exact")) {
         const auto& e = j["exact"];
-        out << "  exact (CBC):      " << e["status"].get<std::string>() << ", " << e["sites"] << " site(s), gain "
-            << core::fixed(e["gain"].get<double>(), 1) << unit;
-        if (e["bound"].is_number()) out << ", bound " << core::fixed(e["bound"].get<double>(), 1) << ", gap " << pct(e["gap"].get<double>());
-        out << " in " << core::fixed(e["seconds"].get<double>(), 3) << " s\n";
+        out << trf("  exact (CBC):      {}, {} site(s), gain {}{}", e["status"].get<std::string>(), e["sites"].dump(),
+                   core::fixed(e["gain"].get<double>(), 1), unit);
+        if (e["bound"].is_number()) out << trf(", bound {}, gap {}", core::fixed(e["bound"].get<double>(), 1), pct(e["gap"].get<double>()));
+        out << trf(" in {} s", core::fixed(e["seconds"].get<double>(), 3)) << "\n";
     }
     std::size_t shown = 0;
     for (const auto& s : j["sites"]) {
         if (shown++ == (verbose ? 100000u : 20u)) {
-            out << "    … " << j["sites"].size() - shown + 1 << " more (site_sites.csv)\n";
+            out << trf("    … {} more (site_sites.csv)", j["sites"].size() - shown + 1) << "\n";
             break;
         }
-        out << "    " << s["rank"] << ". candidate " << s["candidate_fid"] << " (" << s["rule"].get<std::string>() << ", "
-            << core::fixed(s["radius_m"].get<double>(), 0) << " m): +" << core::fixed(s["marginal_gain"].get<double>(), 1) << unit << " → "
-            << pct(s["ratio_after"].get<double>()) << "\n";
+        out << trf("    {}. candidate {} ({}, {} m): +{}{} → {}", s["rank"].dump(), s["candidate_fid"].dump(), s["rule"].get<std::string>(),
+                   core::fixed(s["radius_m"].get<double>(), 0), core::fixed(s["marginal_gain"].get<double>(), 1), unit,
+                   pct(s["ratio_after"].get<double>()))
+            << "\n";
     }
     const auto& t = j["timings_s"];
-    out << "  timings: read " << core::fixed(t["read"].get<double>(), 3) << " s, demand pieces " << core::fixed(t["demand_pieces"].get<double>(), 3)
-        << " s, greedy " << core::fixed(t["solve_greedy"].get<double>(), 3) << " s, total " << core::fixed(t["total"].get<double>(), 3) << " s\n";
+    out << trf("  timings: read {} s, demand pieces {} s, greedy {} s, total {} s", core::fixed(t["read"].get<double>(), 3),
+               core::fixed(t["demand_pieces"].get<double>(), 3), core::fixed(t["solve_greedy"].get<double>(), 3),
+               core::fixed(t["total"].get<double>(), 3))
+        << "\n";
 }
 
 }  // namespace planmap::analysis

@@ -10,6 +10,7 @@
 #include <queue>
 #include <tuple>
 
+#include "core/i18n.hpp"
 #include "core/error.hpp"
 #include "core/stopwatch.hpp"
 
@@ -268,7 +269,7 @@ SiteSolution solve_greedy(const SiteInstance& in, const SiteGoal& goal, std::siz
 
 SiteSolution solve_exact(const SiteInstance& in, const SiteGoal& goal, double time_limit_s, int threads, const SiteSolution* start) {
     check_instance(in);
-    if (!(time_limit_s > 0)) throw usage_error(param{"time_limit_s"}, " must be positive (seconds)");
+    if (!(time_limit_s > 0)) throw usage_error(param{"time_limit_s"}, tr(" must be positive (seconds)"));
     core::Stopwatch sw;
     const std::size_t nc = in.candidates;
     // Elements one candidate covers fold into that candidate's column.
@@ -317,7 +318,7 @@ SiteSolution solve_exact(const SiteInstance& in, const SiteGoal& goal, double ti
     }
 
     std::unique_ptr<Cbc_Model, CbcDeleter> model(Cbc_newModel());
-    if (!model) throw error("the integer programme solver (CBC) could not be started");
+    if (!model) throw error(tr("the integer programme solver (CBC) could not be started"));
     Cbc_loadProblem(model.get(), static_cast<int>(ncols), nrows, start_idx.data(), index.data(), value.data(), collb.data(),
                     colub.data(), obj.data(), rowlb.data(), rowub.data());
     Cbc_setObjSense(model.get(), goal.target ? 1.0 : -1.0);

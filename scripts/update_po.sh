@@ -14,12 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 sources() { find "$@" -maxdepth 2 \( -name '*.cpp' -o -name '*.hpp' \) | sort; }
 xgettext "${xgettext_args[@]}" -o po/planmap.pot $(sources "${modules[@]}")
 for m in "${modules[@]}"; do
-  # Not --omit-header: without a header xgettext writes ASCII only and drops the "ü" of
-  # "Gauss-Krüger"; its header (up to the first blank line) is replaced by one naming UTF-8.
-  xgettext "${xgettext_args[@]}" -o "$tmp/$m.pot" $(sources "$m") || true
-  [[ -s "$tmp/$m.pot" ]] || continue
-  # A header so msgmerge and msgfmt know the charset.
-  { printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'; sed '1,/^$/d' "$tmp/$m.pot"; } > "$tmp/$m.full.pot"
+  # With its header (charset UTF-8): without one, xgettext drops the non-ASCII bytes of msgids.
+  xgettext "${xgettext_args[@]}" -o "$tmp/$m.full.pot" $(sources "$m") || true
+  [[ -s "$tmp/$m.full.pot" ]] || continue
+  sed -i 's/charset=CHARSET/charset=UTF-8/' "$tmp/$m.full.pot"
   po=po/zh_CN/$m.po
   if [[ -f $po ]]; then
     msgmerge --quiet --update --no-fuzzy-matching --backup=none --sort-by-file "$po" "$tmp/$m.full.pot"
