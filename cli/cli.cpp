@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <regex>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -39,6 +40,12 @@ std::string flag_of(const std::string& parameter) {
         {"curve_sites", "--curve"}};
     auto it = flags.find(parameter);
     return it == flags.end() ? parameter : it->second;
+}
+
+std::string number(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
 }
 
 namespace {
@@ -153,6 +160,8 @@ std::string parse_error_text(const CLI::ParseError& e) {
         for (size_t i = 1; i < m.size(); ++i) store.push_back(m[i].str());
         return fmt::vformat(tr(msgid), store);
     }
+    // A check of planmap's own (--lang, --csv-header) says it in the user's language already.
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return text;
     return trf("invalid command line: {}", text);
 }
 

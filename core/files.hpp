@@ -60,10 +60,11 @@ private:
 // path(), a fresh temporary folder beside the target; commit() puts it in place of the target in
 // one step (rename, or an atomic exchange with an existing folder, whose old content is then
 // removed). An existing folder that is not empty is refused (usage_error) unless `overwrite`.
-// Without commit() the temporary folder is removed.
+// Without commit() the temporary folder is removed. `what` names the folder in errors (default:
+// "output folder", in the user's language).
 class OutputFolder {
 public:
-    OutputFolder(const std::filesystem::path& target, bool overwrite, const std::string& what = "output folder");
+    OutputFolder(const std::filesystem::path& target, bool overwrite, const std::string& what = "");
     const std::filesystem::path& path() const { return tmp_->path(); }
     const std::filesystem::path& target() const { return target_; }
     void commit();

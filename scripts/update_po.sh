@@ -14,10 +14,11 @@ trap 'rm -rf "$tmp"' EXIT
 sources() { find "$@" -maxdepth 2 \( -name '*.cpp' -o -name '*.hpp' \) | sort; }
 xgettext "${xgettext_args[@]}" -o po/planmap.pot $(sources "${modules[@]}")
 for m in "${modules[@]}"; do
-  xgettext "${xgettext_args[@]}" --omit-header -o "$tmp/$m.pot" $(sources "$m") || true
+  # With its header (--omit-header would make xgettext drop every non-ASCII character of the
+  # msgids), the charset set so that msgmerge and msgfmt read it as UTF-8.
+  xgettext "${xgettext_args[@]}" -o "$tmp/$m.pot" $(sources "$m") || true
   [[ -s "$tmp/$m.pot" ]] || continue
-  # A header so msgmerge and msgfmt know the charset.
-  { printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'; cat "$tmp/$m.pot"; } > "$tmp/$m.full.pot"
+  sed 's/charset=CHARSET/charset=UTF-8/' "$tmp/$m.pot" > "$tmp/$m.full.pot"
   po=po/zh_CN/$m.po
   if [[ -f $po ]]; then
     msgmerge --quiet --update --no-fuzzy-matching --backup=none --sort-by-file "$po" "$tmp/$m.full.pot"
