@@ -308,7 +308,9 @@ void TempDir::keep() {
 }
 
 OutputFolder::OutputFolder(const fs::path& target, bool overwrite, const std::string& what_given) {
-    const std::string what = what_given.empty() ? std::string(tr("output folder")) : what_given;
+    // The default name (files.hpp) in the user's language.
+    static const char* const default_name = N_("output folder");
+    const std::string what = what_given == default_name ? std::string(tr(default_name)) : what_given;
     std::error_code ec;
     fs::path t = fs::absolute(target, ec).lexically_normal();
     if (!t.has_filename() && t.has_parent_path() && t != t.root_path()) t = t.parent_path();  // "run/" is "run"

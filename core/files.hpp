@@ -60,11 +60,10 @@ private:
 // path(), a fresh temporary folder beside the target; commit() puts it in place of the target in
 // one step (rename, or an atomic exchange with an existing folder, whose old content is then
 // removed). An existing folder that is not empty is refused (usage_error) unless `overwrite`.
-// Without commit() the temporary folder is removed. `what` names the folder in errors (default:
-// "output folder", in the user's language).
+// Without commit() the temporary folder is removed.
 class OutputFolder {
 public:
-    OutputFolder(const std::filesystem::path& target, bool overwrite, const std::string& what = "");
+    OutputFolder(const std::filesystem::path& target, bool overwrite, const std::string& what = "output folder");
     const std::filesystem::path& path() const { return tmp_->path(); }
     const std::filesystem::path& target() const { return target_; }
     void commit();
