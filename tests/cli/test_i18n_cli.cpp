@@ -61,6 +61,8 @@ TEST(I18nCli, CoverageHelpIsChinese) {
     // No English sentence left: three English words in a row only inside flags, names or values.
     const std::regex english(R"((^|[^-\w.:/'])[a-z]{2,} [a-z]{2,} [a-z]{2,}\b)");
     for (const auto& line : lines_of(r.out)) EXPECT_FALSE(std::regex_search(line, english)) << line;
+    EXPECT_EQ(r.out.find("value in"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--engine 文本:{embedded,postgis}"), std::string::npos) << r.out;
     auto en = test::run({"--lang", "en", "coverage", "--help"});
     EXPECT_NE(en.out.find("residential parcels (居住用地): SRC[:layer], polygons"), std::string::npos) << en.out;
     EXPECT_NE(en.out.find("--csv-header"), std::string::npos);
