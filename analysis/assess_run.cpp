@@ -60,9 +60,10 @@ const char* status_zh(const std::string& status) {
 // The CSV states the comparison in words: a cell starting with '=' would be neutralised as a formula.
 std::string compare_word(const std::string& op) { return op == ">=" ? "at_least" : op == "<=" ? "at_most" : "equal"; }
 
-std::string csv_text(const nlohmann::json& indicators) {
-    std::string out = core::csv_row({"id", "name_zh", "name_en", "unit", "evaluate", "baseline", "baseline_year", "target",
-                                     "target_year", "compare", "value", "status", "why", "source_ref"});
+std::string csv_text(const nlohmann::json& indicators, core::CsvHeader header) {
+    std::string out = core::csv_header({"id", "name_zh", "name_en", "unit", "evaluate", "baseline", "baseline_year", "target",
+                                        "target_year", "compare", "value", "status", "why", "source_ref"},
+                                       header);
     auto num = [](const nlohmann::json& v, int decimals) {
         return v.is_number() ? figure(v.get<double>(), decimals) : std::string();
     };
@@ -157,6 +158,7 @@ AssessResult run_assess(const AssessOptions& o, const Progress& progress) {
                 co.inputs.facilities = fac_it->second;
                 co.inputs.population_field = ind.population_field;
                 co.inputs.repair = o.repair;
+                co.inputs.csv_header = o.csv_header;
                 fs::create_directories(folder.path() / "coverage");
                 co.inputs.output = (folder.path() / "coverage" / ind.id).string();
                 co.profile = ind.profile;
@@ -198,7 +200,7 @@ AssessResult run_assess(const AssessOptions& o, const Progress& progress) {
 
     const auto dir = folder.path();
     core::write_file_atomically((dir / "indicators.json").string(), core::json_text(s, 2) + "\n");
-    core::write_file_atomically((dir / "indicators.csv").string(), csv_text(indicators));
+    core::write_file_atomically((dir / "indicators.csv").string(), csv_text(indicators, o.csv_header));
     core::write_file_atomically((dir / "indicators.html").string(), indicator_report(s));
     render::write_table_sheet(sheet_of(s), (dir / "indicators.pdf").string());
     folder.commit();

@@ -21,6 +21,7 @@ struct AssessOptions {
     std::string output;               // output folder, written whole and put in place when complete
     bool overwrite = false;           // replace an existing, non-empty output folder (else refused)
     bool repair = true;               // repair invalid geometries of the data (off: refuse them)
+    core::CsvHeader csv_header = core::CsvHeader::en;  // the language of the CSV files' header rows
     // usage_error for a missing plan or output, or a malformed data assignment.
     void check() const;
 };

@@ -157,7 +157,8 @@ std::pair<double, double> CoverageRun::covered_with(const analysis::ServiceAreas
     return {r.covered_area_m2, pop};
 }
 
-void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index) {
+void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index,
+                        core::CsvHeader csv_header) {
     core::Stopwatch sw;
     // The dissolved service areas, for the map only (the figures never use a global union).
     layers::Layer sa("service_areas", {{"area_m2", layers::FieldType::real, ""}}, crs, "Polygon");
@@ -223,8 +224,9 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     residential.set_name(original_name);
 
     std::ostringstream csv;
-    csv << "zone,parcels,residential_area_m2,covered_area_m2,coverage_ratio,population,covered_population,"
-           "population_coverage_ratio\n";
+    csv << core::csv_header({"zone", "parcels", "residential_area_m2", "covered_area_m2", "coverage_ratio", "population",
+                             "covered_population", "population_coverage_ratio"},
+                            csv_header);
     auto row = [&](const ZoneFigures& z) {
         csv << core::csv_cell(z.zone) << ',' << z.parcels << ',' << core::fixed(z.residential_area_m2, 4) << ','
             << core::fixed(z.covered_area_m2, 4) << ',' << core::fixed(ratio(z.covered_area_m2, z.residential_area_m2), 9) << ','
@@ -503,7 +505,7 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
         throw error(trf("residential layer '{}' of '{}' has no area ({} feature(s), none a polygon with area)", run.residential.name(),
                         layers::redact_connection(in.residential), run.residential.size()));
 
-    run.write(outdir.path().string(), run.timings, in.spatial_index);
+    run.write(outdir.path().string(), run.timings, in.spatial_index, in.csv_header);
     outdir.commit();
     run.timings["write"] = step.lap();
     run.timings["total"] = total.seconds();

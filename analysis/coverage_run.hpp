@@ -54,7 +54,8 @@ struct CoverageRun {
     // Runs the engine on residential × service areas and sums the figures (per zone when given).
     void compute(const layers::Layer* zone_layer, const std::string& zone_field);
     // OUTDIR/coverage.gpkg and OUTDIR/coverage_zones.csv; records the dissolve time in timings.
-    void write(const std::string& outdir, std::map<std::string, double>& timings, bool spatial_index);
+    void write(const std::string& outdir, std::map<std::string, double>& timings, bool spatial_index,
+               core::CsvHeader csv_header = core::CsvHeader::en);
     nlohmann::json summary(const analysis::Profile* profile, double radius_m, int quad_segs) const;
     void print(std::ostream& out, const nlohmann::json& summary, bool verbose) const;
 };

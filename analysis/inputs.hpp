@@ -13,6 +13,7 @@
 #include "analysis/import.hpp"
 #include "analysis/network_mode.hpp"
 #include "analysis/service_areas.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "geo/crs.hpp"
 #include "layers/feature.hpp"
@@ -44,6 +45,7 @@ struct AnalysisInputs {
     bool overwrite = false;        // replace an existing, non-empty output folder (else refused)
     std::string html;              // also write an HTML report here ("": none)
     bool spatial_index = false;    // GeoPackage R-tree indexes in the outputs
+    core::CsvHeader csv_header = core::CsvHeader::en;  // the language of the CSV files' header rows
     Mode mode = Mode::straight_line;
     NetworkOptions network;        // the network of Mode::network
     ParameterNames names;          // how the HTML report names the parameters

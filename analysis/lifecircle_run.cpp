@@ -147,9 +147,9 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     j["residential_area_m2"] = all.area_m2;
     j["population"] = pop_field.empty() ? json(nullptr) : json(all.population);
     add_ignored_facilities(j, audit.ignored, audit.facilities_invalid);
-    std::string csv =
-        "kind,level,type,name_zh,radius_m,facilities,parcels,parcel_share,area_m2,area_share,population,"
-        "population_share,citation\n";
+    std::string csv = core::csv_header({"kind", "level", "type", "name_zh", "radius_m", "facilities", "parcels", "parcel_share",
+                                        "area_m2", "area_share", "population", "population_share", "citation"},
+                                       in.csv_header);
     auto row = [&](const std::string& kind, const std::string& level, const std::string& type, const std::string& zh,
                    double radius, std::size_t facilities, const Tally& t, const Citation& c) {
         json r = {{"level", level},

@@ -364,7 +364,9 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     }
     json sites_json = json::array();
     std::ostringstream sites_csv;
-    sites_csv << "rank,candidate_fid,rule,radius_m,site_area_m2,marginal_gain,cumulative_gain,ratio_after,cost\n";
+    sites_csv << core::csv_header({"rank", "candidate_fid", "rule", "radius_m", "site_area_m2", "marginal_gain", "cumulative_gain",
+                                   "ratio_after", "cost"},
+                                  in.csv_header);
     double cum = 0;
     for (std::size_t r = 0; r < sol.chosen.size(); ++r) {
         const auto u = sol.chosen[r];
@@ -428,7 +430,7 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
         }
     }
     std::ostringstream curve_csv;
-    curve_csv << "sites,covered,ratio\n" << "0," << core::fixed(before_w, 6) << ',' << core::fixed(ratio(before_w, total_w), 9) << '\n';
+    curve_csv << core::csv_header({"sites", "covered", "ratio"}, in.csv_header) << "0," << core::fixed(before_w, 6) << ',' << core::fixed(ratio(before_w, total_w), 9) << '\n';
     json curve_json = json::array({{{"sites", 0}, {"covered", before_w}, {"ratio", ratio(before_w, total_w)}}});
     for (std::size_t k = 0; k < curve.size(); ++k) {
         curve_csv << k + 1 << ',' << core::fixed(before_w + curve[k], 6) << ',' << core::fixed(ratio(before_w + curve[k], total_w), 9) << '\n';
@@ -499,7 +501,7 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     if (o.write_pieces) {
         // Every piece with both weights and the candidates (feature ids) whose service areas cover it.
         std::ostringstream pc;
-        pc << "piece,parcel_fid,area_m2,population,candidate_fids\n";
+        pc << core::csv_header({"piece", "parcel_fid", "area_m2", "population", "candidate_fids"}, in.csv_header);
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             std::string fids;
             for (auto u : pieces[k].areas) fids += (fids.empty() ? "" : " ") + std::to_string(candidates.features()[unit_candidate[u]].fid);

@@ -8,22 +8,33 @@ namespace planmap::cli {
 void add_analysis_inputs(CLI::App& cmd, analysis::AnalysisInputs& in, std::string& json, const AnalysisHelp& help) {
     in.names = flag_of;
     cmd.add_option("--facilities", in.facilities, help.facilities)->required();
-    cmd.add_option("--residential", in.residential, "residential parcels (居住用地): SRC[:layer], polygons")->required();
-    cmd.add_option("--population-field", in.population_field, "parcel attribute with the population (default: 'population' when present)");
+    cmd.add_option("--residential", in.residential, tr("residential parcels (居住用地): SRC[:layer], polygons"))->required();
+    cmd.add_option("--population-field", in.population_field, tr("parcel attribute with the population (default: 'population' when present)"));
     cmd.add_option("--type-field", in.type_field, help.type_field);
     if (help.zones) {
-        cmd.add_option("--zones", in.zones, "zones for per-zone figures: SRC[:layer], polygons");
-        cmd.add_option("--zone-field", in.zone_field, "zone attribute naming each zone");
+        cmd.add_option("--zones", in.zones, tr("zones for per-zone figures: SRC[:layer], polygons"));
+        cmd.add_option("--zone-field", in.zone_field, tr("zone attribute naming each zone"));
     }
     cmd.add_option("-o,--output", in.output, help.output)->required();
-    cmd.add_flag("--overwrite", in.overwrite, "replace an existing, non-empty output folder as a whole (default: refuse)");
+    cmd.add_flag("--overwrite", in.overwrite, tr("replace an existing, non-empty output folder as a whole (default: refuse)"));
     cmd.add_option("--json", json, help.json);
     cmd.add_option("--html", in.html, help.html);
-    cmd.add_flag_callback("--no-repair", [&in] { in.repair = false; }, "refuse inputs with invalid or unusable geometries, naming the features (default: repair every layer read, "
-                          "make-valid structure method as PostGIS ST_MakeValid, each repair listed)");
+    cmd.add_flag_callback("--no-repair", [&in] { in.repair = false; }, tr("refuse inputs with invalid or unusable geometries, naming the features (default: repair every layer read, "
+                          "make-valid structure method as PostGIS ST_MakeValid, each repair listed)"));
     cmd.add_flag("--spatial-index", in.spatial_index,
-                 "build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)");
+                 tr("build GeoPackage R-tree indexes in the output (off by default: GDAL 3.6 needs ~2 s per 100k features)"));
     add_network_mode_options(cmd, in, help.service_areas);
+    add_csv_header_option(cmd, in.csv_header);
+}
+
+void add_csv_header_option(CLI::App& cmd, core::CsvHeader& header) {
+    cmd.add_option_function<std::string>(
+           "--csv-header", [&header](const std::string& v) { header = core::parse_csv_header(v).value_or(core::CsvHeader::en); },
+           tr("language of the CSV files' header row: en (default, the English column names) or zh (Chinese column names, "
+              "and a UTF-8 BOM so that WPS and Excel open the file correctly)"))
+        ->check([](const std::string& v) {
+            return core::parse_csv_header(v) ? std::string() : trf("must be en or zh, not '{}'", v);
+        });
 }
 
 std::vector<core::NamedPath> network_input_paths(const analysis::NetworkOptions& n) {

@@ -22,6 +22,10 @@ struct AnalysisHelp {
 };
 void add_analysis_inputs(CLI::App& cmd, analysis::AnalysisInputs& in, std::string& json, const AnalysisHelp& help);
 
+// --csv-header en|zh: the language of the header row of the CSV files a command writes (zh: in
+// Chinese, the file with a UTF-8 BOM); a value other than en or zh is refused naming the flag.
+void add_csv_header_option(CLI::App& cmd, core::CsvHeader& header);
+
 // Refuses (usage error naming both) an output of the run that is one of its inputs or another
 // output: the -o folder (holding `folder_files`), --json and --html against the facilities,
 // residential, zones, profile, network, node table and barriers.

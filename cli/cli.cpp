@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <regex>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -39,6 +40,12 @@ std::string flag_of(const std::string& parameter) {
         {"curve_sites", "--curve"}};
     auto it = flags.find(parameter);
     return it == flags.end() ? parameter : it->second;
+}
+
+std::string number(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
 }
 
 namespace {
@@ -90,7 +97,7 @@ void translate_groups(CLI::App& app);
 class Formatter : public CLI::Formatter {
 public:
     std::string make_option(const CLI::Option* opt, bool is_positional) const override {
-        std::string name = make_option_name(opt, is_positional) + make_option_opts(opt);
+        std::string name = make_option_name(opt, is_positional) + choices(make_option_opts(opt));
         const size_t width = display_width(name);
         std::string line = "  " + name;
         if (width + 2 < get_column_width()) line.append(get_column_width() - width - 2, ' ');
@@ -100,6 +107,20 @@ public:
             if (c == '\n') line.append(get_column_width(), ' ');
         }
         return line + "\n";
+    }
+
+private:
+    // The values an option takes as CLI11 states them ("ENUM:value in {network->1,straight-line->0}
+    // OR {1,0}", "TEXT:{osmnx,access}"), in Chinese the words users type only: "文本:{network,straight-line}".
+    static std::string choices(const std::string& opts) {
+        if (i18n::language() == i18n::Language::en) return opts;
+        static const std::regex mapped(R"(ENUM:value in \{([^}]*)\} OR \{[^}]*\})"), arrow(R"(->[0-9]+)"),
+            listed(R"(TEXT:\{)");
+        std::string s = opts;
+        std::smatch m;
+        if (std::regex_search(s, m, mapped))
+            s = m.prefix().str() + tr("TEXT") + ":{" + std::regex_replace(m[1].str(), arrow, "") + "}" + m.suffix().str();
+        return std::regex_replace(s, listed, std::string(tr("TEXT")) + ":{");
     }
 };
 
@@ -153,6 +174,8 @@ std::string parse_error_text(const CLI::ParseError& e) {
         for (size_t i = 1; i < m.size(); ++i) store.push_back(m[i].str());
         return fmt::vformat(tr(msgid), store);
     }
+    // A check of planmap's own (--lang, --csv-header) says it in the user's language already.
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return text;
     return trf("invalid command line: {}", text);
 }
 

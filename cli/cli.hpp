@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/i18n.hpp"
+
 namespace planmap::cli {
 
 // Runs `planmap args...` (args without the program name). Exit codes: 0 ok, 1 runtime error,
@@ -17,6 +19,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 // The flag of a library parameter ("width_m" -> "--width"); the parameter itself when it has none.
 // Errors naming library parameters (planmap::param) are printed with these flags.
 std::string flag_of(const std::string& parameter);
+
+// A number as an ostream prints it by default (six significant digits), for figures inside
+// translated messages (trf formats doubles differently).
+std::string number(double value);
 
 // What every subcommand gets: where to print and a slot for the action to run after parsing.
 struct Context {

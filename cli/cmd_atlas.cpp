@@ -15,7 +15,7 @@
 namespace planmap::cli {
 
 void add_atlas(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("atlas", "render one sheet per feature of an index layer (e.g. per district)");
+    auto* cmd = app.add_subcommand("atlas", tr("render one sheet per feature of an index layer (e.g. per district)"));
     struct Opts {
         SheetFlags sheet;
         std::string index, field, dir, format = "pdf", s_crs;
@@ -23,12 +23,12 @@ void add_atlas(CLI::App& app, Context& ctx) {
     };
     auto opts = std::make_shared<Opts>();
     opts->sheet.add_to(*cmd, true);
-    cmd->add_option("--index", opts->index, "index layer: SRC or SRC:layer; each feature's extent becomes a sheet")->required();
-    cmd->add_option("--field", opts->field, "index field naming the sheets (title suffix and file name)")->required();
-    cmd->add_option("-o,--output", opts->dir, "output folder, written whole: created, or replaced with --overwrite")->required();
-    cmd->add_flag("--overwrite", opts->overwrite, "replace an existing, non-empty output folder as a whole (default: refuse)");
-    cmd->add_option("--format", opts->format, "pdf (default), png or svg")->check(CLI::IsMember({"pdf", "png", "svg"}));
-    cmd->add_option("--s-crs", opts->s_crs, "CRS of the index layer, overriding the file's (e.g. GCJ02)");
+    cmd->add_option("--index", opts->index, tr("index layer: SRC or SRC:layer; each feature's extent becomes a sheet"))->required();
+    cmd->add_option("--field", opts->field, tr("index field naming the sheets (title suffix and file name)"))->required();
+    cmd->add_option("-o,--output", opts->dir, tr("output folder, written whole: created, or replaced with --overwrite"))->required();
+    cmd->add_flag("--overwrite", opts->overwrite, tr("replace an existing, non-empty output folder as a whole (default: refuse)"));
+    cmd->add_option("--format", opts->format, tr("pdf (default), png or svg"))->check(CLI::IsMember({"pdf", "png", "svg"}));
+    cmd->add_option("--s-crs", opts->s_crs, tr("CRS of the index layer, overriding the file's (e.g. GCJ02)"));
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             auto spec = render::load_map(opts->sheet.map);
@@ -44,7 +44,7 @@ void add_atlas(CLI::App& app, Context& ctx) {
                                                [&ctx](const render::RenderReport& rep) {
                                                    if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
                                                });
-            if (!ctx.quiet) ctx.out << "atlas: " << sheets << " sheet(s) in " << opts->dir << "\n";
+            if (!ctx.quiet) ctx.out << trf("atlas: {} sheet(s) in {}", sheets, opts->dir) << "\n";
         };
     });
 }

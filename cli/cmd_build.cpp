@@ -91,36 +91,37 @@ nlohmann::json report_json(const plan::Plan& plan, const plan::PlanBuild& b, con
 }
 
 void print_report(std::ostream& out, const plan::Plan& plan, const plan::PlanBuild& b, bool verbose) {
-    out << "plan " << plan.id << ": " << plan.name_zh << " (" << plan.name_en << ")\n";
+    out << trf("plan {}: {} ({})", plan.id, plan.name_zh, plan.name_en) << "\n";
     for (const auto& f : b.files_read) {
         std::string s = data_source_of(f);
-        out << "  data: " << f << (s.empty() ? "" : " [" + s + "]") << "\n";
+        out << "  " << trf("data: {}", f) << (s.empty() ? "" : " [" + s + "]") << "\n";
     }
     if (!b.notes.empty()) {
-        out << "  base data repaired on import: " << b.notes.size() << " feature(s)\n";
+        out << "  " << trf("base data repaired on import: {} feature(s)", b.notes.size()) << "\n";
         print_notes(out, b.notes, verbose ? 1000 : 5);
     }
-    for (const auto& w : b.warnings) out << "  warning: " << w << "\n";
-    out << "  analysis CRS " << (b.analysis_crs ? b.analysis_crs->label() : "") << ", output CRS "
-        << (b.output_crs ? b.output_crs->label() : "") << "\n";
-    out << "  layers:";
+    for (const auto& w : b.warnings) out << "  " << tr("warning: ") << w << "\n";
+    out << "  "
+        << trf("analysis CRS {}, output CRS {}", b.analysis_crs ? b.analysis_crs->label() : "",
+               b.output_crs ? b.output_crs->label() : "")
+        << "\n";
+    out << "  " << tr("layers:");
     for (const auto& [k, n] : b.counts) out << " " << k << "=" << n;
     out << "\n";
     if (!b.unplaced.empty()) {
-        out << "  without geometry (in the report, not in the layers): " << b.unplaced.size() << " -";
+        out << "  " << trf("without geometry (in the report, not in the layers): {} -", b.unplaced.size());
         for (std::size_t i = 0; i < b.unplaced.size(); ++i) out << (i ? ", " : " ") << b.unplaced[i]->id;
         out << "\n";
     }
     for (const auto& c : b.checks) {
         const char* tag = c.passed ? "ok  " : (c.severity == "warning" ? "WARN" : "FAIL");
-        out << "  [" << tag << "] " << c.name << " (" << c.type << ", line " << c.line << "): " << c.detail << "\n";
+        out << "  [" << tag << "] " << trf("{} ({}, line {}): {}", c.name, c.type, c.line, c.detail) << "\n";
     }
     if (!b.indicators.empty()) {
-        out << "  indicators: " << b.indicators.size() << "\n";
+        out << "  " << trf("indicators: {}", b.indicators.size()) << "\n";
         for (const auto& r : b.indicators) out << "    " << plan::indicator_line(r) << "\n";
     }
-    out << "  checks: " << b.checks.size() << ", failed errors " << b.errors() << ", warnings " << b.warnings_failed()
-        << "\n";
+    out << "  " << trf("checks: {}, failed errors {}, warnings {}", b.checks.size(), b.errors(), b.warnings_failed()) << "\n";
 }
 
 // A file written beside its target (core::AtomicFile) and renamed into place by commit();
@@ -130,7 +131,7 @@ public:
     PendingFile(const std::string& path, const std::string& content) : file_(fs::path(path)) {
         std::ofstream o(file_.path(), std::ios::binary | std::ios::trunc);
         if (o) o << content;
-        if (!o.flush()) throw io_error("cannot write '" + path + "'");
+        if (!o.flush()) throw io_error(trf("cannot write '{}'", path));
     }
     void commit() { file_.commit(); }
 
@@ -141,16 +142,16 @@ private:
 }  // namespace
 
 void add_build(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("build", "evaluate a plan file into layers (one per element kind) and run its checks");
+    auto* cmd = app.add_subcommand("build", tr("evaluate a plan file into layers (one per element kind) and run its checks"));
     struct Opts {
         std::string plan, output, report, crs = "cgcs2000";
         std::vector<std::string> bases;
     };
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("PLAN", opts->plan, "plan file (TOML, see docs/plan-format.md)")->required();
-    cmd->add_option("-o,--output", opts->output, "output GeoPackage (.gpkg) or any format `convert` writes")->required();
-    cmd->add_option("--report", opts->report, "also write the build report as JSON to this file");
-    cmd->add_option("--crs", opts->crs, "output CRS: cgcs2000 (EPSG:4490 lon/lat, default) or analysis (metric Gauss-Krüger zone)")
+    cmd->add_option("PLAN", opts->plan, tr("plan file (TOML, see docs/plan-format.md)"))->required();
+    cmd->add_option("-o,--output", opts->output, tr("output GeoPackage (.gpkg) or any format `convert` writes"))->required();
+    cmd->add_option("--report", opts->report, tr("also write the build report as JSON to this file"));
+    cmd->add_option("--crs", opts->crs, tr("output CRS: cgcs2000 (EPSG:4490 lon/lat, default) or analysis (metric Gauss-Krüger zone)"))
         ->check(CLI::IsMember({"cgcs2000", "analysis"}));
     add_base_option(*cmd, opts->bases);
     cmd->callback([&ctx, opts] {
@@ -160,7 +161,7 @@ void add_build(CLI::App& app, Context& ctx) {
             core::check_outputs(inputs, outputs);
             auto plan = plan::parse_plan(opts->plan);
             plan::replace_bases(plan, opts->bases);
-            for (const auto& b : plan.bases) inputs.push_back({"base '" + b.id + "'", b.resolved});
+            for (const auto& b : plan.bases) inputs.push_back({trf("base '{}'", b.id), b.resolved});
             core::check_outputs(inputs, outputs);  // and the base data the plan names
             plan::BuildOptions bo;
             bo.analysis_crs_output = opts->crs == "analysis";
@@ -181,9 +182,8 @@ void add_build(CLI::App& app, Context& ctx) {
             if (!ctx.quiet) {
                 std::size_t total = 0;
                 for (const auto& l : built.layers) total += l.size();
-                ctx.out << "wrote " << total << " feature(s) in " << built.layers.size() << " layer(s) to "
-                        << opts->output << " (" << rep.format << ")";
-                if (!opts->report.empty()) ctx.out << ", report " << opts->report;
+                ctx.out << trf("wrote {} feature(s) in {} layer(s) to {} ({})", total, built.layers.size(), opts->output, rep.format);
+                if (!opts->report.empty()) ctx.out << trf(", report {}", opts->report);
                 ctx.out << "\n";
             }
         };

@@ -16,16 +16,16 @@
 namespace planmap::cli {
 
 void add_convert(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("convert", "convert between formats and CRSs (GCJ02/BD09 included)");
+    auto* cmd = app.add_subcommand("convert", tr("convert between formats and CRSs (GCJ02/BD09 included)"));
     struct Opts {
         std::string src, dst, t_crs, format;
         SourceOptions source;
     };
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("SRC", opts->src, "input file, folder or connection string; SRC:layer selects a layer")->required();
-    cmd->add_option("DST", opts->dst, "output: .gpkg (default format), .geojson, .shp, .fgb, or PG:…")->required();
-    cmd->add_option("--t-crs", opts->t_crs, "target CRS (EPSG:n, WKT, .prj, GCJ02, BD09, or 'auto' for the metric analysis CRS)");
-    cmd->add_option("--format,-f", opts->format, "GDAL driver name, overriding the extension");
+    cmd->add_option("SRC", opts->src, tr("input file, folder or connection string; SRC:layer selects a layer"))->required();
+    cmd->add_option("DST", opts->dst, tr("output: .gpkg (default format), .geojson, .shp, .fgb, or PG:…"))->required();
+    cmd->add_option("--t-crs", opts->t_crs, tr("target CRS (EPSG:n, WKT, .prj, GCJ02, BD09, or 'auto' for the metric analysis CRS)"));
+    cmd->add_option("--format,-f", opts->format, tr("GDAL driver name, overriding the extension"));
     opts->source.add_to(*cmd);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
@@ -46,7 +46,7 @@ void add_convert(CLI::App& app, Context& ctx) {
                     to = geo::analysis_crs_for(cx, cy);
                 }
                 if (to) {
-                    for (const auto& w : l.reproject(*to)) ctx.err << "planmap: warning: " << w << "\n";
+                    for (const auto& w : l.reproject(*to)) ctx.err << "planmap: " << tr("warning: ") << w << "\n";
                 }
             }
             layers::WriteOptions wo;
@@ -60,16 +60,17 @@ void add_convert(CLI::App& app, Context& ctx) {
             auto report = layers::write(ds, opts->dst, wo);
             if (ctx.quiet) return;
             for (const auto& l : ds.layers) {
-                ctx.out << "layer " << l.name() << ": " << l.size() << " feature(s), "
-                        << (l.crs() ? l.crs()->label() : std::string("no CRS")) << ", encoding " << l.encoding << " ("
-                        << l.encoding_source << ")";
-                if (l.invalid_geometries) ctx.out << ", " << l.invalid_geometries << " invalid geometr" << (l.invalid_geometries == 1 ? "y" : "ies");
+                ctx.out << trf("layer {}: {} feature(s), {}, encoding {} ({})", l.name(), l.size(),
+                               l.crs() ? l.crs()->label() : std::string(tr("no CRS")), l.encoding, l.encoding_source);
+                if (l.invalid_geometries)
+                    ctx.out << (l.invalid_geometries == 1 ? std::string(tr(", 1 invalid geometry"))
+                                                          : trf(", {} invalid geometries", l.invalid_geometries));
                 ctx.out << "\n";
                 print_notes(ctx.out, l.notes, ctx.verbose ? 1000 : 10);
             }
-            for (const auto& [s, o] : report.renamed_fields) ctx.out << "field " << o << " written as " << s << "\n";
-            if (!report.field_map_path.empty()) ctx.out << "field names map: " << report.field_map_path << "\n";
-            ctx.out << "wrote " << features << " feature(s) to " << layers::redact_connection(opts->dst) << " (" << report.format << ")\n";
+            for (const auto& [s, o] : report.renamed_fields) ctx.out << trf("field {} written as {}", o, s) << "\n";
+            if (!report.field_map_path.empty()) ctx.out << trf("field names map: {}", report.field_map_path) << "\n";
+            ctx.out << trf("wrote {} feature(s) to {} ({})", features, layers::redact_connection(opts->dst), report.format) << "\n";
         };
     });
 }

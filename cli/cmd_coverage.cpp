@@ -11,7 +11,7 @@ namespace planmap::cli {
 
 void add_coverage(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
-        "coverage", "service-radius coverage of residential land (公园绿地服务半径覆盖率), exact, per parcel and zone");
+        "coverage", tr("service-radius coverage of residential land (公园绿地服务半径覆盖率), exact, per parcel and zone"));
     struct Opts {
         analysis::CoverageOptions run;
         double radius_m = 0;
@@ -19,24 +19,24 @@ void add_coverage(CLI::App& app, Context& ctx) {
     };
     auto opts = std::make_shared<Opts>();
     add_analysis_inputs(*cmd, opts->run.inputs, opts->json,
-                        {"facilities (parks, schools …): SRC[:layer], points or polygons",
-                         "facility attribute with the type, overriding the profile's type_field",
-                         "output folder: coverage.gpkg and coverage_zones.csv",
-                         "write the summary as JSON to this file ('-': standard output)",
-                         "also write a self-contained HTML report (map, zone tables and charts, profile, checks) to this file",
+                        {tr("facilities (parks, schools …): SRC[:layer], points or polygons"),
+                         tr("facility attribute with the type, overriding the profile's type_field"),
+                         tr("output folder: coverage.gpkg and coverage_zones.csv"),
+                         tr("write the summary as JSON to this file ('-': standard output)"),
+                         tr("also write a self-contained HTML report (map, zone tables and charts, profile, checks) to this file"),
                          true, true});
-    auto* radius = cmd->add_option("--radius", opts->radius_m, "one service radius for every facility, in metres");
+    auto* radius = cmd->add_option("--radius", opts->radius_m, tr("one service radius for every facility, in metres"));
     cmd->add_option("--profile", opts->run.profile,
-                    "rule profile: a shipped name (gb-park-radius, gb-park-radius-historic, "
-                    "green-300-park-500, gb55014, gb50180-life-circle) or a .toml file");
-    cmd->add_option("--quad-segs", opts->run.quad_segs, "buffer segments per quarter circle (default 16, as PostGIS quad_segs=16)");
+                    tr("rule profile: a shipped name (gb-park-radius, gb-park-radius-historic, "
+                    "green-300-park-500, gb55014, gb50180-life-circle) or a .toml file"));
+    cmd->add_option("--quad-segs", opts->run.quad_segs, tr("buffer segments per quarter circle (default 16, as PostGIS quad_segs=16)"));
     cmd->add_option("--engine", opts->run.engine,
-                    "where the figures are computed: embedded (default, in-process) or postgis (as SQL in the --db database)")
+                    tr("where the figures are computed: embedded (default, in-process) or postgis (as SQL in the --db database)"))
         ->transform(CLI::CheckedTransformer(std::map<std::string, analysis::Engine>{{"embedded", analysis::Engine::embedded},
                                                                                     {"postgis", analysis::Engine::postgis}}));
     cmd->add_option("--db", opts->run.db,
-                    "PostGIS database for --engine postgis: a PG:… connection string (default: the --residential "
-                    "connection when it is PG:…); the inputs are loaded into a scratch schema, dropped afterwards");
+                    tr("PostGIS database for --engine postgis: a PG:… connection string (default: the --residential "
+                    "connection when it is PG:…); the inputs are loaded into a scratch schema, dropped afterwards"));
 
     cmd->callback([&ctx, opts, radius] {
         ctx.action = [&ctx, opts, radius] {

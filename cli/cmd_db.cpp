@@ -11,20 +11,20 @@
 namespace planmap::cli {
 
 void add_db(CLI::App& app, Context& ctx) {
-    auto* db = app.add_subcommand("db", "maintenance of a PostGIS database used by --engine postgis");
+    auto* db = app.add_subcommand("db", tr("maintenance of a PostGIS database used by --engine postgis"));
     db->require_subcommand(1);
-    auto* clean = db->add_subcommand("clean", "list and drop the scratch schemas (planmap_run_*) left by interrupted runs");
+    auto* clean = db->add_subcommand("clean", tr("list and drop the scratch schemas (planmap_run_*) left by interrupted runs"));
     struct Opts {
         std::string db;
         bool dry_run = false;
     };
     auto opts = std::make_shared<Opts>();
-    clean->add_option("--db", opts->db, "the database: a PG:… connection string or a postgresql:// URI")->required();
-    clean->add_flag("--dry-run,-n", opts->dry_run, "only list the leftover schemas; drop nothing");
+    clean->add_option("--db", opts->db, tr("the database: a PG:… connection string or a postgresql:// URI"))->required();
+    clean->add_flag("--dry-run,-n", opts->dry_run, tr("only list the leftover schemas; drop nothing"));
     clean->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             if (!layers::is_postgis(opts->db))
-                throw usage_error("--db '" + layers::redact_connection(opts->db) + "' is not a PG:… connection string");
+                throw usage_error(trf("--db '{}' is not a PG:… connection string", layers::redact_connection(opts->db)));
             auto found = analysis::scratch_schemas(opts->db);
             std::vector<std::string> dropped;
             if (!opts->dry_run) dropped = analysis::drop_scratch_schemas(opts->db);
@@ -32,15 +32,14 @@ void add_db(CLI::App& app, Context& ctx) {
             std::size_t leftovers = 0;
             for (const auto& s : found) {
                 if (s.in_use) {
-                    ctx.out << s.name << ": in use by a running planmap, kept\n";
+                    ctx.out << trf("{}: in use by a running planmap, kept", s.name) << "\n";
                     continue;
                 }
                 ++leftovers;
                 bool gone = std::find(dropped.begin(), dropped.end(), s.name) != dropped.end();
-                ctx.out << s.name << ": " << (opts->dry_run ? "leftover (--dry-run: kept)" : gone ? "dropped" : "leftover") << "\n";
+                ctx.out << s.name << ": " << (opts->dry_run ? tr("leftover (--dry-run: kept)") : gone ? tr("dropped") : tr("leftover")) << "\n";
             }
-            ctx.out << leftovers << " leftover scratch schema(s)"
-                    << (opts->dry_run ? "" : ", " + std::to_string(dropped.size()) + " dropped") << "\n";
+            ctx.out << trf("{} leftover scratch schema(s)", leftovers) << (opts->dry_run ? "" : trf(", {} dropped", dropped.size())) << "\n";
         };
     });
 }

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
+#include <sstream>
 #include <ostream>
 
 #include "cli/cli.hpp"
@@ -50,15 +51,15 @@ nlohmann::json layer_json(const layers::Layer& l) {
 }  // namespace
 
 void add_info(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("info", "describe a data source: layers, geometry, CRS, extent, encoding, fields");
+    auto* cmd = app.add_subcommand("info", tr("describe a data source: layers, geometry, CRS, extent, encoding, fields"));
     struct Opts {
         std::string src;
         bool json = false;
         SourceOptions source;
     };
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("SRC", opts->src, "file, folder or connection string (PG:…); SRC:layer selects a layer")->required();
-    cmd->add_flag("--json", opts->json, "print JSON instead of text");
+    cmd->add_option("SRC", opts->src, tr("file, folder or connection string (PG:…); SRC:layer selects a layer"))->required();
+    cmd->add_flag("--json", opts->json, tr("print JSON instead of text"));
     opts->source.add_to(*cmd);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
@@ -72,26 +73,30 @@ void add_info(CLI::App& app, Context& ctx) {
                 ctx.out << core::json_text(j, 2) << "\n";
                 return;
             }
-            ctx.out << layers::redact_connection(spec.path) << ": " << ds.layers.size() << " layer(s)\n";
+            ctx.out << trf("{}: {} layer(s)", layers::redact_connection(spec.path), ds.layers.size()) << "\n";
             for (const auto& l : ds.layers) {
                 auto e = l.extent();
-                ctx.out << "\nlayer " << l.name() << "\n"
-                        << "  geometry:  " << l.geometry_type() << ", " << l.size() << " feature(s)\n"
-                        << "  crs:       " << (l.crs() ? l.crs()->label() : std::string("unknown (give --s-crs)")) << "\n";
+                ctx.out << "\n" << trf("layer {}", l.name()) << "\n"
+                        << "  " << trf("geometry:  {}, {} feature(s)", l.geometry_type(), l.size()) << "\n"
+                        << "  " << trf("crs:       {}", l.crs() ? l.crs()->label() : std::string(tr("unknown (give --s-crs)"))) << "\n";
                 if (!l.crs()) {
                     auto hints = layers::crs_hints(l.extent());
-                    for (const auto& r : hints.readings) ctx.out << "  looks like " << r << "\n";
-                    for (const auto& c : hints.candidates) ctx.out << "  candidate: " << c.code() << " " << c.name << "\n";
-                    for (const auto& c : hints.cautions) ctx.out << "  note:      " << c << "\n";
+                    for (const auto& r : hints.readings) ctx.out << "  " << trf("looks like {}", r) << "\n";
+                    for (const auto& c : hints.candidates) ctx.out << "  " << trf("candidate: {} {}", c.code(), c.name) << "\n";
+                    for (const auto& c : hints.cautions) ctx.out << "  " << trf("note:      {}", c) << "\n";
                 }
                 if (!e.empty) {
                     int digits = l.crs() && !l.crs()->is_geographic() ? 2 : 7;
-                    ctx.out << std::fixed << std::setprecision(digits) << "  extent:    " << e.minx << ", " << e.miny
-                            << " … " << e.maxx << ", " << e.maxy << "\n" << std::defaultfloat;
+                    std::ostringstream extent;
+                    extent << std::fixed << std::setprecision(digits) << e.minx << ", " << e.miny << " … " << e.maxx << ", " << e.maxy;
+                    ctx.out << "  " << trf("extent:    {}", extent.str()) << "\n";
                 }
-                ctx.out << "  encoding:  " << l.encoding << " (" << l.encoding_source << ")\n"
-                        << "  invalid:   " << l.invalid_geometries << " geometr" << (l.invalid_geometries == 1 ? "y" : "ies") << "\n"
-                        << "  fields:   ";
+                ctx.out << "  " << trf("encoding:  {} ({})", l.encoding, l.encoding_source) << "\n"
+                        << "  "
+                        << (l.invalid_geometries == 1 ? std::string(tr("invalid:   1 geometry"))
+                                                      : trf("invalid:   {} geometries", l.invalid_geometries))
+                        << "\n"
+                        << "  " << tr("fields:   ");
                 for (const auto& f : l.fields()) ctx.out << " " << f.name << " (" << layers::to_string(f.type) << ")";
                 ctx.out << "\n";
                 print_notes(ctx.out, l.notes, ctx.verbose ? 1000 : 10);

@@ -11,21 +11,21 @@ namespace planmap::cli {
 
 void add_lifecircle(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("lifecircle",
-                                   "life-circle audit (GB 50180 5/10/15-minute levels), straight-line or walking distances, per parcel");
+                                   tr("life-circle audit (GB 50180 5/10/15-minute levels), straight-line or walking distances, per parcel"));
     struct Opts {
         analysis::LifecircleOptions run;
         std::string json;
     };
     auto opts = std::make_shared<Opts>();
     add_analysis_inputs(*cmd, opts->run.inputs, opts->json,
-                        {"facilities with a type attribute: SRC[:layer], points or polygons",
-                         "facility attribute holding the type (default: the profile's type_field)",
-                         "output folder: lifecircle.gpkg and lifecircle_compliance.csv",
-                         "write the compliance table as JSON to this file ('-': standard output)",
-                         "also write a self-contained HTML report (map, level and type tables and charts, profile) to this file",
+                        {tr("facilities with a type attribute: SRC[:layer], points or polygons"),
+                         tr("facility attribute holding the type (default: the profile's type_field)"),
+                         tr("output folder: lifecircle.gpkg and lifecircle_compliance.csv"),
+                         tr("write the compliance table as JSON to this file ('-': standard output)"),
+                         tr("also write a self-contained HTML report (map, level and type tables and charts, profile) to this file"),
                          false, false});
     cmd->add_option("--profile", opts->run.profile,
-                    "life-circle profile: a shipped name or a .toml file (default " + analysis::LifecircleOptions{}.profile + ")");
+                    trf("life-circle profile: a shipped name or a .toml file (default {})", analysis::LifecircleOptions{}.profile));
 
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {

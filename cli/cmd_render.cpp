@@ -18,7 +18,7 @@
 namespace planmap::cli {
 
 void add_render(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("render", "render a planning map sheet (PDF, PNG or SVG) from a map file or a plan");
+    auto* cmd = app.add_subcommand("render", tr("render a planning map sheet (PDF, PNG or SVG) from a map file or a plan"));
     struct Opts {
         SheetFlags sheet;
         std::string out, plan, title, style = "plan_structure", paper;
@@ -26,18 +26,18 @@ void add_render(CLI::App& app, Context& ctx) {
     };
     auto opts = std::make_shared<Opts>();
     opts->sheet.add_to(*cmd, false);
-    cmd->add_option("-o,--output", opts->out, "output sheet: .pdf (vector), .png or .svg")->required();
+    cmd->add_option("-o,--output", opts->out, tr("output sheet: .pdf (vector), .png or .svg"))->required();
     cmd->add_option("--plan", opts->plan,
-                    "render a plan-structure sheet from a plan file (.toml, built first) or a GeoPackage of plan layers");
-    cmd->add_option("--title", opts->title, "sheet title with --plan (default: file name + 规划结构图)");
-    cmd->add_option("--style", opts->style, "style with --plan (default: plan_structure; a shipped name or a .toml path)");
-    cmd->add_option("--paper", opts->paper, "paper with --plan: A0…A4 (default A3 landscape)");
+                    tr("render a plan-structure sheet from a plan file (.toml, built first) or a GeoPackage of plan layers"));
+    cmd->add_option("--title", opts->title, tr("sheet title with --plan (default: file name + 规划结构图)"));
+    cmd->add_option("--style", opts->style, tr("style with --plan (default: plan_structure; a shipped name or a .toml path)"));
+    cmd->add_option("--paper", opts->paper, tr("paper with --plan: A0…A4 (default A3 landscape)"));
     add_base_option(*cmd, opts->bases);
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
-            if (opts->sheet.map.empty() == opts->plan.empty()) throw usage_error("render: give either MAP or --plan GPKG");
+            if (opts->sheet.map.empty() == opts->plan.empty()) throw usage_error(tr("render: give either MAP or --plan GPKG"));
             if (!opts->bases.empty() && opts->plan.empty())
-                throw usage_error(param{"base"}, " applies to a plan file (.toml) given with --plan");
+                throw usage_error(param{"base"}, tr(" applies to a plan file (.toml) given with --plan"));
             core::check_outputs({{"MAP", opts->sheet.map}, {"--plan", opts->plan}}, {{"-o", opts->out}});
             render::MapSpec spec;
             // A plan file is built first into a temporary GeoPackage (removed afterwards).
@@ -51,8 +51,7 @@ void add_render(CLI::App& app, Context& ctx) {
                     plan::replace_bases(*plan, opts->bases);
                     auto build = plan::build_plan(*plan);
                     if (build.errors())
-                        throw error(opts->plan + ": " + std::to_string(build.errors()) +
-                                    " check(s) failed; run 'planmap build' for the report");
+                        throw error(trf("{}: {} check(s) failed; run 'planmap build' for the report", opts->plan, build.errors()));
                     built.emplace(std::filesystem::temp_directory_path());
                     gpkg = (built->path() / (plan->id.empty() ? std::string("plan") : plan->id)).string() + ".gpkg";
                     std::vector<const layers::Layer*> ls;
@@ -60,11 +59,11 @@ void add_render(CLI::App& app, Context& ctx) {
                     layers::write(ls, gpkg);
                 } else if (ext == ".gpkg") {
                     if (!opts->bases.empty())
-                        throw usage_error(param{"base"}, " applies to a plan file (.toml), not to built plan layers");
+                        throw usage_error(param{"base"}, tr(" applies to a plan file (.toml), not to built plan layers"));
                     plan = plan::plan_identity(layers::read_metadata(gpkg));  // written by `build`
                 } else {
-                    throw usage_error("render --plan: expects a plan file (.toml) or a GeoPackage of plan layers (.gpkg), got " +
-                                      opts->plan);
+                    throw usage_error(
+                        trf("render --plan: expects a plan file (.toml) or a GeoPackage of plan layers (.gpkg), got {}", opts->plan));
                 }
                 if (title.empty() && plan) title = (plan->name_zh.empty() ? plan->id : plan->name_zh) + " 规划结构图";
                 render::PlanSheetOptions so;
@@ -94,8 +93,9 @@ void add_render(CLI::App& app, Context& ctx) {
             auto t0 = std::chrono::steady_clock::now();
             auto data = render::load_map_data(spec);
             if (ctx.verbose)
-                ctx.out << "loaded " << data.layers.size() << " layer(s) in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
-                        << " s\n";
+                ctx.out << trf("loaded {} layer(s) in {} s", data.layers.size(),
+                               number(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()))
+                        << "\n";
             auto rep = render::render_sheet(data, opts->out, opts->sheet.sheet);
             if (!ctx.quiet) print_render_report(ctx.out, ctx.err, rep, ctx.verbose);
         };

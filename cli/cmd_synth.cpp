@@ -14,7 +14,7 @@
 namespace planmap::cli {
 
 void add_synth(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("synth", "generate a deterministic synthetic city (parcels, parks, facilities, streets, river)");
+    auto* cmd = app.add_subcommand("synth", tr("generate a deterministic synthetic city (parcels, parks, facilities, streets, river)"));
     struct Opts {
         std::size_t parcels = 10000;
         std::uint64_t seed = 1;
@@ -22,10 +22,10 @@ void add_synth(CLI::App& app, Context& ctx) {
         bool spatial_index = false;
     };
     auto opts = std::make_shared<Opts>();
-    cmd->add_option("--parcels", opts->parcels, "number of residential parcels (default 10000)")->check(CLI::Range(1ul, 100000000ul));
-    cmd->add_option("--seed", opts->seed, "random seed; the same seed gives the same city (default 1)");
-    cmd->add_option("-o,--output", opts->out, "output file (.gpkg)")->required();
-    cmd->add_flag("--spatial-index", opts->spatial_index, "build GeoPackage R-tree indexes (off by default)");
+    cmd->add_option("--parcels", opts->parcels, tr("number of residential parcels (default 10000)"))->check(CLI::Range(1ul, 100000000ul));
+    cmd->add_option("--seed", opts->seed, tr("random seed; the same seed gives the same city (default 1)"));
+    cmd->add_option("-o,--output", opts->out, tr("output file (.gpkg)"))->required();
+    cmd->add_flag("--spatial-index", opts->spatial_index, tr("build GeoPackage R-tree indexes (off by default)"));
     cmd->callback([&ctx, opts] {
         ctx.action = [&ctx, opts] {
             core::Stopwatch sw;
@@ -40,9 +40,9 @@ void add_synth(CLI::App& app, Context& ctx) {
             layers::write(ds, opts->out, wo);
             double wr = sw.lap();
             if (ctx.quiet) return;
-            ctx.out << "synthetic city (seed " << opts->seed << ", EPSG:4549) -> " << layers::redact_connection(opts->out) << "\n";
-            for (const auto& l : ds.layers) ctx.out << "  " << l.name() << ": " << l.size() << " feature(s)\n";
-            ctx.out << "  generated in " << gen << " s, written in " << wr << " s\n";
+            ctx.out << trf("synthetic city (seed {}, EPSG:4549) -> {}", opts->seed, layers::redact_connection(opts->out)) << "\n";
+            for (const auto& l : ds.layers) ctx.out << "  " << trf("{}: {} feature(s)", l.name(), l.size()) << "\n";
+            ctx.out << "  " << trf("generated in {} s, written in {} s", number(gen), number(wr)) << "\n";
         };
     });
 }

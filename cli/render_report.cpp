@@ -2,6 +2,10 @@
 
 #include <cmath>
 #include <ostream>
+#include <sstream>
+
+#include "cli/cli.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::cli {
 
@@ -9,28 +13,29 @@ void print_render_report(std::ostream& out, std::ostream& err, const render::Ren
     std::size_t shown = 0;
     for (const auto& w : rep.warnings) {
         if (!verbose && shown++ >= 5) {
-            err << "planmap: warning: … and " << rep.warnings.size() - 5 << " more (--verbose lists all)\n";
+            err << "planmap: " << tr("warning: ") << trf("… and {} more (--verbose lists all)", rep.warnings.size() - 5) << "\n";
             break;
         }
-        err << "planmap: warning: " << w << "\n";
+        err << "planmap: " << tr("warning: ") << w << "\n";
     }
-    out << "wrote " << rep.output << " (" << rep.format << ", " << rep.page_w_mm << " x " << rep.page_h_mm << " mm";
-    if (rep.width_px) out << ", " << rep.width_px << " x " << rep.height_px << " px";
-    out << ", 1:" << std::llround(rep.scale);
-    if (!rep.sheet_number.empty()) out << ", GB/T 13989 sheet " << rep.sheet_number << " at 1:" << rep.sheet_series;
-    out << ")\n";
-    out << "  " << rep.features_drawn << " feature(s) drawn";
-    if (rep.features_unstyled) out << ", " << rep.features_unstyled << " matched no style rule (not drawn)";
-    out << "; " << rep.labels_placed << " label(s) placed";
-    if (rep.labels_leader) out << " (" << rep.labels_leader << " with a leader line)";
-    out << ", " << rep.labels_skipped << " left out (no room)\n";
+    std::ostringstream what;
+    what << rep.format << ", " << rep.page_w_mm << " x " << rep.page_h_mm << " mm";
+    if (rep.width_px) what << ", " << rep.width_px << " x " << rep.height_px << " px";
+    what << ", 1:" << std::llround(rep.scale);
+    if (!rep.sheet_number.empty()) what << ", " << trf("GB/T 13989 sheet {} at 1:{}", rep.sheet_number, rep.sheet_series);
+    out << trf("wrote {} ({})", rep.output, what.str()) << "\n";
+    out << "  " << trf("{} feature(s) drawn", rep.features_drawn);
+    if (rep.features_unstyled) out << tr(", ") << trf("{} matched no style rule (not drawn)", rep.features_unstyled);
+    out << tr("; ") << trf("{} label(s) placed", rep.labels_placed);
+    if (rep.labels_leader) out << trf(" ({} with a leader line)", rep.labels_leader);
+    out << tr(", ") << trf("{} left out (no room)", rep.labels_skipped) << "\n";
     if (!rep.labels_unplaced.empty()) {
-        out << "  labels without a place:";
+        out << "  " << tr("labels without a place:");
         for (const auto& l : rep.labels_unplaced) out << " " << l << ";";
         out << "\n";
     }
-    if (verbose) out << "  seconds: drawing " << rep.draw_s << ", writing " << rep.output_s << "\n";
-    out << "  legend:";
+    if (verbose) out << "  " << trf("seconds: drawing {}, writing {}", number(rep.draw_s), number(rep.output_s)) << "\n";
+    out << "  " << tr("legend:");
     for (const auto& l : rep.legend) out << " [" << l << "]";
     out << "\n";
 }

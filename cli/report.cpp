@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "core/json.hpp"
 #include "layers/postgis.hpp"
 
@@ -20,13 +21,13 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
     std::size_t shown = 0;
     for (const auto& n : notes) {
         if (shown++ >= limit) break;
-        out << "  layer " << n.layer << ", feature " << n.fid << ": " << n.reason << " -> " << n.action << "\n";
+        out << "  " << trf("layer {}, feature {}: {} -> {}", n.layer, n.fid, n.reason, n.action) << "\n";
     }
-    if (notes.size() > limit) out << "  … and " << notes.size() - limit << " more (--verbose lists all)\n";
+    if (notes.size() > limit) out << "  " << trf("… and {} more (--verbose lists all)", notes.size() - limit) << "\n";
 }
 
 void print_warnings(std::ostream& err, const std::vector<std::string>& warnings) {
-    for (const auto& w : warnings) err << "planmap: warning: " << layers::redact_connection(w) << "\n";
+    for (const auto& w : warnings) err << "planmap: " << tr("warning: ") << layers::redact_connection(w) << "\n";
 }
 
 namespace {
@@ -57,18 +58,26 @@ bool publish_summary(Context& ctx, const nlohmann::json& full_summary, const std
 void print_network_summary(std::ostream& out, const network::OpenedNetwork& n) {
     std::ostringstream km;
     km << std::fixed << std::setprecision(1) << n.net.total_length_m() / 1000.0;
-    out << "network (" << n.kind << "): " << n.net.node_count() << " nodes, " << n.net.edge_count() << " edges, " << km.str()
-        << " km, " << (n.net.has_geometry() ? n.net.crs() : std::string("no geometry")) << "\n";
+    out << trf("network ({}): {} nodes, {} edges, {} km, {}", n.kind, n.net.node_count(), n.net.edge_count(), km.str(),
+               n.net.has_geometry() ? n.net.crs() : std::string(tr("no geometry")))
+        << "\n";
     const auto& r = n.report;
     if (r.ways_read) {
-        out << "  " << r.ways_used << " of " << r.ways_read << (n.kind == "OSM" ? " highway ways walkable" : " lines used") << "\n";
-        for (const auto& [why, count] : r.skipped) out << "  skipped " << count << ": " << why << "\n";
+        out << "  "
+            << (n.kind == "OSM" ? trf("{} of {} highway ways walkable", r.ways_used, r.ways_read)
+                                : trf("{} of {} lines used", r.ways_used, r.ways_read))
+            << "\n";
+        for (const auto& [why, count] : r.skipped) out << "  " << trf("skipped {}: {}", count, why) << "\n";
     }
-    if (r.missing_nodes) out << "  " << r.missing_nodes << " node reference(s) without a location (outside the extract): ways cut there\n";
-    if (r.snapped_lines) out << "  " << r.snapped_lines << " line end(s) moved by the snapping tolerance\n";
-    if (r.duplicate_edges)
-        out << "  " << r.duplicate_edges << " edge(s) left out as duplicates (another way over the same nodes), "
-            << std::fixed << std::setprecision(1) << r.duplicate_length_m / 1000 << std::defaultfloat << " km\n";
+    if (r.missing_nodes)
+        out << "  " << trf("{} node reference(s) without a location (outside the extract): ways cut there", r.missing_nodes) << "\n";
+    if (r.snapped_lines) out << "  " << trf("{} line end(s) moved by the snapping tolerance", r.snapped_lines) << "\n";
+    if (r.duplicate_edges) {
+        std::ostringstream dup_km;
+        dup_km << std::fixed << std::setprecision(1) << r.duplicate_length_m / 1000;
+        out << "  " << trf("{} edge(s) left out as duplicates (another way over the same nodes), {} km", r.duplicate_edges, dup_km.str())
+            << "\n";
+    }
 }
 
 }  // namespace planmap::cli

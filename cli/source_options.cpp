@@ -1,17 +1,18 @@
 #include "cli/source_options.hpp"
 
 #include "cli/progress.hpp"
+#include "core/i18n.hpp"
 #include "layers/postgis.hpp"
 
 namespace planmap::cli {
 
 void SourceOptions::add_to(CLI::App& cmd) {
-    cmd.add_option("--layer,-l", layer, "read only this layer (default: all)");
+    cmd.add_option("--layer,-l", layer, tr("read only this layer (default: all)"));
     cmd.add_option("--s-crs", s_crs,
-                   "source CRS, overriding the file's: EPSG:n, WKT, PROJJSON, a .prj file, GCJ02 or BD09");
+                   tr("source CRS, overriding the file's: EPSG:n, WKT, PROJJSON, a .prj file, GCJ02 or BD09"));
     cmd.add_option("--encoding", encoding,
-                   "attribute encoding of a shapefile (GBK, UTF-8, …); default: .cpg, then LDID, then detected");
-    cmd.add_flag("--no-repair", no_repair, "keep invalid geometries as they are (they are still counted)");
+                   tr("attribute encoding of a shapefile (GBK, UTF-8, …); default: .cpg, then LDID, then detected"));
+    cmd.add_flag("--no-repair", no_repair, tr("keep invalid geometries as they are (they are still counted)"));
 }
 
 layers::ReadOptions SourceOptions::read_options() const {
@@ -31,15 +32,15 @@ layers::ReadOptions SourceOptions::read_options(std::ostream& err, bool quiet, c
 
 layers::Dataset SourceOptions::read(const std::string& src, std::ostream& err, bool quiet) const {
     auto spec = layers::SourceSpec::parse(src);
-    auto ro = read_options(err, quiet, "reading " + layers::redact_connection(spec.path));
+    auto ro = read_options(err, quiet, trf("reading {}", layers::redact_connection(spec.path)));
     if (spec.layer) ro.layer = spec.layer;
     return layers::read(spec.path, ro);
 }
 
 void add_base_option(CLI::App& cmd, std::vector<std::string>& bases) {
     cmd.add_option("--base", bases,
-                   "read the plan's base ID from SOURCE instead of the path the plan gives (ID=SOURCE, repeatable; "
-                   "the plan's CRS, layer and name field still apply)");
+                   tr("read the plan's base ID from SOURCE instead of the path the plan gives (ID=SOURCE, repeatable; "
+                   "the plan's CRS, layer and name field still apply)"));
 }
 
 }  // namespace planmap::cli

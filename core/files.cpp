@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::core {
 
@@ -167,7 +168,7 @@ void warn(const std::string& message) {
     if (g_sink)
         g_sink(message);
     else
-        std::cerr << "planmap: warning: " << message << "\n";
+        std::cerr << "planmap: " << tr("warning: ") << message << "\n";
 }
 
 bool temporary_name(const std::string& name, bool& folder) {
@@ -197,9 +198,11 @@ void warn_stale_once(const fs::path& folder) {
     if (stale.empty()) return;
     std::string list;
     for (std::size_t i = 0; i < stale.size() && i < 5; ++i) list += (i ? ", " : "") + stale[i].filename().string();
-    if (stale.size() > 5) list += " and " + std::to_string(stale.size() - 5) + " more";
-    warn(std::to_string(stale.size()) + " temporar" + (stale.size() == 1 ? "y" : "ies") + " left in '" + folder.string() +
-         "' by an earlier planmap run that did not finish: " + list + " (safe to remove)");
+    if (stale.size() > 5) list += trf(" and {} more", stale.size() - 5);
+    warn(stale.size() == 1 ? trf("1 temporary left in '{}' by an earlier planmap run that did not finish: {} (safe to remove)",
+                                 folder.string(), list)
+                           : trf("{} temporaries left in '{}' by an earlier planmap run that did not finish: {} (safe to remove)",
+                                 stale.size(), folder.string(), list));
 }
 
 }  // namespace
@@ -232,15 +235,15 @@ AtomicFile::AtomicFile(const fs::path& target) : target_(target) {
     fs::path dir = folder_of(target);
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw io_error("cannot write '" + target.string() + "': folder '" + dir.string() + "' does not exist");
+        throw io_error(trf("cannot write '{}': folder '{}' does not exist", target.string(), dir.string()));
     warn_stale_once(dir);
     std::string templ = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
     int fd = ::mkostemp(buf.data(), O_CLOEXEC);
     if (fd < 0)
-        throw io_error("cannot write '" + target.string() + "': cannot create a file in '" + dir.string() + "': " +
-                       std::strerror(errno));
+        throw io_error(trf("cannot write '{}': cannot create a file in '{}': {}", target.string(), dir.string(),
+                           std::strerror(errno)));
     tmp_ = buf.data();
     slot_ = register_temporary(tmp_, false);
     ::fchmod(fd, file_mode());
@@ -260,7 +263,7 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::commit() {
     std::error_code ec;
     fs::rename(tmp_, target_, ec);
-    if (ec) throw io_error("cannot write '" + target_.string() + "': " + ec.message());
+    if (ec) throw io_error(trf("cannot write '{}': {}", target_.string(), ec.message()));
     committed_ = true;
     unregister_temporary(slot_);
     if (fd_ >= 0) ::close(fd_);
@@ -270,11 +273,11 @@ void AtomicFile::commit() {
 void write_file_atomically(const std::string& path, const std::string& bytes) {
     AtomicFile file{fs::path(path)};
     FILE* f = std::fopen(file.path().c_str(), "wb");
-    if (!f) throw io_error("cannot write '" + path + "': " + std::strerror(errno));
+    if (!f) throw io_error(trf("cannot write '{}': {}", path, std::strerror(errno)));
     bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
     ok = (std::fflush(f) == 0) && ok;
     ok = (std::fclose(f) == 0) && ok;
-    if (!ok) throw io_error("cannot write '" + path + "': write failed (disk full?)");
+    if (!ok) throw io_error(trf("cannot write '{}': write failed (disk full?)", path));
     file.commit();
 }
 
@@ -284,7 +287,7 @@ TempDir::TempDir(const fs::path& parent) {
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
     if (!::mkdtemp(buf.data()))
-        throw io_error("cannot create a temporary folder in '" + parent.string() + "': " + std::strerror(errno));
+        throw io_error(trf("cannot create a temporary folder in '{}': {}", parent.string(), std::strerror(errno)));
     path_ = buf.data();
     slot_ = register_temporary(path_, true);
     fd_ = lock_live(path_, true);
@@ -304,21 +307,24 @@ void TempDir::keep() {
     path_.clear();
 }
 
-OutputFolder::OutputFolder(const fs::path& target, bool overwrite, const std::string& what) {
+OutputFolder::OutputFolder(const fs::path& target, bool overwrite, const std::string& what_given) {
+    // The default name (files.hpp) in the user's language.
+    static const char* const default_name = N_("output folder");
+    const std::string what = what_given == default_name ? std::string(tr(default_name)) : what_given;
     std::error_code ec;
     fs::path t = fs::absolute(target, ec).lexically_normal();
     if (!t.has_filename() && t.has_parent_path() && t != t.root_path()) t = t.parent_path();  // "run/" is "run"
     if (fs::is_symlink(t, ec)) t = fs::canonical(t, ec);  // the folder a link points to is replaced, not the link
-    if (t == t.root_path()) throw usage_error(what + " '" + target.string() + "' cannot be the root folder");
+    if (t == t.root_path()) throw usage_error(trf("{} '{}' cannot be the root folder", what, target.string()));
     if (fs::exists(t, ec)) {
-        if (!fs::is_directory(t, ec)) throw usage_error(what + " '" + target.string() + "' exists and is not a folder");
+        if (!fs::is_directory(t, ec)) throw usage_error(trf("{} '{}' exists and is not a folder", what, target.string()));
         if (!fs::is_empty(t, ec) && !overwrite)
-            throw usage_error(what + " '" + target.string() + "' exists and is not empty; give ", param{"overwrite"},
-                              " to replace it as a whole, or choose a new folder");
+            throw usage_error(trf("{} '{}' exists and is not empty; give ", what, target.string()), param{"overwrite"},
+                              tr(" to replace it as a whole, or choose a new folder"));
     }
     fs::path parent = t.parent_path();
     fs::create_directories(parent, ec);
-    if (ec) throw io_error("cannot create the folder '" + parent.string() + "': " + ec.message());
+    if (ec) throw io_error(trf("cannot create the folder '{}': {}", parent.string(), ec.message()));
     tmp_ = std::make_unique<TempDir>(parent);
     ::chmod(tmp_->path().c_str(), folder_mode());
     target_ = t;
@@ -351,14 +357,14 @@ void OutputFolder::commit() {
             err = errno;
         }
     }
-    throw io_error("cannot put the output folder '" + target_.string() + "' in place: " + std::strerror(err));
+    throw io_error(trf("cannot put the output folder '{}' in place: {}", target_.string(), std::strerror(err)));
 }
 
 void require_output_folder(const std::string& path, const std::string& what) {
     fs::path parent = fs::absolute(path).parent_path();
     std::error_code ec;
     if (!fs::is_directory(parent, ec))
-        throw io_error("cannot write " + what + " '" + path + "': folder '" + parent.string() + "' does not exist");
+        throw io_error(trf("cannot write {} '{}': folder '{}' does not exist", what, path, parent.string()));
 }
 
 std::string data_dir() {

@@ -34,9 +34,9 @@ public:
             facet_ = facet;
         }
     }
-    const char* find(const char* msgid) const {
+    const char* find(const char* msgid, const char* context = nullptr) const {
         if (!facet_ || !msgid || !*msgid) return nullptr;
-        const char* s = facet_->get(0, nullptr, msgid);
+        const char* s = facet_->get(0, context, msgid);
         return s && *s ? s : nullptr;
     }
 
@@ -99,5 +99,11 @@ const char* tr(Language language, const char* msgid) {
 }
 
 const char* tr(const char* msgid) { return tr(language(), msgid); }
+
+const char* tr_context(Language language, const char* context, const char* msgid) {
+    if (language == Language::en) return msgid;
+    const char* s = chinese().find(msgid, context);
+    return s ? s : msgid;
+}
 
 }  // namespace planmap::i18n

@@ -53,6 +53,10 @@ const char* tr(const char* msgid);
 // The same in a given language, whatever the current one.
 const char* tr(Language language, const char* msgid);
 
+// The translation of `msgid` in a context (gettext's msgctxt): one English word translated two
+// ways, e.g. "type" as a CSV column ("设施类型") and as a report heading ("类型").
+const char* tr_context(Language language, const char* context, const char* msgid);
+
 // tr(msgid) with its {} / {0} placeholders filled (fmt syntax; translations may reorder {0} {1}).
 template <class... Args>
 std::string trf(const char* msgid, Args&&... args) {
@@ -62,11 +66,14 @@ std::string trf(const char* msgid, Args&&... args) {
 // Marks a string for extraction without translating it where it stands (a table of messages
 // translated later with tr(name)).
 constexpr const char* N_(const char* msgid) { return msgid; }
+// The same for a string translated in a context with tr_context.
+constexpr const char* NC_(const char* /*context*/, const char* msgid) { return msgid; }
 
 }  // namespace planmap::i18n
 
 namespace planmap {
 using i18n::N_;
+using i18n::NC_;
 using i18n::tr;
 using i18n::trf;
 }  // namespace planmap

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 
 namespace planmap::core {
 
@@ -72,9 +73,9 @@ bool inside(const fs::path& p, const fs::path& folder) {
     return x != p.end();
 }
 
-std::string quoted(const NamedPath& n) { return n.role + " '" + n.path + "'"; }
+std::string quoted(const NamedPath& n) { return trf("{} '{}'", n.role, n.path); }
 
-[[noreturn]] void refuse(const std::string& what) { throw usage_error(what + "; nothing was written"); }
+[[noreturn]] void refuse(const std::string& what) { throw usage_error(trf("{}; nothing was written", what)); }
 
 }  // namespace
 
@@ -88,25 +89,24 @@ void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<Named
     for (const auto& o : out) {
         std::error_code ec;
         for (const auto& i : in) {
-            if (same(o, i)) refuse("output " + quoted(*o.named) + " is the input " + quoted(*i.named));
+            if (same(o, i)) refuse(trf("output {} is the input {}", quoted(*o.named), quoted(*i.named)));
             if (o.named->folder && inside(i.path, o.path))
-                refuse("output folder " + quoted(*o.named) + " holds the input " + quoted(*i.named));
+                refuse(trf("output folder {} holds the input {}", quoted(*o.named), quoted(*i.named)));
             if (o.exists && !o.named->folder && inside(o.path, i.path) && fs::is_directory(i.path, ec))
-                refuse("output " + quoted(*o.named) + " would replace a file of the input folder " + quoted(*i.named));
+                refuse(trf("output {} would replace a file of the input folder {}", quoted(*o.named), quoted(*i.named)));
         }
     }
     for (std::size_t a = 0; a < out.size(); ++a)
         for (std::size_t b = 0; b < out.size(); ++b) {
             if (a == b) continue;
             const auto &A = out[a], &B = out[b];
-            if (a < b && same(A, B)) refuse("output " + quoted(*B.named) + " is also the output " + quoted(*A.named));
+            if (a < b && same(A, B)) refuse(trf("output {} is also the output {}", quoted(*B.named), quoted(*A.named)));
             if (!A.named->folder || !inside(B.path, A.path)) continue;
-            if (B.named->folder) refuse("output folder " + quoted(*B.named) + " lies inside the output folder " + quoted(*A.named));
+            if (B.named->folder) refuse(trf("output folder {} lies inside the output folder {}", quoted(*B.named), quoted(*A.named)));
             fs::path rel = B.path.lexically_relative(A.path);
             for (const auto& f : A.named->files)
                 if (rel == fs::path(f))
-                    refuse("output " + quoted(*B.named) + " is the file " + f + " that the output folder " + quoted(*A.named) +
-                           " holds");
+                    refuse(trf("output {} is the file {} that the output folder {} holds", quoted(*B.named), f, quoted(*A.named)));
         }
 }
 

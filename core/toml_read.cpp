@@ -1,5 +1,7 @@
 #include "core/toml_read.hpp"
 
+#include "core/i18n.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -17,7 +19,7 @@ int TomlTable::line_of(const std::string& key) const {
 }
 
 void TomlTable::fail(const std::string& key, const std::string& msg) const {
-    fail_at(key, (key.empty() ? "" : "'" + key + "' ") + msg);
+    fail_at(key, key.empty() ? msg : trf("'{}' {}", key, msg));
 }
 
 void TomlTable::fail_at(const std::string& key, const std::string& msg) const {
@@ -34,7 +36,7 @@ void TomlTable::known_keys(std::initializer_list<std::string_view> keys) const {
     for (auto&& [k, v] : t_) {
         bool known = false;
         for (auto key : keys) known = known || key == k.str();
-        if (!known) fail_at(v, "unknown key '" + std::string(k.str()) + "'");
+        if (!known) fail_at(v, trf("unknown key '{}'", std::string(k.str())));
     }
     for (auto key : keys) seen_.insert(std::string(key));
 }
@@ -46,13 +48,13 @@ const toml::node* TomlTable::node(const std::string& key) {
 
 std::string TomlTable::required_str(const std::string& key) {
     auto v = str(key);
-    if (!v) fail(key, "is required");
+    if (!v) fail(key, tr("is required"));
     return *v;
 }
 
 double TomlTable::required_num(const std::string& key) {
     auto v = num(key);
-    if (!v) fail(key, "is required");
+    if (!v) fail(key, tr("is required"));
     return *v;
 }
 
@@ -61,7 +63,7 @@ std::optional<std::string> TomlTable::str(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
     if (auto v = n->value<std::string>(); v && n->is_string()) return *v;
-    fail(key, "must be a string");
+    fail(key, tr("must be a string"));
 }
 
 std::optional<double> TomlTable::num(const std::string& key) {
@@ -69,12 +71,12 @@ std::optional<double> TomlTable::num(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
     if (n->is_number()) return *n->value<double>();
-    fail(key, "must be a number");
+    fail(key, tr("must be a number"));
 }
 
 std::optional<double> TomlTable::positive(const std::string& key) {
     auto v = num(key);
-    if (v && !(*v > 0)) fail(key, "must be greater than 0");
+    if (v && !(*v > 0)) fail(key, tr("must be greater than 0"));
     return v;
 }
 
@@ -83,7 +85,7 @@ std::optional<long long> TomlTable::integer(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
     if (n->is_integer()) return *n->value<long long>();
-    fail(key, "must be an integer");
+    fail(key, tr("must be an integer"));
 }
 
 std::optional<bool> TomlTable::boolean(const std::string& key) {
@@ -91,7 +93,7 @@ std::optional<bool> TomlTable::boolean(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
     if (n->is_boolean()) return *n->value<bool>();
-    fail(key, "must be true or false");
+    fail(key, tr("must be true or false"));
 }
 
 std::optional<std::vector<std::string>> TomlTable::str_list(const std::string& key, bool single) {
@@ -100,10 +102,10 @@ std::optional<std::vector<std::string>> TomlTable::str_list(const std::string& k
     if (!n) return std::nullopt;
     if (single && n->is_string()) return std::vector<std::string>{*n->value<std::string>()};
     auto* arr = n->as_array();
-    if (!arr) fail(key, "must be a list of strings");
+    if (!arr) fail(key, tr("must be a list of strings"));
     std::vector<std::string> out;
     for (auto& e : *arr) {
-        if (!e.is_string()) fail(key, "must be a list of strings");
+        if (!e.is_string()) fail(key, tr("must be a list of strings"));
         out.push_back(*e.value<std::string>());
     }
     return out;
@@ -114,10 +116,10 @@ std::optional<std::vector<double>> TomlTable::num_list(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
     auto* arr = n->as_array();
-    if (!arr) fail(key, "must be a list of numbers");
+    if (!arr) fail(key, tr("must be a list of numbers"));
     std::vector<double> out;
     for (auto& e : *arr) {
-        if (!e.is_number()) fail(key, "must be a list of numbers");
+        if (!e.is_number()) fail(key, tr("must be a list of numbers"));
         out.push_back(*e.value<double>());
     }
     return out;
@@ -128,7 +130,7 @@ std::optional<TomlTable> TomlTable::table(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return std::nullopt;
     if (auto* t = n->as_table()) return TomlTable(*t, file_, where_.empty() ? key : where_ + "." + key);
-    fail(key, "must be a table");
+    fail(key, tr("must be a table"));
 }
 
 std::vector<TomlTable> TomlTable::table_array(const std::string& key) {
@@ -137,11 +139,11 @@ std::vector<TomlTable> TomlTable::table_array(const std::string& key) {
     auto* n = t_.get(key);
     if (!n) return out;
     auto* arr = n->as_array();
-    if (!arr) fail(key, "must be an array of tables ([[" + key + "]])");
+    if (!arr) fail(key, trf("must be an array of tables ([[{}]])", key));
     int i = 0;
     for (auto& e : *arr) {
         auto* t = e.as_table();
-        if (!t) fail(key, "must be an array of tables ([[" + key + "]])");
+        if (!t) fail(key, trf("must be an array of tables ([[{}]])", key));
         out.emplace_back(*t, file_, (where_.empty() ? key : where_ + "." + key) + "[" + std::to_string(i++) + "]");
     }
     return out;
@@ -154,13 +156,13 @@ std::optional<std::string> TomlTable::choice(const std::string& key, const std::
         if (c == *s) return s;
     std::string list;
     for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-    fail(key, "is '" + *s + "'; expected one of: " + list);
+    fail(key, trf("is '{}'; expected one of: {}", *s, list));
 }
 
 void TomlTable::finish() const {
     for (auto&& [k, v] : t_) {
         std::string key(k.str());
-        if (!seen_.count(key)) fail_at(key, "unknown key '" + key + "'");
+        if (!seen_.count(key)) fail_at(key, trf("unknown key '{}'", key));
     }
 }
 
@@ -171,8 +173,7 @@ namespace {
 // comments, table headers, keys and values, and nothing else.
 void check_toml_shape(const std::string& text, const std::string& file) {
     if (text.size() > kMaxTomlBytes)
-        throw file_error(file, 0, "is " + std::to_string(text.size()) + " bytes; TOML files are read up to " +
-                                      std::to_string(kMaxTomlBytes / (1024 * 1024)) + " MiB");
+        throw file_error(file, 0, trf("is {} bytes; TOML files are read up to {} MiB", text.size(), kMaxTomlBytes / (1024 * 1024)));
     int line = 1;
     // Depth = the table path of the last [table] header + the dotted parts of the keys and the
     // arrays and inline tables on the way to a value.
@@ -183,8 +184,9 @@ void check_toml_shape(const std::string& text, const std::string& file) {
     int parts = 1, key_parts = 0;               // dotted parts of the key being read / of the last key
     auto check = [&](int levels) {
         if (levels > kMaxTomlDepth)
-            throw file_error(file, line, "keys, tables, arrays and inline tables nested more than " + std::to_string(kMaxTomlDepth) +
-                                             " deep (dotted key parts count as levels)");
+            throw file_error(file, line,
+                             trf("keys, tables, arrays and inline tables nested more than {} deep (dotted key parts count as levels)",
+                                 kMaxTomlDepth));
     };
     const std::size_t n = text.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -268,11 +270,10 @@ void check_strings(const toml::node& node, std::string_view key, const std::stri
         const std::string& v = s->get();
         int line = static_cast<int>(node.source().begin.line);
         if (v.size() > kMaxTomlString)
-            throw file_error(file, line, "'" + std::string(key) + "' is " + std::to_string(v.size()) + " bytes long (at most " +
-                                             std::to_string(kMaxTomlString) + ")");
+            throw file_error(file, line, trf("'{}' is {} bytes long (at most {})", std::string(key), v.size(), kMaxTomlString));
         if (is_label_key(key) && characters(v) > kMaxTomlLabel)
-            throw file_error(file, line, "'" + std::string(key) + "' is " + std::to_string(characters(v)) +
-                                             " characters long; names and labels have at most " + std::to_string(kMaxTomlLabel));
+            throw file_error(file, line, trf("'{}' is {} characters long; names and labels have at most {}", std::string(key),
+                                             characters(v), kMaxTomlLabel));
     } else if (auto* t = node.as_table()) {
         for (auto&& [k, v] : *t) check_strings(v, k.str(), file);
     } else if (auto* a = node.as_array()) {
@@ -296,7 +297,7 @@ toml::table parse_toml_text(const std::string& text, const std::string& file) {
 
 std::string read_text_file(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw file_error(path, 0, "cannot open " + what);
+    if (!in) throw file_error(path, 0, trf("cannot open {}", what));
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 modules=(core geo layers network plan styles render analysis cli)
 xgettext_args=(--language=C++ --from-code=UTF-8 --add-comments=TRANSLATORS: --sort-by-file
-               --keyword= --keyword=tr:1,1t --keyword=tr:2,2t --keyword=trf:1 --keyword=N_:1
+               --keyword= --keyword=tr:1,1t --keyword=tr:2,2t --keyword=trf:1 --keyword=N_:1 --keyword=NC_:1c,2
                --package-name=planmap --msgid-bugs-address=planmap@localhost)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -10,7 +10,7 @@ cd "$src"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 modules=(core geo layers network plan styles render analysis cli)
-xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=tr:1,1t --keyword=tr:2,2t --keyword=trf:1 --keyword=N_:1 \
+xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=tr:1,1t --keyword=tr:2,2t --keyword=trf:1 --keyword=N_:1 --keyword=NC_:1c,2 \
   -o "$tmp/fresh.pot" $(find "${modules[@]}" -maxdepth 2 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
 n=$(grep -c '^msgid "' "$tmp/fresh.pot" || true)
 echo "strings marked for translation: $((n - 1))"
