@@ -261,7 +261,7 @@ std::string coverage_facility_style(const Profile* profile, std::optional<double
         auto r = rule(classes[k].title, classes[k].key);
         r.insert("fill", fill(c, 0.85));
         r.insert("line", line("#00331E", 0.3));
-        if (points) r.insert("marker", marker(shapes[std::min(rank[k], std::size(shapes) - 1)], c, "#FFFFFF", 3.2 - 0.3 * std::min<double>(rank[k], 3)));
+        if (points) r.insert("marker", marker(shapes[std::min(rank[k], std::size(shapes) - 1)], c, "#FFFFFF", 3.2 - 0.3 * static_cast<double>(std::min<std::size_t>(rank[k], 3))));
         rules.push_back(std::move(r));
     }
     {
@@ -299,7 +299,7 @@ std::string coverage_facility_style(const Profile* profile, std::optional<double
 
 std::string lifecircle_facility_style(const Profile& profile, std::optional<double> max_snap_m) {
     // Colours apart from the parcels' greens and orange; shapes tell the levels apart.
-    static const char* colours[] = {"#08519C", "#6A3D9A", "#00A6D6", "#FFD700", "#8C510A", "#E7298A", "#252525", "#7FB3D5", "#B15928", "#C994C7"};
+    static const char* colours[] = {"#08519C", "#6A3D9A", "#00A6D6", "#FFD700", "#8C510A", "#E7298A", "#252525", "#4D004B", "#B15928", "#737373"};
     static const char* shapes[] = {"circle", "square", "triangle", "star", "diamond"};
     std::map<std::string, std::size_t> level_index;
     for (std::size_t l = 0; l < profile.levels.size(); ++l) level_index.emplace(profile.levels[l].name, l);
@@ -312,7 +312,10 @@ std::string lifecircle_facility_style(const Profile& profile, std::optional<doub
         std::string title = f.name_zh.empty() ? f.type : f.name_zh + " " + f.type;
         title += " · " + f.level + " ≤ " + number(f.radius_m) + " m";
         auto r = rule(title, f.type);
-        r.insert("marker", marker(shapes[l % std::size(shapes)], colours[t % std::size(colours)], "#FFFFFF", 3.0));
+        const char* shape = shapes[l % std::size(shapes)];
+        // Triangles and stars look smaller than circles and squares of the same size.
+        const double size = std::string(shape) == "triangle" || std::string(shape) == "star" ? 3.8 : 3.0;
+        r.insert("marker", marker(shape, colours[t % std::size(colours)], "#FFFFFF", size));
         rules.push_back(std::move(r));
     }
     {
