@@ -7,6 +7,7 @@
 
 #include "core/json.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "core/text.hpp"
 #include "analysis/coverage_run.hpp"
 #include "render/web_map.hpp"
@@ -178,8 +179,8 @@ void profile_html(std::ostringstream& o, const analysis::Profile* p, const json&
     if (!p->thresholds.empty()) {
         // Each threshold with this run's figure, the outcome and the clause it comes from.
         const json checks = s.contains("thresholds") ? s["thresholds"] : threshold_checks(p, s);
-        o << "<table class=\"rules\"><tr><th>threshold</th><th>metric</th><th class=\"n\">required</th><th class=\"n\">actual</th>"
-             "<th>result</th><th>clause</th></tr>\n";
+        o << "<table class=\"rules\"><tr><th>threshold</th><th>metric</th><th class=\"n\">required</th><th class=\"n\">" << tr("actual")
+          << "</th><th>" << tr("result") << "</th><th>clause</th></tr>\n";
         for (const auto& c : checks) {
             const std::string metric = c["metric"].get<std::string>();
             std::string word = c["pass"].is_null() ? "n/a" : c["pass"].get<bool>() ? "PASS" : "FAIL";

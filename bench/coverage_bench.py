@@ -182,6 +182,13 @@ def run_geopandas(city):
     return read, compute, ratio, pop_ratio
 
 
+def record(row):
+    """Appends one result to $BENCH_RESULTS (JSON lines) for bench/peers.sh's table."""
+    if os.environ.get("BENCH_RESULTS"):
+        with open(os.environ["BENCH_RESULTS"], "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
 def rel(a, b):
     return abs(a - b) / abs(b) if b else abs(a - b)
 
@@ -225,6 +232,9 @@ def main():
             print(f"  population_coverage_ratio  planmap {j['population_coverage_ratio']:.12f}  PostGIS {pg_pop:.12f}  "
                   f"rel.diff {rel(j['population_coverage_ratio'], pg_pop):.1e}" +
                   (f"  GeoPandas {gp[3]:.12f} rel.diff {rel(gp[3], pg_pop):.1e}" if gp else ""), flush=True)
+            record({"bench": "coverage", "parcels": n, "planmap_compute_s": t["compute"], "planmap_command_s": wall,
+                    "postgis_query_s": query, "postgis_load_query_s": load + query,
+                    "same_figures": max(rel(j["coverage_ratio"], pg_ratio), rel(j["population_coverage_ratio"], pg_pop)) < 1e-9})
     finally:
         pg.stop()
     sizes = [int(s) for s in args.scaling.split(",") if s]

@@ -180,6 +180,12 @@ f = lambda s: "-" if s == "-" else f"{float(s) * 1000:.1f}"
 ratio = lambda a, b: "-" if a == "-" else f"{float(a) / float(b):.0f}x"
 print(f"{name:<26} {nodes:>8} {edges:>8} {reached:>8} | {f(pl):>8} {f(pc):>8} {f(nl):>8} {f(gl):>8} | "
       f"{f(ps):>8} {f(ns):>8} {f(gs):>8} | {ratio(ns, ps):>7} {ratio(gs, ps):>7} | {an}, {ag}")
+import json, os
+if os.environ.get("BENCH_RESULTS"):
+    with open(os.environ["BENCH_RESULTS"], "a") as out:
+        out.write(json.dumps({"bench": "network", "graph": name, "edges": int(edges), "planmap_search_s": float(ps),
+                              "networkx_search_s": float(ns), "pgrouting_search_s": None if gs == "-" else float(gs),
+                              "agree": an + ", " + ag}) + "\n")
 EOF
 done
 

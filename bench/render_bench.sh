@@ -51,4 +51,8 @@ echo "render benchmark: $((cols * rows)) parcels, $(((cols * rows + every - 1) /
 printf '%-6s %12s %12s %8s\n' output planmap_s mapnik_s ratio
 printf '%-6s %12.2f %12.2f %8.2f\n' PNG "$p1" "$m1" "$(awk "BEGIN{print $p1 / $m1}")"
 printf '%-6s %12.2f %12.2f %8.2f\n' PDF "$p2" "$m2" "$(awk "BEGIN{print $p2 / $m2}")"
+if [[ -n ${BENCH_RESULTS:-} ]]; then
+  printf '{"bench": "render", "map": "land use A1, %d parcels, %d labels", "planmap_png_s": %s, "mapnik_png_s": %s, "planmap_pdf_s": %s, "mapnik_pdf_s": %s}\n' \
+    "$((cols * rows))" "$(((cols * rows + every - 1) / every))" "$p1" "$m1" "$p2" "$m2" >>"$BENCH_RESULTS"
+fi
 ls -l "$work"/planmap.png "$work"/planmap.pdf "$work"/mapnik.png "$work"/mapnik.pdf | awk '{print "  " $5 " bytes  " $9}'

@@ -1,14 +1,17 @@
 #include "cli/cli.hpp"
 
+#include <fmt/args.h>
 #include <tbb/global_control.h>
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <ostream>
+#include <regex>
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "layers/postgis.hpp"
 
 namespace planmap::cli {
@@ -54,11 +57,112 @@ ParameterNames flags_of_command(const CLI::App& app) {
     };
 }
 
+// The language a command line asks for: --lang VALUE or --lang=VALUE (read before the options are
+// declared, since their help text is in that language), else the environment's.
+i18n::Language language_of(const std::vector<std::string>& args) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string value;
+        if (args[i] == "--lang" && i + 1 < args.size()) value = args[i + 1];
+        else if (args[i].rfind("--lang=", 0) == 0) value = args[i].substr(7);
+        else continue;
+        if (auto language = i18n::parse_language(value)) return *language;
+        return i18n::language_from_environment();  // the option's own check reports the bad value
+    }
+    return i18n::language_from_environment();
+}
+
+// Columns a UTF-8 text takes in a terminal: CJK characters take two.
+size_t display_width(const std::string& text) {
+    size_t width = 0;
+    for (size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        width += len >= 3 ? 2 : 1;  // U+0800 and above: CJK, full-width punctuation
+        i += len;
+    }
+    return width;
+}
+
+void translate_groups(CLI::App& app);
+
+// CLI11's formatter pads the option column by bytes; translated placeholders (文本, 必填) need it
+// padded by display width.
+class Formatter : public CLI::Formatter {
+public:
+    std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+        std::string name = make_option_name(opt, is_positional) + make_option_opts(opt);
+        const size_t width = display_width(name);
+        std::string line = "  " + name;
+        if (width + 2 < get_column_width()) line.append(get_column_width() - width - 2, ' ');
+        else line += "\n" + std::string(get_column_width(), ' ');
+        for (const char c : make_option_desc(opt)) {
+            line += c;
+            if (c == '\n') line.append(get_column_width(), ' ');
+        }
+        return line + "\n";
+    }
+};
+
+// CLI11's own words in the help: group headings and markers.
+void translate_help(CLI::App& app) {
+    auto formatter = std::make_shared<Formatter>();
+    app.formatter(formatter);
+    for (const char* label : {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("Positionals"),
+                              N_("REQUIRED"), N_("Needs"), N_("Excludes"), N_("TEXT"), N_("INT"), N_("UINT"),
+                              N_("FLOAT"), N_("FLOAT:POSITIVE"), N_("UINT:POSITIVE"), N_("INT:POSITIVE")})
+        formatter->label(label, tr(label));
+    translate_groups(app);
+}
+
+void translate_groups(CLI::App& app) {
+    for (CLI::Option* opt : app.get_options())
+        if (opt->get_group() == "Options") opt->group(tr("Options"));
+    for (CLI::App* sub : app.get_subcommands({})) {
+        if (sub->get_group() == "Subcommands") sub->group(tr("Subcommands"));
+        sub->formatter(app.get_formatter());
+        translate_groups(*sub);
+    }
+}
+
+// A command-line error of CLI11 in the user's language: its usual sentences are recognised and
+// said again; anything else keeps CLI11's text behind a translated lead.
+std::string parse_error_text(const CLI::ParseError& e) {
+    struct Sentence {
+        const char* pattern;
+        const char* msgid;
+    };
+    static const Sentence sentences[] = {
+        {R"(^A subcommand is required$)", N_("a command is required")},
+        {R"(^(\S+) is required$)", N_("{0} is required")},
+        {R"(^The following arguments? (?:was|were) not expected: (.*)$)", N_("not expected: {0}")},
+        {R"(^Could not convert: (\S+) = (.*)$)", N_("{0}: '{1}' is not a valid value")},
+        {R"(^(\S+): Value (\S+) not in range (\S+) to (\S+)$)", N_("{0}: {1} is out of range ({2} to {3})")},
+        {R"(^(\S+): (.*) not in (\{.*\})$)", N_("{0}: '{1}' is not one of {2}")},
+        {R"(^(\S+): ([0-9]+) required (\S+) missing$)", N_("{0}: a value is missing")},
+        {R"(^(\S+): Check (.*) FAILED$)", N_("{0}: '{1}' is not a valid value")},
+        {R"(^(\S+) requires (\S+)$)", N_("{0} needs {1}")},
+        {R"(^(\S+) excludes (\S+)$)", N_("{0} cannot be used with {1}")},
+        {R"(^(\S+): File does not exist: (.*)$)", N_("{0}: no such file: {1}")},
+    };
+    const std::string text = e.what();
+    if (i18n::language() == i18n::Language::en) return text;
+    for (const auto& [pattern, msgid] : sentences) {
+        std::smatch m;
+        if (!std::regex_match(text, m, std::regex(pattern))) continue;
+        fmt::dynamic_format_arg_store<fmt::format_context> store;
+        for (size_t i = 1; i < m.size(); ++i) store.push_back(m[i].str());
+        return fmt::vformat(tr(msgid), store);
+    }
+    return trf("invalid command line: {}", text);
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CLI::App app{"planmap: plan structures as GIS layers, service-radius coverage and planning map sheets", "planmap"};
-    app.set_version_flag("--version", std::string("planmap ") + PLANMAP_VERSION);
+    i18n::LanguageScope language{language_of(args)};
+    CLI::App app{tr("planmap: plan structures as GIS layers, service-radius coverage and planning map sheets"), "planmap"};
+    app.set_help_flag("-h,--help", tr("print this help and exit"));
+    app.set_version_flag("--version", std::string("planmap ") + PLANMAP_VERSION, tr("print the version and exit"));
     app.require_subcommand(1);
     app.fallthrough();  // --quiet and --verbose work after the subcommand too
     Context ctx{out, err, {}, false, false};
@@ -66,12 +170,17 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     struct SinkGuard {
         core::WarningSink previous;
         ~SinkGuard() { core::set_warning_sink(std::move(previous)); }
-    } sink_guard{core::set_warning_sink([&err](const std::string& w) { err << "planmap: warning: " << w << "\n"; })};
-    app.add_flag("--quiet,-q", ctx.quiet, "print only errors");
-    app.add_flag("--verbose,-v", ctx.verbose, "print more detail");
+    } sink_guard{core::set_warning_sink([&err](const std::string& w) { err << "planmap: " << tr("warning: ") << w << "\n"; })};
+    app.add_flag("--quiet,-q", ctx.quiet, tr("print only errors"));
+    app.add_flag("--verbose,-v", ctx.verbose, tr("print more detail"));
     unsigned threads = 0;
-    app.add_option("--threads", threads, "cores to use (default: all; 1 for one thread, e.g. on a shared server)")
-        ->check(CLI::PositiveNumber);
+    app.add_option("--threads", threads, tr("cores to use (default: all; 1 for one thread, e.g. on a shared server)"))
+        ->check(CLI::Range(1u, 4096u).description(""));
+    std::string lang;
+    app.add_option("--lang", lang,
+                   tr("language of messages, help and reports: zh or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES "
+                      "or LANG; Chinese when the locale is Chinese)"))
+        ->check([](const std::string& v) { return i18n::parse_language(v) ? std::string() : trf("unknown language '{}': use zh or en", v); });
     add_info(app, ctx);
     add_convert(app, ctx);
     add_build(app, ctx);
@@ -85,6 +194,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     add_atlas(app, ctx);
     add_db(app, ctx);
     add_assess(app, ctx);
+    translate_help(app);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
@@ -100,8 +210,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         out << "planmap " << PLANMAP_VERSION << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
-        err << "planmap: " << layers::redact_connection(e.what()) << "\n";
-        if (app.get_subcommands().empty()) err << "run 'planmap --help' for the commands\n";
+        err << "planmap: " << layers::redact_connection(parse_error_text(e)) << "\n";
+        if (app.get_subcommands().empty()) err << tr("run 'planmap --help' for the commands") << "\n";
         return 2;
     }
     try {
@@ -113,10 +223,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         err << "planmap: " << layers::redact_connection(e.message(flags_of_command(app))) << "\n";
         return 2;
     } catch (const error& e) {
-        err << "planmap: error: " << layers::redact_connection(e.message(flags_of_command(app))) << "\n";
+        err << "planmap: " << tr("error: ") << layers::redact_connection(e.message(flags_of_command(app))) << "\n";
         return 1;
     } catch (const std::exception& e) {
-        err << "planmap: error: " << layers::redact_connection(e.what()) << "\n";
+        err << "planmap: " << tr("error: ") << layers::redact_connection(e.what()) << "\n";
         return 1;
     }
 }

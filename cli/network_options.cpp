@@ -7,7 +7,7 @@ namespace planmap::cli {
 void add_network_source_options(CLI::App& cmd, network::NetworkSourceOptions& o) {
     cmd.add_option("--nodes", o.nodes, "node table (node,lon,lat) of an edge-list CSV network (default: E.nodes.csv beside E.csv)");
     cmd.add_option("--snap", o.snap_m, "line-layer networks: join end points closer than this, and dead ends this close to a street, in metres (default 0)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0.0, 1000.0).description(""));
     cmd.add_option("--network-crs", o.s_crs, "line-layer networks: source CRS overriding the file's");
     cmd.add_option("--walk-rules", o.walk_rules,
                    "OSM networks: osmnx (default: OSMnx's 'walk' network type) or access (OSM legal access: also "

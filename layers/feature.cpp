@@ -92,11 +92,11 @@ const geo::SpatialIndex& Layer::index() const {
 
 std::vector<std::string> Layer::reproject(const geo::Crs& to) {
     if (!crs_) throw missing_crs_error(*this);
-    geo::Transformer tr(*crs_, to);
+    geo::Transformer transformer(*crs_, to);
     for (auto& f : features_) {
         if (!f.geometry) continue;
         try {
-            f.geometry = tr.transform(f.geometry.get());
+            f.geometry = transformer.transform(f.geometry.get());
         } catch (const crs_error& e) {
             throw crs_error("layer '" + name_ + "', feature " + std::to_string(f.fid) + ": " + e.what() + " from " +
                             crs_->label() + " to " + to.label());
@@ -104,7 +104,7 @@ std::vector<std::string> Layer::reproject(const geo::Crs& to) {
     }
     index_.reset();
     crs_ = to;
-    return tr.warnings();
+    return transformer.warnings();
 }
 
 Layer& Dataset::layer(const std::string& name) {

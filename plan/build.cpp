@@ -544,7 +544,7 @@ std::vector<layers::Layer> make_layers(const Plan& plan, std::map<std::string, g
     std::map<std::string, std::vector<const PlanElement*>> by_kind;
     for (const auto& e : plan.elements)
         if (!e.helper && geoms[e.id]) by_kind[e.kind].push_back(&e);
-    geo::Transformer tr(analysis, output);
+    geo::Transformer to_output(analysis, output);
     std::vector<layers::Layer> layers;
     for (const auto& [kind, els] : by_kind) {
         std::vector<layers::Field> fields = {{"id", layers::FieldType::string, ""},         {"kind", layers::FieldType::string, ""},
@@ -575,7 +575,7 @@ std::vector<layers::Layer> make_layers(const Plan& plan, std::map<std::string, g
         for (const auto* e : els) {
             layers::Feature f;
             f.fid = static_cast<std::int64_t>(layer.size()) + 1;
-            if (geoms[e->id]) f.geometry = tr.transform(geoms[e->id].get());
+            if (geoms[e->id]) f.geometry = to_output.transform(geoms[e->id].get());
             f.values = {e->id, e->kind, e->name_zh, e->name_en, e->parent, e->precision, e->source_ref,
                         static_cast<std::int64_t>(e->inferred ? 1 : 0)};
             for (const auto& n : names) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/i18n.hpp"
 #include "core/toml_read.hpp"
 
 namespace planmap::render {
@@ -132,9 +133,9 @@ MapSpec parse_map(const std::string& text, const std::string& file) {
         for (auto& r : st->table_array("row")) {
             StatsRow row;
             row.label = r.str("label").value_or("");
-            if (row.label.empty()) r.fail("label", "a statistics row needs a 'label'");
+            if (row.label.empty()) r.fail("label", tr("a statistics row needs a 'label'"));
             auto v = r.str("value");
-            if (!v) r.fail("value", "a statistics row needs a 'value' (text, e.g. \"76.45 %\")");
+            if (!v) r.fail("value", tr("a statistics row needs a 'value' (text, e.g. \"76.45 %\")"));
             row.value = *v;
             row.requirement = r.str("requirement").value_or("");
             row.status = r.choice("status", {"pass", "fail", "n/a"}).value_or("");
@@ -142,7 +143,7 @@ MapSpec parse_map(const std::string& text, const std::string& file) {
             r.finish();
             spec.rows.push_back(std::move(row));
         }
-        if (spec.rows.size() > 40) st->fail("row", "at most 40 statistics rows fit a sheet");
+        if (spec.rows.size() > 40) st->fail("row", tr("at most 40 statistics rows fit a sheet"));
         st->finish();
         m.stats = std::move(spec);
     }

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "layers/io.hpp"
 #include "render/detail/sheet_paint.hpp"
 #include "render/draw.hpp"
@@ -813,8 +814,8 @@ void SheetPainter::draw() {
     double stats_h = draw_stats(px, pbottom - tb_h - gap - inset_h, pw, true);
     if (stats_h > 0) {
         if (pbottom - tb_h - gap - inset_h - stats_h - ptop < 30)
-            throw usage_error("the statistics box (" + std::to_string(map_.spec.stats->rows.size()) +
-                              " rows) leaves no room for the legend on this paper: use fewer rows or a larger paper");
+            throw usage_error(trf("the statistics box ({} rows) leaves no room for the legend on this paper: use fewer rows or a larger paper",
+                                  map_.spec.stats->rows.size()));
         draw_stats(px, pbottom - tb_h - gap - inset_h, pw, false);
         stats_h += gap;
     }

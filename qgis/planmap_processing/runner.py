@@ -136,11 +136,26 @@ def layer_source(alg, parameters, name, context, feedback):
     return Source('{}:{}'.format(path, layer_name) if layer_name else path)
 
 
+def language():
+    """planmap's --lang for the language QGIS runs in: Chinese under a Chinese QGIS, else English."""
+    try:
+        from qgis.core import QgsApplication
+        locale = QgsApplication.locale() or ''
+    except Exception:  # outside QGIS (tests of the runner alone)
+        locale = os.environ.get('LANG', '')
+    return 'zh' if locale.lower().startswith('zh') else 'en'
+
+
+# planmap's warning lead in both languages ("planmap: warning: …", "planmap: 警告：…").
+_WARNING = re.compile(r'^planmap: (warning: |警告：)')
+
+
 def run(executable, args, feedback, env=None, workdir=None):
     """Runs planmap with `args`; returns its standard output. Its progress bars (drawn on a
     terminal, so standard error is given a pseudo-terminal) become the dialog's progress, its
     warnings the log's; cancel sends SIGTERM (planmap removes its temporaries and never leaves a
     partial output) and raises. A failure raises planmap's own one-line message."""
+    args = ['--lang', language()] + list(args)  # messages and reports in QGIS's language
     environment = dict(os.environ)
     environment.update(env or {})
     environment['LC_ALL'] = environment.get('LC_ALL') or 'C.UTF-8'
@@ -150,7 +165,7 @@ def run(executable, args, feedback, env=None, workdir=None):
         tty.setraw(slave)  # no \n → \r\n translation: lines end as planmap ends them
     except (OSError, AttributeError):  # no pseudo-terminal: no progress bars, the rest is the same
         master, slave = None, subprocess.PIPE
-    proc = subprocess.Popen([executable] + list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([executable] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=slave, env=environment, cwd=workdir, start_new_session=True)
     if master is not None:
         os.close(slave)
@@ -186,7 +201,7 @@ def run(executable, args, feedback, env=None, workdir=None):
                 feedback.setProgress(float(bar.group('pct')))
             elif ended_line or final:
                 err_lines.append(piece)
-                if piece.startswith('planmap: warning:'):
+                if _WARNING.match(piece):
                     feedback.pushWarning(redact(piece[len('planmap: '):]))
                 elif not piece.startswith('planmap: '):
                     feedback.pushInfo(redact(piece))

@@ -118,6 +118,25 @@ def main(planmap):
         t.check(msg.startswith('planmap: ') and '\n' not in msg and 'broken.toml:' in msg, 'error is planmap\'s one line: ' + msg)
     t.check(not os.path.exists(env.path('alg_err')), 'a failed run leaves no output folder')
 
+    # Under a Chinese QGIS, planmap speaks Chinese: the same error in Chinese, still one line.
+    settings = QgsSettings()
+    saved = (settings.value('locale/overrideFlag'), settings.value('locale/userLocale'))
+    settings.setValue('locale/overrideFlag', True)
+    settings.setValue('locale/userLocale', 'zh_CN')
+    try:
+        t.check(runner.language() == 'zh', 'a Chinese QGIS runs planmap with --lang zh ({})'.format(QgsApplication.locale()))
+        processing.run('planmap:coverage', {'FACILITIES': layers['parks'].id(), 'RESIDENTIAL': layers['residential'].id(),
+                                            'PROFILE_FILE': env.path('broken.toml'), 'OUTPUT': env.path('alg_err_zh')})
+        t.check(False, 'a broken profile is an error under a Chinese QGIS too')
+    except QgsProcessingException as e:
+        msg = str(e)
+        t.check(msg.startswith('planmap: ') and '\n' not in msg and 'broken.toml:' in msg and
+                any('\u4e00' <= c <= '\u9fff' for c in msg), 'the error is planmap\'s one line, in Chinese: ' + msg)
+    finally:
+        settings.setValue('locale/overrideFlag', saved[0] if saved[0] is not None else False)
+        settings.setValue('locale/userLocale', saved[1] if saved[1] is not None else '')
+    t.check(runner.language() == 'en', 'back under an English QGIS, --lang en ({})'.format(QgsApplication.locale()))
+
     # Progress from planmap's progress bars, and cancel leaving nothing behind.
     big = env.city(60000, seed=3)
     big_res = QgsVectorLayer('{}|layername=residential'.format(big), 'big', 'ogr')
