@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <limits>
 #include <map>
 #include <set>
@@ -126,38 +127,48 @@ layers::Layer coverage_facilities_layer(const layers::Layer& facilities, const s
                                                                 {"map_class", FieldType::string, "图例类别"}})
         fields.push_back(std::move(f));
     layers::Layer out("facilities", fields, facilities.crs(), facilities.geometry_type());
-    struct Where {
-        const ServiceUnit* unit;
-        std::size_t number;  // 1-based; 0 for an unattached unit
+    // What became of each facility, by feature id; a list per id, taken in turn, so that a layer
+    // whose ids repeat (a GeoJSON mixing features with and without ids) still counts each outcome once.
+    struct Outcome {
+        const ServiceUnit* unit = nullptr;
+        std::size_t number = 0;  // 1-based unit number; 0 for an unattached unit
+        const IgnoredFacility* ignored = nullptr;
     };
-    std::unordered_map<std::int64_t, Where> unit_of;
+    std::unordered_map<std::int64_t, std::deque<Outcome>> outcomes;
     for (std::size_t u = 0; u < service.units.size(); ++u)
-        for (auto id : service.units[u].facility_ids) unit_of[id] = {&service.units[u], u + 1};
+        for (auto id : service.units[u].facility_ids) outcomes[id].push_back({&service.units[u], u + 1, nullptr});
+    std::unordered_map<std::int64_t, std::deque<const ServiceUnit*>> unattached_unit;
     for (const auto& u : service.unattached_units)
-        for (auto id : u.facility_ids) unit_of.emplace(id, Where{&u, 0});
-    std::unordered_map<std::int64_t, const IgnoredFacility*> ignored_of;
-    for (const auto& ig : service.ignored) ignored_of.emplace(ig.id, &ig);
+        for (auto id : u.facility_ids) unattached_unit[id].push_back(&u);
+    for (const auto& ig : service.ignored) {
+        const ServiceUnit* u = nullptr;
+        if (auto it = unattached_unit.find(ig.id); ig.kind == IgnoredKind::unattached && it != unattached_unit.end() && !it->second.empty()) {
+            u = it->second.front();
+            it->second.pop_front();
+        }
+        outcomes[ig.id].push_back({u, 0, &ig});
+    }
     const std::size_t base = typed ? 2 : 1;
     for (std::size_t i = 0; i < facilities.size(); ++i) {
         const auto& f = facilities.features()[i];
         std::vector<layers::Value> v(out.fields().size());
         v[0] = f.fid;
         if (typed) v[1] = layers::value_to_string(facilities.value(i, type_field));
-        std::string status = "counted";
-        auto ig = ignored_of.find(f.fid);
-        if (ig != ignored_of.end()) status = facility_status(ig->second->kind);
-        auto un = unit_of.find(f.fid);
-        if (un != unit_of.end()) {
-            const auto& u = *un->second.unit;
-            if (un->second.number) v[base] = static_cast<std::int64_t>(un->second.number);
-            v[base + 1] = u.area_m2;
-            v[base + 2] = u.rule;
-            v[base + 3] = u.radius_m;
-        } else if (ig != ignored_of.end()) {
-            if (ig->second->area_m2 > 0) v[base + 1] = ig->second->area_m2;
-            if (ig->second->kind == IgnoredKind::too_small) v[base + 2] = std::string("too small");
-        } else {
-            status = "not_counted";  // every facility is either in a unit or ignored; kept safe
+        std::string status = "not_counted";  // every facility is in a unit or ignored; kept safe
+        auto& queue = outcomes[f.fid];
+        if (!queue.empty()) {
+            const Outcome oc = queue.front();
+            queue.pop_front();
+            status = oc.ignored ? facility_status(oc.ignored->kind) : "counted";
+            if (oc.unit) {
+                if (oc.number) v[base] = static_cast<std::int64_t>(oc.number);
+                v[base + 1] = oc.unit->area_m2;
+                v[base + 2] = oc.unit->rule;
+                v[base + 3] = oc.unit->radius_m;
+            } else if (oc.ignored) {
+                if (oc.ignored->area_m2 > 0) v[base + 1] = oc.ignored->area_m2;
+                if (oc.ignored->kind == IgnoredKind::too_small) v[base + 2] = std::string("too small");
+            }
         }
         v[base + 4] = status;
         v[base + 5] = status == "counted" ? std::get<std::string>(v[base + 2]) : status;
@@ -180,9 +191,10 @@ layers::Layer lifecircle_facilities_layer(const layers::Layer& facilities, const
                       facilities.crs(), facilities.geometry_type());
     std::map<std::string, const LifeCircleFacility*> row_of;
     for (const auto& f : profile.facilities) row_of.emplace(f.type, &f);
-    std::unordered_map<std::int64_t, const IgnoredFacility*> ignored_of;
-    for (const auto& ig : audit.ignored) ignored_of.emplace(ig.id, &ig);
-    std::set<std::int64_t> unattached(audit.unattached_facilities.begin(), audit.unattached_facilities.end());
+    // Outcomes other than counted, by feature id, taken in turn (ids may repeat).
+    std::unordered_map<std::int64_t, std::deque<std::string>> outcomes;
+    for (const auto& ig : audit.ignored) outcomes[ig.id].push_back(facility_status(ig.kind));
+    for (auto id : audit.unattached_facilities) outcomes[id].push_back("unattached");
     const bool typed = !type_field.empty() && facilities.field_index(type_field) >= 0;
     for (std::size_t i = 0; i < facilities.size(); ++i) {
         const auto& f = facilities.features()[i];
@@ -197,8 +209,10 @@ layers::Layer lifecircle_facilities_layer(const layers::Layer& facilities, const
             v[4] = row->second->radius_m;
         }
         std::string status = "counted";
-        if (auto ig = ignored_of.find(f.fid); ig != ignored_of.end()) status = facility_status(ig->second->kind);
-        else if (unattached.count(f.fid)) status = "unattached";
+        if (auto it = outcomes.find(f.fid); it != outcomes.end() && !it->second.empty()) {
+            status = it->second.front();
+            it->second.pop_front();
+        }
         v[5] = status;
         v[6] = status == "counted" ? type : status;
         out.add({f.fid, f.geometry ? geo::clone(f.geometry.get()) : nullptr, std::move(v)});
