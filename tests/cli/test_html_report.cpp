@@ -123,7 +123,7 @@ TEST(HtmlReport, CoverageReportIsSelfContainedAndComplete) {
     std::string legend = "图例: 地块 parcels; 服务范围 service area; 已覆盖 covered; 未覆盖 uncovered";
     for (int k : used) legend += "; " + fstyle.rules[static_cast<std::size_t>(k)].title;
     EXPECT_GE(used.size(), 2u);  // the synthetic city has parks of both classes and too small ones
-    EXPECT_NE(svg.find("<desc>" + legend + "</desc>"), std::string::npos) << legend << "\n" << svg.substr(0, 900);
+    EXPECT_NE(svg.find("<desc>" + styles::xml_escape(legend) + "</desc>"), std::string::npos) << legend << "\n" << svg.substr(0, 900);
     // Covered and uncovered parcels are filled in the style's colours (beyond their legend swatch).
     EXPECT_GE(filled_paths(svg, "#41AB5D"), 2u) << cairo_fill("#41AB5D");
     EXPECT_GE(filled_paths(svg, "#EF3B2C"), 2u);
