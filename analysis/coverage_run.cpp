@@ -16,6 +16,7 @@
 #include "analysis/report_text.hpp"
 #include "analysis/network_growth.hpp"
 #include "analysis/postgis_engine.hpp"
+#include "analysis/run_map.hpp"
 #include "layers/postgis.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -35,6 +36,8 @@ using nlohmann::json;
 double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
 
 namespace {
+
+constexpr const char* kCoverageFacilityStyle = "coverage_facilities.style.toml";
 
 json ratio_or_null(double num, double den) { return den > 0 ? json(num / den) : json(nullptr); }
 
@@ -158,7 +161,7 @@ std::pair<double, double> CoverageRun::covered_with(const analysis::ServiceAreas
 }
 
 void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index,
-                        core::CsvHeader csv_header) {
+                        core::CsvHeader csv_header, const layers::Layer* facilities, const styles::Style* facility_style) {
     core::Stopwatch sw;
     // The dissolved service areas, for the map only (the figures never use a global union).
     layers::Layer sa("service_areas", {{"area_m2", layers::FieldType::real, ""}}, crs, "Polygon");
@@ -218,9 +221,12 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     residential.set_name("parcels");
     layers::WriteOptions wo;
     wo.spatial_index = spatial_index;
-    wo.styles = styles::qgis_style;
-    layers::write(std::vector<const layers::Layer*>{&sa, &covered, &uncovered, &residential},
-                  (fs::path(outdir) / "coverage.gpkg").string(), wo);
+    wo.styles = [facilities, facility_style](const layers::Layer& l) {
+        return facility_style && &l == facilities ? styles::qgis_style_from(*facility_style, l) : styles::qgis_style(l);
+    };
+    std::vector<const layers::Layer*> out{&sa, &covered, &uncovered, &residential};
+    if (facilities) out.push_back(facilities);
+    layers::write(out, (fs::path(outdir) / "coverage.gpkg").string(), wo);
     residential.set_name(original_name);
 
     std::ostringstream csv;
@@ -402,6 +408,34 @@ void print_network_figures(std::ostream& out, const json& j) {
         << "\n";
 }
 
+bool has_points(const layers::Layer& l) {
+    auto ctx = geo::geos_context();
+    for (const auto& f : l.features()) {
+        if (!f.geometry) continue;
+        int t = GEOSGeomTypeId_r(ctx, f.geometry.get());
+        if (t == GEOS_POINT || t == GEOS_MULTIPOINT) return true;
+    }
+    return false;
+}
+
+// OUTDIR/coverage.map.toml (the sheet: parcels, service areas, covered and uncovered land, the
+// facilities by size class, the statistics box) and the facilities' style beside it.
+void write_coverage_map(const std::string& outdir, const json& j, const Profile* prof, std::optional<double> radius_m,
+                        const std::string& facility_style) {
+    core::write_file_atomically((fs::path(outdir) / kCoverageFacilityStyle).string(), facility_style);
+    const bool park = prof && prof->dissolve;
+    std::string subtitle = prof ? (prof->title.empty() ? prof->name : prof->title) : "服务半径 radius " + core::fixed(radius_m.value_or(0), 0) + " m";
+    subtitle += j["mode"] == "network" ? " · 步行网络距离 along the walking network" : " · 直线距离 straight-line";
+    std::vector<RunMapLayer> layers;
+    for (const auto& name : styles::map_order("coverage")) layers.push_back({name, name, "coverage"});
+    layers.push_back({"facilities", "facilities", kCoverageFacilityStyle});
+    core::write_file_atomically(
+        (fs::path(outdir) / "coverage.map.toml").string(),
+        run_map_toml("# planmap render coverage.map.toml -o coverage.pdf: the coverage sheet of this run (written by planmap coverage).\n",
+                     park ? "公园绿地服务半径覆盖分析图 Park service-radius coverage" : "服务半径覆盖分析图 Service-radius coverage", subtitle,
+                     "coverage.gpkg", layers, coverage_stats(j)));
+}
+
 // The PostGIS database: db, else the residential source when it is a PG: connection.
 std::string postgis_db(const CoverageOptions& o) {
     return !o.db.empty() ? o.db : layers::is_postgis(o.inputs.residential) ? o.inputs.residential : std::string();
@@ -505,23 +539,32 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
         throw error(trf("residential layer '{}' of '{}' has no area ({} feature(s), none a polygon with area)", run.residential.name(),
                         layers::redact_connection(in.residential), run.residential.size()));
 
-    run.write(outdir.path().string(), run.timings, in.spatial_index, in.csv_header);
-    outdir.commit();
-    run.timings["write"] = step.lap();
-    run.timings["total"] = total.seconds();
+    // Every facility with its size class or why it does not count, for the sheet and the report.
+    const layers::Layer fac_map = coverage_facilities_layer(facilities, layers_in.type_field, run.service);
+    const std::string fac_style = coverage_facility_style(prof, o.radius_m, has_points(fac_map),
+                                                          layers_in.network ? std::optional<double>(in.network.max_snap_m) : std::nullopt);
+    const styles::Style fac_style_parsed = styles::parse_style(fac_style, kCoverageFacilityStyle);
+    run.write(outdir.path().string(), run.timings, in.spatial_index, in.csv_header, &fac_map, &fac_style_parsed);
 
     json& j = out.summary;
     j = run.summary(prof, o.radius_m.value_or(0), o.quad_segs);
     j["residential"]["source"] = in.residential;
     j["facilities_source"] = in.facilities;
     j["mode"] = mode_name(in.mode);
+    j["facilities_by_status"] = facilities_by_status(fac_map);
     layers_in.imports.add_to(j);
     if (layers_in.network) add_network_figures(j, run, in.network, *layers_in.network, *growth, *straight);
+    write_coverage_map(outdir.path().string(), j, prof, o.radius_m, fac_style);
+    outdir.commit();
+    run.timings["write"] = step.lap();
+    run.timings["total"] = total.seconds();
+    j["timings_s"] = run.timings;
     j["warnings"] = out.warnings;
     if (!db_inputs.empty()) j["db_inputs"] = db_inputs;
     if (!in.html.empty()) {
         core::Stopwatch sw;
-        ReportInput report{"coverage", j, prof, (fs::path(in.output) / "coverage.gpkg").string(), {}};
+        ReportInput report{"coverage", j, prof, (fs::path(in.output) / "coverage.gpkg").string(), {}, {}};
+        report.facility_style = (fs::path(in.output) / kCoverageFacilityStyle).string();
         report.parameters = {
             {name("facilities"), layers::redact_connection(in.facilities)},
             {name("residential"), layers::redact_connection(in.residential)},

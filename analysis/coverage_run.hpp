@@ -17,6 +17,7 @@
 #include "analysis/profile.hpp"
 #include "analysis/service_areas.hpp"
 #include "layers/feature.hpp"
+#include "styles/style.hpp"
 
 namespace planmap::analysis {
 
@@ -53,9 +54,13 @@ struct CoverageRun {
     std::pair<double, double> covered_with(const analysis::ServiceAreas& other) const;
     // Runs the engine on residential × service areas and sums the figures (per zone when given).
     void compute(const layers::Layer* zone_layer, const std::string& zone_field);
-    // OUTDIR/coverage.gpkg and OUTDIR/coverage_zones.csv; records the dissolve time in timings.
+    // OUTDIR/coverage.gpkg (with `facilities`, the layer of coverage_facilities_layer, when given)
+    // and OUTDIR/coverage_zones.csv (its header in the language asked for); records the dissolve
+    // time in timings. The facilities are styled in QGIS with `facility_style`
+    // (coverage_facility_style) when given.
     void write(const std::string& outdir, std::map<std::string, double>& timings, bool spatial_index,
-               core::CsvHeader csv_header = core::CsvHeader::en);
+               core::CsvHeader csv_header = core::CsvHeader::en, const layers::Layer* facilities = nullptr,
+               const styles::Style* facility_style = nullptr);
     nlohmann::json summary(const analysis::Profile* profile, double radius_m, int quad_segs) const;
     void print(std::ostream& out, const nlohmann::json& summary, bool verbose) const;
 };

@@ -8,10 +8,12 @@
 #include "core/i18n.hpp"
 #include "core/json.hpp"
 #include "core/files.hpp"
+#include "core/i18n.hpp"
 #include "core/text.hpp"
 #include "analysis/coverage_run.hpp"
 #include "analysis/report_text.hpp"
 #include "render/web_map.hpp"
+#include "analysis/run_map.hpp"
 #include "styles/qgis.hpp"
 
 namespace planmap::analysis {
@@ -94,8 +96,16 @@ std::string people_cell(const json& v) {
 
 // The map, drawn by render with the shipped style of the run (styles/data/<kind>.toml): the
 // run's layers bottom to top, with legend, scale bar and north arrow, as inline SVG.
-std::string map_html(const std::string& gpkg, const std::string& kind) {
+std::string map_html(const std::string& gpkg, const std::string& kind, const std::string& facility_style) {
     render::LoadedMap map = render::load_file_map(gpkg, styles::map_order(kind), kind);
+    if (!facility_style.empty()) {
+        // The facilities by class on top, drawn with the style made from the run's profile.
+        render::LoadedMap fac = render::load_file_map(gpkg, {"facilities"}, facility_style);
+        for (auto& l : fac.layers) {
+            if (!map.layers.empty() && !l.data.crs()->same_as(map.crs)) l.data.reproject(map.crs);
+            map.layers.push_back(std::move(l));
+        }
+    }
     bool empty = true;
     for (const auto& l : map.layers) empty = empty && l.data.extent().empty;
     if (empty) return std::string("<p class=\"note\">") + tr("No geometry to draw.") + "</p>\n";
@@ -222,11 +232,20 @@ void profile_html(std::ostringstream& o, const analysis::Profile* p, const json&
         o << "</table>\n";
     }
     if (!p->thresholds.empty()) {
+        // Each threshold with this run's figure, the outcome and the clause it comes from.
+        const json checks = s.contains("thresholds") ? s["thresholds"] : threshold_checks(p, s);
         o << "<table class=\"rules\"><tr><th>" << tr("threshold") << "</th><th>" << tr("metric") << "</th><th class=\"n\">" << tr("required")
-          << "</th><th>" << tr("clause") << "</th></tr>\n";
-        for (const auto& t : p->thresholds)
-            o << "<tr><td>" << esc(profile_text(t.label)) << "</td><td><code>" << esc(t.metric) << "</code></td><td class=\"n\">" << esc(t.op)
-              << ' ' << core::fixed(t.value, 4) << "</td><td>" << esc(cite(t.cite.text())) << "</td></tr>\n";
+          << "</th><th class=\"n\">" << tr("actual") << "</th><th>" << tr("result") << "</th><th>" << tr("clause") << "</th></tr>\n";
+        for (const auto& c : checks) {
+            const std::string metric = c["metric"].get<std::string>();
+            std::string word = c["pass"].is_null() ? tr("n/a") : c["pass"].get<bool>() ? tr("PASS") : tr("FAIL");
+            std::string cls = c["pass"].is_null() ? "na" : c["pass"].get<bool>() ? "pass" : "fail";
+            o << "<tr><td>" << esc(profile_text(c["label"].get<std::string>())) << "</td><td><code>" << esc(metric)
+              << "</code></td><td class=\"n\">" << esc(c["op"].get<std::string>()) << ' '
+              << esc(format_figure(metric, c["value"].get<double>())) << "</td><td class=\"n\">"
+              << (c["actual"].is_number() ? esc(format_figure(metric, c["actual"].get<double>())) : std::string("–")) << "</td><td class=\""
+              << cls << "\"><b>" << word << "</b></td><td>" << esc(cite(c["citation"].get<std::string>())) << "</td></tr>\n";
+        }
         o << "</table>\n";
     }
 }
@@ -242,7 +261,7 @@ void coverage_body(std::ostringstream& o, const ReportInput& in, const json& s) 
       << "<div class=\"fig\"><span>" << tr("facilities counted / ignored") << "</span><b>" << str(s["facilities_counted"]) << " / "
       << str(s["facilities_ignored"]) << "</b></div>"
       << "<div class=\"fig\"><span>" << tr("engine") << "</span><b>" << esc(str(s.value("engine", json("embedded")))) << "</b></div></div>\n";
-    o << "<h2>" << tr("Map") << "</h2>\n" << map_html(in.gpkg, in.kind);
+    o << "<h2>" << tr("Map") << "</h2>\n" << map_html(in.gpkg, in.kind, in.facility_style);
     std::optional<double> line;
     std::string line_label;
     for (const auto& c : s["thresholds"])
@@ -294,7 +313,7 @@ void lifecircle_body(std::ostringstream& o, const ReportInput& in, const json& s
       << "<div class=\"fig\"><span>" << tr("residential area") << "</span><b>" << area_fig(s["residential_area_m2"]) << "</b></div>"
       << "<div class=\"fig\"><span>" << tr("population") << "</span><b>" << people_fig(s["population"]) << "</b></div>"
       << "<div class=\"fig\"><span>" << tr("facilities ignored") << "</span><b>" << str(s["facilities_ignored"]) << "</b></div></div>\n";
-    o << "<h2>" << tr("Map") << "</h2>\n" << map_html(in.gpkg, in.kind);
+    o << "<h2>" << tr("Map") << "</h2>\n" << map_html(in.gpkg, in.kind, in.facility_style);
     o << "<h2>" << tr("Levels") << "</h2>\n<table id=\"levels\"><tr><th>" << tr("level") << "</th><th>" << tr("title") << "</th><th class=\"n\">"
       << tr("radius (m)") << "</th><th>" << tr("requires") << "</th><th class=\"n\">" << nowrap(tr("parcels")) << "</th><th class=\"n\">"
       << nowrap(tr("parcel share")) << "</th><th class=\"n\">" << nowrap(tr("area share")) << "</th><th class=\"n\">"
@@ -389,7 +408,7 @@ void site_body(std::ostringstream& o, const ReportInput& in, const json& s) {
                                                  pct(t["best_ratio_with_all_candidates"])))
           << "</p>\n";
     }
-    o << "<h2>" << tr("Maps") << "</h2>\n<div class=\"maps\">" << map_html(in.gpkg, "site_before") << map_html(in.gpkg, "site") << "</div>\n";
+    o << "<h2>" << tr("Maps") << "</h2>\n<div class=\"maps\">" << map_html(in.gpkg, "site_before", "") << map_html(in.gpkg, "site", "") << "</div>\n";
     o << "<h2>" << tr("Coverage against the number of new sites") << "</h2>\n"
       << curve_chart(s["curve"], s.contains("target") ? std::optional<double>(s["target"]["ratio"].get<double>()) : std::nullopt)
       << "<p class=\"note\">" << trf("Greedy order; the guarantee: {}.", esc(profile_text(str(s["greedy"]["guarantee"])))) << "</p>\n";

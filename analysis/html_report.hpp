@@ -20,6 +20,9 @@ struct ReportInput {
     const analysis::Profile* profile = nullptr;
     std::string gpkg;               // the run's GeoPackage, for the map
     std::vector<std::pair<std::string, std::string>> parameters;  // shown as given
+    // The style of the run's `facilities` layer (a .toml file the run wrote from its profile);
+    // when given, the map draws the facilities with it above the run's other layers.
+    std::string facility_style;
 };
 
 // The page as text.

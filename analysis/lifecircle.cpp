@@ -24,7 +24,7 @@ std::vector<std::vector<std::size_t>> facilities_by_type(const std::vector<Facil
         if (!usable_facility(f, out.ignored, out.facilities_invalid)) continue;
         auto it = type_index.find(f.type);
         if (it == type_index.end()) {
-            out.ignored.push_back({f.id, "type '" + f.type + "' is not a facility type of profile " + profile.name});
+            out.ignored.push_back({f.id, "type '" + f.type + "' is not a facility type of profile " + profile.name, IgnoredKind::no_rule});
             continue;
         }
         by_type[it->second].push_back(i);

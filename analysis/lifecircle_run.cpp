@@ -9,6 +9,7 @@
 #include "analysis/coverage_run.hpp"
 #include "analysis/html_report.hpp"
 #include "analysis/network_growth.hpp"
+#include "analysis/run_map.hpp"
 #include "core/i18n.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -25,6 +26,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+constexpr const char* kLifecircleFacilityStyle = "lifecircle_facilities.style.toml";
 
 std::string pct(double v) {
     char buf[32];
@@ -189,16 +192,39 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
         for (const char* key : {"levels", "types"})
             for (auto& r : j[key]) r["walking_min"] = r["radius_m"].get<double>() / in.network.speed_m_per_min;
 
+    // Every facility by type, or why it does not count, for the sheet and the report.
+    const layers::Layer fac_map = lifecircle_facilities_layer(layers_in.facilities, type_field, prof, audit);
+    std::optional<double> max_snap;
+    if (network) max_snap = in.network.max_snap_m;
+    const std::string fac_style = lifecircle_facility_style(prof, max_snap);
+    const styles::Style fac_style_parsed = styles::parse_style(fac_style, kLifecircleFacilityStyle);
+    j["facilities_by_status"] = facilities_by_status(fac_map);
+    j["thresholds"] = threshold_checks(&prof, j);
+
     std::string layer_name = res.name();
     res.set_name("parcels");
     layers::WriteOptions wo;
     wo.spatial_index = in.spatial_index;
-    wo.styles = styles::qgis_style;  // the layer opens styled in QGIS
-    layers::write(res, (outdir.path() / "lifecircle.gpkg").string(), wo);
+    wo.styles = [&](const layers::Layer& l) {  // the layers open styled in QGIS
+        return &l == &fac_map ? styles::qgis_style_from(fac_style_parsed, l) : styles::qgis_style(l);
+    };
+    layers::write(std::vector<const layers::Layer*>{&res, &fac_map}, (outdir.path() / "lifecircle.gpkg").string(), wo);
     res.set_name(layer_name);
     core::write_file_atomically((outdir.path() / "lifecircle_compliance.csv").string(), csv);
+    {
+        // The sheet: parcels by the level met, the facilities by type, the statistics box.
+        core::write_file_atomically((outdir.path() / kLifecircleFacilityStyle).string(), fac_style);
+        std::string subtitle = (prof.title.empty() ? prof.name : prof.title) +
+                               (network ? " · 步行网络距离 along the walking network" : " · 直线距离 straight-line");
+        core::write_file_atomically(
+            (outdir.path() / "lifecircle.map.toml").string(),
+            run_map_toml("# planmap render lifecircle.map.toml -o lifecircle.pdf: the life-circle sheet of this run (written by planmap "
+                         "lifecircle).\n",
+                         "生活圈服务设施分析图 Life-circle facilities", subtitle, "lifecircle.gpkg",
+                         {{"parcels", "parcels", "lifecircle"}, {"facilities", "facilities", kLifecircleFacilityStyle}},
+                         lifecircle_stats(j)));
+    }
     outdir.commit();
-    j["thresholds"] = threshold_checks(&prof, j);
     j["timings_s"] = {{"read", t_read}, {"compute", t_compute}, {"write", step.lap()}};
     if (network) {
         j["timings_s"]["network_load"] = layers_in.network_load_s;
@@ -208,7 +234,8 @@ LifecircleResult run_lifecircle(const LifecircleOptions& o, const Progress& prog
     layers_in.imports.add_to(j);
     j["warnings"] = out.warnings;
     if (!in.html.empty()) {
-        ReportInput report{"lifecircle", j, &prof, (fs::path(in.output) / "lifecircle.gpkg").string(), {}};
+        ReportInput report{"lifecircle", j, &prof, (fs::path(in.output) / "lifecircle.gpkg").string(), {}, {}};
+        report.facility_style = (fs::path(in.output) / kLifecircleFacilityStyle).string();
         report.parameters = {{name("facilities"), layers::redact_connection(in.facilities)},
                              {name("residential"), layers::redact_connection(in.residential)},
                              {name("profile"), o.profile},

@@ -65,10 +65,11 @@ NetworkGrowth grow_along_network(const network::Network& net, ServiceAreas& serv
                 continue;
             }
             for (auto id : service.units[u].facility_ids) {
-                service.ignored.push_back({id, why});
+                service.ignored.push_back({id, why, IgnoredKind::unattached, service.units[u].area_m2});
                 out.unattached_facilities.push_back(id);
                 --service.facilities_counted;
             }
+            service.unattached_units.push_back(std::move(service.units[u]));
         }
         service.units = std::move(units);
         service.sources = std::move(sources);

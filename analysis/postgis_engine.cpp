@@ -186,7 +186,7 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
         rule_row("fixed radius", std::nullopt, -INFINITY, INFINITY, *choice.radius_m);
     } else if (!prof->radius_rules.empty()) {
         for (const auto& r : prof->radius_rules)
-            rule_row(r.label.empty() ? r.cite.text() : r.label, r.type, r.min_area_m2, r.max_area_m2, r.radius_m);
+            rule_row(analysis::rule_name(r), r.type, r.min_area_m2, r.max_area_m2, r.radius_m);
     } else {
         for (const auto& f : prof->facilities) rule_row("type " + f.type, f.type, -INFINITY, INFINITY, f.radius_m);
     }
@@ -242,7 +242,8 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
         std::stringstream ms(text(r[0]));
         for (std::string m; std::getline(ms, m, ',');) members.push_back(std::stoll(m));
         std::string why = analysis::unmatched_reason(*prof, num(r[1]), text(r[2]), members.size());
-        for (auto k : members) sa.ignored.push_back({fid_of(k), why});
+        auto kind = analysis::unmatched_kind(*prof, num(r[1]), text(r[2]));
+        for (auto k : members) sa.ignored.push_back({fid_of(k), why, kind, num(r[1])});
     }
     auto units = db.query("SELECT array_to_string(members, ',') AS members, area, radius, label, g FROM " + s("units") +
                           " ORDER BY u");

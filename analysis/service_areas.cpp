@@ -49,6 +49,19 @@ std::string unmatched_reason(const Profile& profile, double area_m2, const std::
            profile.name;
 }
 
+IgnoredKind unmatched_kind(const Profile& profile, double area_m2, const std::string& type) {
+    if (!(area_m2 > 0)) return IgnoredKind::no_rule;
+    bool any = false;
+    for (const auto& r : profile.radius_rules) {
+        if (r.type && *r.type != type) continue;
+        any = true;
+        if (area_m2 >= r.min_area_m2) return IgnoredKind::no_rule;  // above a class's minimum: not "too small"
+    }
+    return any ? IgnoredKind::too_small : IgnoredKind::no_rule;
+}
+
+std::string rule_name(const RadiusRule& rule) { return rule.label.empty() ? rule.cite.text() : rule.label; }
+
 ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice) {
     if (!choice.radius_m && !choice.profile) throw usage_error(tr("give a radius or a profile"));
     if (choice.radius_m && !(*choice.radius_m > 0)) throw usage_error(tr("the radius must be positive"));
@@ -100,11 +113,12 @@ ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, cons
             auto got = choice.profile->radius_for(c.area_m2, first.type, &r);
             if (!got) {
                 std::string why = unmatched_reason(*choice.profile, c.area_m2, first.type, c.members.size());
-                for (auto m : c.members) out.ignored.push_back({facilities[m].id, why});
+                auto kind = unmatched_kind(*choice.profile, c.area_m2, first.type);
+                for (auto m : c.members) out.ignored.push_back({facilities[m].id, why, kind, c.area_m2});
                 continue;
             }
             radius = *got;
-            if (r) rule = r->label.empty() ? r->cite.text() : r->label;
+            if (r) rule = rule_name(*r);
             else rule = "type " + first.type;
         }
         ServiceUnit u;

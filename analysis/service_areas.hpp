@@ -21,9 +21,19 @@ struct FacilityRef {
     std::string type;                     // value of the profile's type field (may be empty)
 };
 
+// Why a facility is not counted, as the facilities layer of a run's map marks it.
+enum class IgnoredKind {
+    invalid,      // no usable geometry (null, empty, not a point or polygon, invalid)
+    too_small,    // a polygon (dissolved park) below the smallest size class of the profile
+    no_rule,      // no rule of the profile counts it (its type, or a point under area rules)
+    unattached,   // network mode: no street within the snap distance
+};
+
 struct IgnoredFacility {
     std::int64_t id = -1;
     std::string reason;
+    IgnoredKind kind = IgnoredKind::invalid;
+    double area_m2 = 0;  // of the (dissolved) facility, when known
 };
 
 // One service area: a facility, or a dissolved group of touching park patches.
@@ -42,6 +52,9 @@ struct ServiceAreas {
     // One per unit: what the service area grows from (the facility, or the dissolved park).
     std::vector<const GEOSGeometry*> sources;
     std::vector<IgnoredFacility> ignored;
+    // Network mode: the units that could not enter the network (their size class and radius kept
+    // for the map; their facilities are also in `ignored` as unattached).
+    std::vector<ServiceUnit> unattached_units;
     std::size_t facilities_counted = 0;
     std::size_t facilities_invalid = 0;    // null, empty, non-polygonal/point or invalid geometry
     double facility_area_m2 = 0;           // dissolved area of all valid polygonal facilities
@@ -65,6 +78,11 @@ ServiceAreas size_service_units(const std::vector<FacilityRef>& facilities, cons
 // Why a facility (or a dissolved group of `members` patches) of this area and type gets no radius
 // from the profile, in the words of the facilities report.
 std::string unmatched_reason(const Profile& profile, double area_m2, const std::string& type, std::size_t members);
+// too_small when a polygon (area > 0) lies below every size class the profile has for its type,
+// else no_rule.
+IgnoredKind unmatched_kind(const Profile& profile, double area_m2, const std::string& type);
+// The name of the rule a unit counts by: the rule's label, else its citation.
+std::string rule_name(const RadiusRule& rule);
 
 // Facilities must be in the metric CRS the service areas are wanted in.
 ServiceAreas straight_line_service_areas(const std::vector<FacilityRef>& facilities, const RadiusChoice& choice);

@@ -531,7 +531,7 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     outdir.commit();
     if (!in.html.empty()) {
         core::Stopwatch sw;
-        ReportInput report{"site", j, prof, (fs::path(in.output) / "site.gpkg").string(), {}};
+        ReportInput report{"site", j, prof, (fs::path(in.output) / "site.gpkg").string(), {}, {}};
         report.parameters = {
             {name("facilities"), layers::redact_connection(in.facilities)},
             {name("residential"), layers::redact_connection(in.residential)},

@@ -127,6 +127,26 @@ MapSpec parse_map(const std::string& text, const std::string& file) {
         m.legend_title = l->str("title").value_or(m.legend_title);
         l->finish();
     }
+    if (auto st = t.table("stats")) {
+        StatsSpec spec;
+        spec.title = st->str("title").value_or(spec.title);
+        for (auto& r : st->table_array("row")) {
+            StatsRow row;
+            row.label = r.str("label").value_or("");
+            if (row.label.empty()) r.fail("label", tr("a statistics row needs a 'label'"));
+            auto v = r.str("value");
+            if (!v) r.fail("value", tr("a statistics row needs a 'value' (text, e.g. \"76.45 %\")"));
+            row.value = *v;
+            row.requirement = r.str("requirement").value_or("");
+            row.status = r.choice("status", {"pass", "fail", "n/a"}).value_or("");
+            row.clause = r.str("clause").value_or("");
+            r.finish();
+            spec.rows.push_back(std::move(row));
+        }
+        if (spec.rows.size() > 40) st->fail("row", tr("at most 40 statistics rows fit a sheet"));
+        st->finish();
+        m.stats = std::move(spec);
+    }
     m.sheet_number = t.boolean("sheet_number").value_or(true);
     if (auto b = t.table("title_block")) {
         auto& tb = m.title_block;

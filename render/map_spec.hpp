@@ -37,6 +37,22 @@ struct TitleBlockSpec {
     std::string design, check, review, approve;  // 设计 / 校对 / 审核 / 审定
 };
 
+// One row of a statistics box: a figure, and optionally the requirement it is checked against,
+// the outcome and the clause the requirement comes from. The run that writes the map file gives
+// the rows; the sheet draws them as they are.
+struct StatsRow {
+    std::string label;        // "服务半径覆盖率 coverage ratio"
+    std::string value;        // "76.45 %"
+    std::string requirement;  // "> 80 %" ("": a plain figure)
+    std::string status;       // "pass", "fail", "n/a" or "" (no check)
+    std::string clause;       // "GB 55014-2021 §2.1.4 [V]"
+};
+
+struct StatsSpec {
+    std::string title = "统计指标 Statistics";
+    std::vector<StatsRow> rows;
+};
+
 struct MapSpec {
     std::string file;  // the map file ("" when built in memory)
     std::string dir;   // base folder for relative paths
@@ -57,6 +73,7 @@ struct MapSpec {
     std::string legend_title = "图例";
     bool sheet_number = true;          // GB/T 13989 number of the map centre
     TitleBlockSpec title_block;
+    std::optional<StatsSpec> stats;    // a statistics box in the side panel, above the title block
 };
 
 MapSpec load_map(const std::string& path);

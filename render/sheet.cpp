@@ -124,6 +124,7 @@ private:
     void draw_legend(double x, double y, double w, double h);
     void draw_swatch(const styles::Rule& r, double x, double y, double w, double h);
     void draw_inset(double x, double y, double w, double h);
+    double draw_stats(double x, double bottom, double w, bool measure_only);
     double draw_title_block(double x, double bottom, double w);
 
     cairo_t* cr_;
@@ -588,6 +589,79 @@ void SheetPainter::draw_inset(double x, double y, double w, double h) {
     draw_layout(cr_, cap.get(), x + 1, y + 0.5, black, &white, 0.3);
 }
 
+// The statistics box of the map file: per row the label and its figure, then (for a checked
+// figure) the requirement with the outcome in colour, and the clause it comes from. Returns its
+// height; draws nothing when measuring.
+double SheetPainter::draw_stats(double x, double bottom, double w, bool measure_only) {
+    if (!map_.spec.stats || map_.spec.stats->rows.empty()) return 0;
+    const auto& st = *map_.spec.stats;
+    const double pad = 1.5 * std::sqrt(f_), fs = pt(7.5), small = pt(6.5);
+    const Color pass{0.12, 0.48, 0.2, 1}, fail{0.69, 0, 0.13, 1}, grey{0.35, 0.35, 0.35, 1};
+    struct Row {
+        LayoutPtr label, value, check, clause;
+    };
+    std::vector<Row> rows;
+    auto title = text(st.title, pt(9), true, sans_family, w - 2 * pad);
+    double h = pad + layout_size(title.get()).h + pad * 0.6;
+    std::vector<double> heights;
+    for (const auto& r : st.rows) {
+        Row row;
+        row.value = text(r.value, fs, true);
+        double vw = layout_size(row.value.get()).w;
+        row.label = text(r.label, fs, false, sans_family, std::max(10.0, w - 2 * pad - vw - 2));
+        double rh = std::max(layout_size(row.label.get()).h, layout_size(row.value.get()).h);
+        if (!r.requirement.empty() || !r.status.empty()) {
+            std::string word = r.status == "pass" ? "达标 PASS" : r.status == "fail" ? "未达标 FAIL" : r.status == "n/a" ? "未评价 n/a" : "";
+            std::string s2 = r.requirement.empty() ? word : "要求 required " + r.requirement + (word.empty() ? "" : " · " + word);
+            row.check = text(s2, small, !word.empty(), sans_family, w - 2 * pad);
+            rh += layout_size(row.check.get()).h;
+        }
+        if (!r.clause.empty()) {
+            row.clause = text("依据 clause: " + r.clause, small, false, serif_family, w - 2 * pad);
+            rh += layout_size(row.clause.get()).h;
+        }
+        heights.push_back(rh + pad * 0.8);
+        h += heights.back();
+        rows.push_back(std::move(row));
+    }
+    h += pad * 0.4;
+    if (measure_only) return h;
+    const double y0 = bottom - h;
+    cairo_save(cr_);
+    cairo_set_dash(cr_, nullptr, 0, 0);
+    cairo_rectangle(cr_, x, y0, w, h);
+    set_source(cr_, white);
+    cairo_fill_preserve(cr_);
+    set_source(cr_, black);
+    cairo_set_line_width(cr_, 0.3);
+    cairo_stroke(cr_);
+    double y = y0 + pad;
+    draw_layout(cr_, title.get(), x + pad, y, black);
+    y += layout_size(title.get()).h + pad * 0.6;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = st.rows[i];
+        auto& row = rows[i];
+        cairo_set_line_width(cr_, 0.1);
+        set_source(cr_, grey);
+        cairo_move_to(cr_, x + pad, y - pad * 0.3), cairo_line_to(cr_, x + w - pad, y - pad * 0.3);
+        cairo_stroke(cr_);
+        Size ls = layout_size(row.label.get()), vs = layout_size(row.value.get());
+        draw_layout(cr_, row.label.get(), x + pad, y, black);
+        const Color& vc = r.status == "pass" ? pass : r.status == "fail" ? fail : black;
+        draw_layout(cr_, row.value.get(), x + w - pad - vs.w, y, vc);
+        double yy = y + std::max(ls.h, vs.h);
+        if (row.check) {
+            draw_layout(cr_, row.check.get(), x + pad, yy, r.status == "pass" ? pass : r.status == "fail" ? fail : grey);
+            yy += layout_size(row.check.get()).h;
+        }
+        if (row.clause) draw_layout(cr_, row.clause.get(), x + pad, yy, grey);
+        y += heights[i];
+        rep_.stats.push_back(r.label + ": " + r.value);
+    }
+    cairo_restore(cr_);
+    return h;
+}
+
 double SheetPainter::draw_title_block(double x, double bottom, double w) {
     const auto& tb = map_.spec.title_block;
     std::string scale_txt = "1:" + thousands(std::llround(scale_));
@@ -737,7 +811,15 @@ void SheetPainter::draw() {
         draw_inset(px, pbottom - tb_h - gap - inset_h, pw, inset_h);
         inset_h += gap;
     }
-    draw_legend(px, ptop, pw, pbottom - tb_h - gap - inset_h - ptop);
+    double stats_h = draw_stats(px, pbottom - tb_h - gap - inset_h, pw, true);
+    if (stats_h > 0) {
+        if (pbottom - tb_h - gap - inset_h - stats_h - ptop < 30)
+            throw usage_error(trf("the statistics box ({} rows) leaves no room for the legend on this paper: use fewer rows or a larger paper",
+                                  map_.spec.stats->rows.size()));
+        draw_stats(px, pbottom - tb_h - gap - inset_h, pw, false);
+        stats_h += gap;
+    }
+    draw_legend(px, ptop, pw, pbottom - tb_h - gap - inset_h - stats_h - ptop);
 }
 
 void SheetPainter::draw_web() {

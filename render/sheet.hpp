@@ -57,6 +57,7 @@ struct RenderReport {
     std::string sheet_number;         // GB/T 13989 at the series scale nearest the map's
     long sheet_series = 0;
     std::vector<std::string> legend;  // entries drawn in the legend, in order
+    std::vector<std::string> stats;   // rows of the statistics box drawn, as "label: value"
     std::vector<std::string> classes_drawn;  // titles of the rules that drew a feature in the frame
     std::size_t features_drawn = 0, features_unstyled = 0;
     std::size_t labels_placed = 0, labels_skipped = 0;

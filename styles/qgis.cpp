@@ -359,4 +359,11 @@ std::optional<layers::QgisStyle> qgis_style(const layers::Layer& layer) {
     return layers::QgisStyle{st->name, to_qml(*st, layer), to_sld(*st, layer), st->title};
 }
 
+std::optional<layers::QgisStyle> qgis_style_from(const Style& style, const layers::Layer& layer) {
+    if (layer.geometry_type() == "None") return std::nullopt;
+    auto st = from_style(style, layer);
+    if (!st) return qgis_style(layer);
+    return layers::QgisStyle{st->name, to_qml(*st, layer), to_sld(*st, layer), st->title};
+}
+
 }  // namespace planmap::styles

@@ -57,5 +57,8 @@ std::string to_sld(const LayerStyle& style, const layers::Layer& layer);
 
 // The layer_styles row for a layer (for layers::WriteOptions::styles).
 std::optional<layers::QgisStyle> qgis_style(const layers::Layer& layer);
+// The same from a given style (one a run made for its layer): categories of one field, or one
+// symbol; the shipped style for the layer when `style` cannot express it.
+std::optional<layers::QgisStyle> qgis_style_from(const Style& style, const layers::Layer& layer);
 
 }  // namespace planmap::styles

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Demo step: planning map sheets (PDF + PNG) into out/sheets/ — one per district boundary set
 # (step 10), an atlas of one city's counties, each plan GeoPackage in out/plans/ and the coverage
-# run in out/coverage/ when those steps have run — then out/INDEX.md and out/index.html listing
+# and life-circle runs in out/coverage/ and out/network_coverage/ when those steps have run — then out/INDEX.md and out/index.html listing
 # everything in out/.
 set -euo pipefail
 planmap=${PLANMAP:-build/cli/planmap}
@@ -73,25 +73,20 @@ else
   echo "== no plan layers in out/plans/ (plans step not run): plan sheets skipped"
 fi
 
-cov=out/coverage/park_radius/coverage.gpkg
-if [[ -f "$cov" ]]; then
-  echo "== coverage $cov -> sheet"
-  map="$sheets/maps/coverage.toml"
-  {
-    echo 'title = "公园绿地服务半径覆盖分析图"'
-    echo 'subtitle = "Service-radius coverage"'
-    # The coverage layers present, bottom to top.
-    layers=$($planmap info "$cov" --json | python3 -c 'import json,sys; print(" ".join(l["name"] for l in json.load(sys.stdin)["layers"]))')
-    for want in parcels service_areas covered uncovered facilities sources; do
-      for have in $layers; do
-        [[ "$have" == "$want" ]] && printf '[[layer]]\nname = "%s"\nsource = "%s"\nlayer = "%s"\nstyle = "coverage"\n' "$want" "$root/$cov" "$want"
-      done
-    done
-  } > "$map"
-  if grep -q '^\[\[layer\]\]' "$map"; then render_both "$map" coverage; else echo "  no coverage layers found in $cov: skipped"; fi
-else
-  echo "== no $cov (coverage step not run): coverage sheet skipped"
-fi
+# The coverage and life-circle runs write their own sheets (OUTDIR/*.map.toml): facilities by size
+# class or type, the statistics box with the profile's thresholds.
+run_sheet() {  # MAP STEM
+  if [[ -f "$1" ]]; then
+    echo "== $1 -> sheet"
+    render_both "$1" "$2"
+  else
+    echo "== no $1 (its run did not take place): $2 sheet skipped"
+  fi
+}
+run_sheet out/coverage/park_radius/coverage.map.toml coverage
+run_sheet out/coverage/lifecircle/lifecircle.map.toml lifecircle
+run_sheet out/network_coverage/park_radius/coverage.map.toml coverage_network
+run_sheet out/network_coverage/lifecircle/lifecircle.map.toml lifecircle_network
 
 # The index of everything in out/.
 python3 - <<'PY'

@@ -111,9 +111,19 @@ TEST(HtmlReport, CoverageReportIsSelfContainedAndComplete) {
     EXPECT_NE(h.find("<title>Service-radius coverage — gb55014</title>"), std::string::npos);
     auto svg = map_svg(h);
     expect_rendered_map(svg);
-    // The legend lists exactly the classes of styles/data/coverage.toml the run drew, in order.
-    EXPECT_NE(svg.find("<desc>图例: 地块 parcels; 服务范围 service area; 已覆盖 covered; 未覆盖 uncovered</desc>"),
-              std::string::npos) << svg.substr(0, 600);
+    // The legend lists exactly the classes of styles/data/coverage.toml the run drew, in order, then
+    // the facility classes present (size classes, too small …) in the order of the run's facility style.
+    auto fstyle = styles::load_style((r.tmp / "out" / "coverage_facilities.style.toml").string());
+    layers::ReadOptions fro;
+    fro.layer = "facilities";
+    auto fac = layers::read_layer((r.tmp / "out" / "coverage.gpkg").string(), fro);
+    std::set<int> used;
+    for (std::size_t i = 0; i < fac.size(); ++i) used.insert(fstyle.match(fac, i));
+    ASSERT_FALSE(used.count(-1));
+    std::string legend = "图例: 地块 parcels; 服务范围 service area; 已覆盖 covered; 未覆盖 uncovered";
+    for (int k : used) legend += "; " + fstyle.rules[static_cast<std::size_t>(k)].title;
+    EXPECT_GE(used.size(), 2u);  // the synthetic city has parks of both classes and too small ones
+    EXPECT_NE(svg.find("<desc>" + styles::xml_escape(legend) + "</desc>"), std::string::npos) << legend << "\n" << svg.substr(0, 900);
     // Covered and uncovered parcels are filled in the style's colours (beyond their legend swatch).
     EXPECT_GE(filled_paths(svg, "#41AB5D"), 2u) << cairo_fill("#41AB5D");
     EXPECT_GE(filled_paths(svg, "#EF3B2C"), 2u);

@@ -90,18 +90,23 @@ TEST(QgisStyles, CoverageGeoPackageCarriesStylesSeenByOgrinfo) {
     EXPECT_NE(list.find("layer_styles"), std::string::npos) << list;
     auto [rc2, rows] = capture("ogrinfo -ro -q " + gpkg + " -sql \"SELECT f_table_name, useAsDefault FROM layer_styles\"");
     ASSERT_EQ(rc2, 0) << rows;
-    for (const char* t : {"service_areas", "covered", "uncovered", "parcels"})
+    for (const char* t : {"service_areas", "covered", "uncovered", "parcels", "facilities"})
         EXPECT_NE(rows.find(std::string("f_table_name (String) = ") + t), std::string::npos) << rows;
 
     auto st = styles_of(gpkg);
-    ASSERT_EQ(st.size(), 4u);
+    ASSERT_EQ(st.size(), 5u);
     for (const auto& [table, row] : st) {
         EXPECT_TRUE(row.is_default) << table;
         auto qml = parse(row.qml);
         ASSERT_TRUE(qml) << table << ": QML is not XML";
         const auto* r = renderer(qml);
         ASSERT_NE(r, nullptr) << table;
-        EXPECT_STREQ(CPLGetXMLValue(r, "type", ""), "singleSymbol") << table;
+        // The facilities are categorized by the class the sheet draws (the run's own style).
+        EXPECT_STREQ(CPLGetXMLValue(r, "type", ""), table == "facilities" ? "categorizedSymbol" : "singleSymbol") << table;
+        if (table == "facilities") {
+            EXPECT_STREQ(CPLGetXMLValue(r, "attr", ""), "map_class");
+            EXPECT_NE(row.qml.find("label=\"设施 facilities · 服务半径 radius 300 m\""), std::string::npos) << row.qml;
+        }
         auto sld = parse(row.sld);
         ASSERT_TRUE(sld) << table << ": SLD is not XML";
         EXPECT_NE(CPLGetXMLNode(sld.get(), "=StyledLayerDescriptor"), nullptr) << table;
@@ -130,7 +135,7 @@ TEST(QgisStyles, CoverageGeoPackageCarriesStylesSeenByOgrinfo) {
     EXPECT_EQ(al["covered_share"], "覆盖比例");
     EXPECT_EQ(al["population"], "人口");
     // The style table is metadata: reading the GeoPackage gives the data layers only.
-    EXPECT_EQ(layers::read(gpkg).layers.size(), 4u);
+    EXPECT_EQ(layers::read(gpkg).layers.size(), 5u);
 }
 
 TEST(QgisStyles, PlanLayersAreCategorizedByKindAndLifeCirclesByLevel) {

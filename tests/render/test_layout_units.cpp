@@ -87,6 +87,25 @@ TEST(MapFile, ParsesAndReportsLines) {
     EXPECT_EQ(map_error_line("title = \"t\"\n[paper]\nsize = \"A3\"\nlengthen = 2\n" + layer), 4);
 }
 
+TEST(MapFile, StatisticsBoxRowsAndErrors) {
+    auto m = render::parse_map("title = \"t\"\n" + layer +
+                                   "[stats]\ntitle = \"统计 stats\"\n[[stats.row]]\nlabel = \"覆盖率 coverage\"\nvalue = \"76.45 %\"\n"
+                                   "requirement = \"> 80.00 %\"\nstatus = \"fail\"\nclause = \"GB 55014-2021 §2.1.4 [V]\"\n"
+                                   "[[stats.row]]\nlabel = \"人口 population\"\nvalue = \"1,200\"\n",
+                               "m.toml");
+    ASSERT_TRUE(m.stats);
+    EXPECT_EQ(m.stats->title, "统计 stats");
+    ASSERT_EQ(m.stats->rows.size(), 2u);
+    EXPECT_EQ(m.stats->rows[0].status, "fail");
+    EXPECT_EQ(m.stats->rows[0].clause, "GB 55014-2021 §2.1.4 [V]");
+    EXPECT_EQ(m.stats->rows[1].requirement, "");
+    EXPECT_FALSE(render::parse_map("title = \"t\"\n" + layer, "m.toml").stats);
+    // A row without value, an unknown status, an unknown key: file:line errors.
+    EXPECT_EQ(map_error_line("title = \"t\"\n" + layer + "[stats]\n[[stats.row]]\nlabel = \"a\"\n"), 6);
+    EXPECT_EQ(map_error_line("title = \"t\"\n" + layer + "[stats]\n[[stats.row]]\nlabel = \"a\"\nvalue = \"1\"\nstatus = \"ok\"\n"), 9);
+    EXPECT_EQ(map_error_line("title = \"t\"\n" + layer + "[stats]\ncolour = 1\n"), 6);
+}
+
 TEST(ChineseText, NoClosingPunctuationAtLineStart) {
     auto ctx = render::make_text_context();
     const std::string text = "规划形成一轴、一链、一城、一区的空间结构，构建“七环六轴”绿道网络。完善十五分钟生活圈，公园服务半径覆盖率达到百分之九十！";
