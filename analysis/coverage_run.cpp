@@ -338,7 +338,7 @@ void CoverageRun::print(std::ostream& out, const json& j, bool verbose) const {
             out << trf("    … {} more", service.ignored.size() - shown + 1) << "\n";
             break;
         }
-        out << trf("    facility {}: {}", ig.id, ig.reason) << "\n";
+        out << trf("    facility {}: {}", ig.id, reason_text(ig.reason)) << "\n";
     }
     print_checks(out, j["thresholds"], tr("  check "));
     for (const auto& z : zones)

@@ -301,7 +301,7 @@ void coverage_body(std::ostringstream& o, const ReportInput& in, const json& s) 
         std::size_t k = 0;
         for (const auto& ig : s["ignored"]) {
             if (k++ == 20) break;
-            o << "<tr><td class=\"n\">" << str(ig["fid"]) << "</td><td>" << esc(ig["reason"].get<std::string>()) << "</td></tr>\n";
+            o << "<tr><td class=\"n\">" << str(ig["fid"]) << "</td><td>" << esc(reason_text(ig["reason"].get<std::string>())) << "</td></tr>\n";
         }
         o << "</table>\n";
     }

@@ -9,6 +9,7 @@
 #include "analysis/coverage_run.hpp"
 #include "analysis/html_report.hpp"
 #include "analysis/network_growth.hpp"
+#include "analysis/report_text.hpp"
 #include "analysis/run_map.hpp"
 #include "core/i18n.hpp"
 #include "core/csv.hpp"
@@ -286,7 +287,7 @@ void print_lifecircle(std::ostream& out, const LifecircleResult& r) {
     if (!ignored.empty())
         out << trf(ignored.size() == 1 ? N_("  {} facility ignored ({} with invalid or empty geometry), e.g. facility {}: {}")
                                        : N_("  {} facilities ignored ({} with invalid or empty geometry), e.g. facility {}: {}"),
-                   ignored.size(), r.audit.facilities_invalid, ignored.front().id, ignored.front().reason)
+                   ignored.size(), r.audit.facilities_invalid, ignored.front().id, reason_text(ignored.front().reason))
             << "\n";
 }
 

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "core/i18n.hpp"
-#include "core/i18n.hpp"
 #include "core/text.hpp"
 
 namespace planmap::analysis {
@@ -99,6 +98,41 @@ std::string citation_zh(const std::string& citation, bool with_confidence) {
     else if (confidence == "M") out += "（未核实）";
     else if (!confidence.empty()) out += " [" + confidence + "]";
     return out;
+}
+
+std::string reason_text(const std::string& reason) {
+    if (i18n::language() == i18n::Language::en) return reason;
+    struct Form {
+        const char* pattern;
+        const char* msgid;
+    };
+    // The forms of service_areas.cpp (facility_geometry_problem, unmatched_reason).
+    static const Form forms[] = {
+        {R"(^area (.+) after dissolving (\d+) patches matches no size class of profile (\S+)$)",
+         N_("area {0} after dissolving {1} patches matches no size class of profile {2}")},
+        {R"(^area (.+) matches no size class of profile (\S+)$)", N_("area {0} matches no size class of profile {1}")},
+        {R"(^a point \(no area\) matches no size class of profile (\S+)$)", N_("a point (no area) matches no size class of profile {0}")},
+        {R"(^type '(.*)' has no rule in profile (\S+)$)", N_("type '{0}' has no rule in profile {1}")},
+        {R"(^no facility type \(field (.*)\)$)", N_("no facility type (field {0})")},
+        {R"(^geometry type (\S+) \(points or polygons expected\)$)", N_("geometry type {0} (points or polygons expected)")},
+        {R"(^invalid geometry: (.*)$)", N_("invalid geometry: {0}")},
+        {R"(^(no geometry)$)", N_("no geometry")},
+        {R"(^(empty geometry)$)", N_("empty geometry")},
+        {R"(^(non-finite coordinate)$)", N_("non-finite coordinate")},
+    };
+    for (const auto& [pattern, msgid] : forms) {
+        std::smatch m;
+        if (!std::regex_match(reason, m, std::regex(pattern))) continue;
+        std::vector<std::string> parts;
+        for (std::size_t i = 1; i < m.size(); ++i) parts.push_back(m[i].str());
+        switch (parts.size()) {
+            case 1: return trf(msgid, parts[0]);
+            case 2: return trf(msgid, parts[0], parts[1]);
+            case 3: return trf(msgid, parts[0], parts[1], parts[2]);
+            default: return tr(msgid);
+        }
+    }
+    return reason;
 }
 
 }  // namespace planmap::analysis

@@ -31,4 +31,10 @@ std::string clause_zh(const std::string& clause);
 // Text without "§" is kept.
 std::string citation_zh(const std::string& citation, bool with_confidence = true);
 
+// Why a facility was not counted, in the current language. The reasons are kept in English where
+// they are stored (the JSON summary, and the PostGIS engine writes the same text in SQL); this says
+// each of their forms again for people ("area 1200.0 m² matches no size class of profile gb55014"
+// → "面积 1200.0 m² 不属于规则配置 gb55014 的任何规模等级"). A form it does not know stays as it is.
+std::string reason_text(const std::string& reason);
+
 }  // namespace planmap::analysis

@@ -10,6 +10,7 @@
 
 #include "analysis/coverage_run.hpp"
 #include "analysis/html_report.hpp"
+#include "analysis/report_text.hpp"
 #include "analysis/site_solver.hpp"
 #include "core/i18n.hpp"
 #include "core/csv.hpp"
@@ -240,7 +241,7 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     timings["candidate_service_areas"] = step.lap();
     if (nunits == 0)
         throw error(trf("none of the {} candidate(s) of '{}' gets a service area", candidates.size(), candidates_source) +
-                    (csa.ignored.empty() ? std::string() : trf(" (e.g. candidate {}: {})", csa.ignored.front().id, csa.ignored.front().reason)));
+                    (csa.ignored.empty() ? std::string() : trf(" (e.g. candidate {}: {})", csa.ignored.front().id, reason_text(csa.ignored.front().reason))));
 
     // The demand: uncovered parts of parcels, split by the candidates' service areas.
     auto regions_owned = uncovered_regions(before);

@@ -21,7 +21,7 @@ void print_notes(std::ostream& out, const std::vector<layers::FeatureNote>& note
     std::size_t shown = 0;
     for (const auto& n : notes) {
         if (shown++ >= limit) break;
-        out << "  " << trf("layer {}, feature {}: {} -> {}", n.layer, n.fid, n.reason, n.action) << "\n";
+        out << "  " << trf("layer {}, feature {}: {} -> {}", n.layer, n.fid, n.reason, tr(n.action.c_str())) << "\n";
     }
     if (notes.size() > limit) out << "  " << trf("… and {} more (--verbose lists all)", notes.size() - limit) << "\n";
 }

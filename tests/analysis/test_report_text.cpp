@@ -67,3 +67,18 @@ TEST(ReportText, FreeTextClausesOfTheShippedProfilesInChinese) {
     EXPECT_EQ(citation_zh("GB/T 50563-2010 §公园绿地服务半径覆盖率, counting rule (clause number not verified) [M]", false),
               "GB/T 50563-2010 公园绿地服务半径覆盖率计数规则（条文号未核实）");
 }
+
+// Why a facility was not counted: stored in English, said again in Chinese, every form of
+// service_areas.cpp recognised with its figures kept; an unknown text stays.
+TEST(ReportText, IgnoredFacilityReasonsInChinese) {
+    const std::string area = "area 1200.0 m² matches no size class of profile gb55014";
+    const std::string dissolved = "area 1800.0 m² after dissolving 3 patches matches no size class of profile gb-park-radius";
+    EXPECT_EQ(reason_text(area), area);  // English: as stored
+    planmap::i18n::LanguageScope zh(planmap::i18n::Language::zh);
+    EXPECT_EQ(reason_text(area), "面积 1200.0 m²，不属于规则配置 gb55014 的任何规模等级");
+    EXPECT_EQ(reason_text(dissolved), "合并 3 个图斑后面积 1800.0 m²，不属于规则配置 gb-park-radius 的任何规模等级");
+    EXPECT_EQ(reason_text("type 'clinic' has no rule in profile gb50180-life-circle"), "类型“clinic”在规则配置 gb50180-life-circle 中没有规则");
+    EXPECT_EQ(reason_text("geometry type LineString (points or polygons expected)"), "几何类型为 LineString（应为点或面）");
+    EXPECT_EQ(reason_text("invalid geometry: Self-intersection[3 4]"), "几何无效：Self-intersection[3 4]");
+    EXPECT_EQ(reason_text("something else"), "something else");
+}
