@@ -12,6 +12,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "analysis/report_text.hpp"
 #include "core/text.hpp"
 #include "geo/geos.hpp"
 
@@ -27,19 +28,8 @@ std::string number(double v) {
     return buf;
 }
 
-// "12,345" (rounded).
-std::string thousands(double v) {
-    std::string s = std::to_string(std::llround(v)), out;
-    int n = 0;
-    for (auto it = s.rbegin(); it != s.rend(); ++it) {
-        if (n && n % 3 == 0 && *it != '-') out.insert(out.begin(), ',');
-        out.insert(out.begin(), *it);
-        ++n;
-    }
-    return out;
-}
-
-std::string hectares(double m2) { return core::fixed(m2 / 10000, 2) + " ha"; }
+// "12.35 ha": the sheet's bilingual box keeps the unit planners read on both sides.
+std::string ha_text(double m2) { return core::fixed(m2 / 10000, 2) + " ha"; }
 
 // TOML text as people write it: short floats, no indentation.
 std::string toml_text(const toml::table& doc) {
@@ -382,7 +372,7 @@ std::vector<render::StatsRow> coverage_stats(const json& s) {
     if (s.contains("straight_line") && s["straight_line"]["coverage_ratio"].is_number())
         add("直线距离覆盖率 straight-line coverage (land)", pct(s["straight_line"]["coverage_ratio"].get<double>()));
     add("覆盖居住用地 covered residential land",
-        hectares(s["covered_area_m2"].get<double>()) + " / " + hectares(s["residential_area_m2"].get<double>()));
+        ha_text(s["covered_area_m2"].get<double>()) + " / " + ha_text(s["residential_area_m2"].get<double>()));
     if (s["population"].is_number() && s["covered_population"].is_number())
         add("覆盖人口 covered population", thousands(s["covered_population"].get<double>()) + " / " + thousands(s["population"].get<double>()));
     if (s.contains("facilities_by_status")) {
@@ -406,7 +396,7 @@ std::vector<render::StatsRow> lifecircle_stats(const json& s) {
         add(name + " 达标用地 land", pct(l["area_share"].get<double>()));
         if (with_population && l["population_share"].is_number()) add(name + " 达标人口 population", pct(l["population_share"].get<double>()));
     }
-    add("居住用地 residential land", hectares(s["residential_area_m2"].get<double>()) + " · " + std::to_string(s["parcels"].get<std::size_t>()) + " 地块 parcels");
+    add("居住用地 residential land", ha_text(s["residential_area_m2"].get<double>()) + " · " + std::to_string(s["parcels"].get<std::size_t>()) + " 地块 parcels");
     if (s.contains("facilities_by_status")) {
         const auto& b = s["facilities_by_status"];
         add("计入设施 facilities counted", std::to_string(b.value("counted", 0)));
