@@ -200,6 +200,17 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     int f_zone = zones.empty() ? -1 : residential.add_field({"zone", FieldType::string, "分区"});
     int f_point = residential.add_field({"placed_by_point", FieldType::integer, "按点计入"});
     auto& feats = residential.features();
+    using S = geo::ParcelCoverage::State;
+    // Wholly covered and wholly uncovered parcels go to their layer as they are: copies made on all cores.
+    std::vector<geo::GeomPtr> whole(feats.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 1024), [&](const auto& r) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            const auto& pc = result.parcels[i];
+            if (pc.area_m2 > 0 && (pc.state == S::full || pc.state == S::none)) whole[i] = geo::clone(feats[i].geometry.get());
+        }
+    });
+    for (auto& g : whole) geo::adopt(g);
+    covered.features().reserve(feats.size());
     for (std::size_t i = 0; i < feats.size(); ++i) {
         auto& pc = result.parcels[i];
         auto& f = feats[i];
@@ -209,9 +220,8 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         if (f_pop >= 0) f.values[f_pop] = population[i] * population_share(i);
         if (f_zone >= 0 && zone_of[i] >= 0) f.values[f_zone] = zones[zone_of[i]].zone;
         if (pc.area_m2 <= 0) continue;
-        using S = geo::ParcelCoverage::State;
-        if (pc.state == S::full) covered.add({f.fid, geo::clone(f.geometry.get()), {f.fid, pc.covered_m2}});
-        if (pc.state == S::none) uncovered.add({f.fid, geo::clone(f.geometry.get()), {f.fid, pc.area_m2}});
+        if (pc.state == S::full) covered.add({f.fid, std::move(whole[i]), {f.fid, pc.covered_m2}});
+        if (pc.state == S::none) uncovered.add({f.fid, std::move(whole[i]), {f.fid, pc.area_m2}});
         if (pc.state == S::partial) {
             if (pc.covered) covered.add({f.fid, std::move(pc.covered), {f.fid, pc.covered_m2}});
             if (pc.uncovered) uncovered.add({f.fid, std::move(pc.uncovered), {f.fid, pc.area_m2 - pc.covered_m2}});
@@ -226,7 +236,9 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     };
     std::vector<const layers::Layer*> out{&sa, &covered, &uncovered, &residential};
     if (facilities) out.push_back(facilities);
+    times["output_layers"] = sw.lap();
     layers::write(out, (fs::path(outdir) / "coverage.gpkg").string(), wo);
+    times["write_gpkg"] = sw.lap();
     residential.set_name(original_name);
 
     std::ostringstream csv;

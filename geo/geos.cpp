@@ -11,6 +11,7 @@ namespace {
 
 struct ThreadContext {
     GEOSContextHandle_t handle = nullptr;
+    GEOSWKBWriter* wkb_writer = nullptr;  // made on first use: ISO flavour, 2D
     std::string last_error;
     ThreadContext() {
         handle = GEOS_init_r();
@@ -23,7 +24,10 @@ struct ThreadContext {
             this);
         GEOSContext_setNoticeMessageHandler_r(handle, [](const char*, void*) {}, nullptr);
     }
-    ~ThreadContext() { GEOS_finish_r(handle); }
+    ~ThreadContext() {
+        if (wkb_writer) GEOSWKBWriter_destroy_r(handle, wkb_writer);
+        GEOS_finish_r(handle);
+    }
     ThreadContext(const ThreadContext&) = delete;
     ThreadContext& operator=(const ThreadContext&) = delete;
 };
@@ -55,18 +59,25 @@ GeomPtr from_wkb(const unsigned char* data, std::size_t size) {
     return take(GEOSGeomFromWKB_buf_r(geos_context(), data, size), N_("reading WKB"));
 }
 
-std::vector<unsigned char> to_wkb(const GEOSGeometry* g) {
-    auto ctx = geos_context();
-    GEOSWKBWriter* w = GEOSWKBWriter_create_r(ctx);
-    GEOSWKBWriter_setFlavor_r(ctx, w, GEOS_WKB_ISO);
-    GEOSWKBWriter_setOutputDimension_r(ctx, w, 2);
+void append_wkb(const GEOSGeometry* g, std::string& out) {
+    auto& tc = thread_context();
+    if (!tc.wkb_writer) {
+        tc.wkb_writer = GEOSWKBWriter_create_r(tc.handle);
+        GEOSWKBWriter_setFlavor_r(tc.handle, tc.wkb_writer, GEOS_WKB_ISO);
+        GEOSWKBWriter_setOutputDimension_r(tc.handle, tc.wkb_writer, 2);
+        GEOSWKBWriter_setByteOrder_r(tc.handle, tc.wkb_writer, GEOS_WKB_NDR);
+    }
     std::size_t n = 0;
-    unsigned char* buf = GEOSWKBWriter_write_r(ctx, w, g, &n);
-    GEOSWKBWriter_destroy_r(ctx, w);
+    unsigned char* buf = GEOSWKBWriter_write_r(tc.handle, tc.wkb_writer, g, &n);
     if (!buf) throw geometry_error(trf("writing WKB failed: {}", geos_last_error()));
-    std::vector<unsigned char> out(buf, buf + n);
-    GEOSFree_r(ctx, buf);
-    return out;
+    out.append(reinterpret_cast<const char*>(buf), n);
+    GEOSFree_r(tc.handle, buf);
+}
+
+std::vector<unsigned char> to_wkb(const GEOSGeometry* g) {
+    std::string s;
+    append_wkb(g, s);
+    return {s.begin(), s.end()};
 }
 
 GeomPtr from_wkt(std::string_view wkt) {

@@ -51,6 +51,8 @@ PreparedPtr prepare(const GEOSGeometry* g);
 // WKB / WKT conversion (ISO WKB, 2D).
 GeomPtr from_wkb(const unsigned char* data, std::size_t size);
 std::vector<unsigned char> to_wkb(const GEOSGeometry* g);
+// Appends g's WKB (ISO, 2D, little-endian) to out; one writer per thread.
+void append_wkb(const GEOSGeometry* g, std::string& out);
 GeomPtr from_wkt(std::string_view wkt);
 std::string to_wkt(const GEOSGeometry* g, int precision = -1);
 
