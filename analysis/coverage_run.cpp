@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <tuple>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -194,39 +195,48 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
                           "MultiPolygon");
     layers::Layer uncovered("uncovered", {{"parcel_fid", FieldType::integer, ""}, {"uncovered_m2", FieldType::real, ""}}, crs,
                             "MultiPolygon");
-    int f_cov = residential.add_field({"covered_m2", FieldType::real, "覆盖面积"});
-    int f_share = residential.add_field({"covered_share", FieldType::real, "覆盖比例"});
-    int f_pop = population_field.empty() ? -1 : residential.add_field({"covered_population", FieldType::real, "覆盖人口"});
-    int f_zone = zones.empty() ? -1 : residential.add_field({"zone", FieldType::string, "分区"});
-    int f_point = residential.add_field({"placed_by_point", FieldType::integer, "按点计入"});
+    std::vector<Field> added{{"covered_m2", FieldType::real, "覆盖面积"}, {"covered_share", FieldType::real, "覆盖比例"}};
+    if (!population_field.empty()) added.push_back({"covered_population", FieldType::real, "覆盖人口"});
+    if (!zones.empty()) added.push_back({"zone", FieldType::string, "分区"});
+    added.push_back({"placed_by_point", FieldType::integer, "按点计入"});
+    const std::vector<int> idx = residential.add_fields(std::move(added));
+    std::size_t next_idx = 0;
+    const int f_cov = idx[next_idx++], f_share = idx[next_idx++];
+    const int f_pop = population_field.empty() ? -1 : idx[next_idx++];
+    const int f_zone = zones.empty() ? -1 : idx[next_idx++];
+    const int f_point = idx[next_idx++];
     auto& feats = residential.features();
     using S = geo::ParcelCoverage::State;
-    // Wholly covered and wholly uncovered parcels go to their layer as they are: copies made on all cores.
-    std::vector<geo::GeomPtr> whole(feats.size());
+    // Each parcel's figures, and its pieces for the covered and uncovered layers, on all cores. A
+    // wholly covered or uncovered parcel is shown by its own geometry (borrowed: `residential`
+    // outlives both layers), not a copy.
+    std::vector<std::optional<layers::Feature>> covered_part(feats.size()), uncovered_part(feats.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 1024), [&](const auto& r) {
         for (std::size_t i = r.begin(); i != r.end(); ++i) {
-            const auto& pc = result.parcels[i];
-            if (pc.area_m2 > 0 && (pc.state == S::full || pc.state == S::none)) whole[i] = geo::clone(feats[i].geometry.get());
+            auto& pc = result.parcels[i];
+            auto& f = feats[i];
+            f.values[f_cov] = pc.covered_m2;
+            f.values[f_share] = population_share(i);
+            f.values[f_point] = std::int64_t{placed_by_point[i] ? 1 : 0};
+            if (f_pop >= 0) f.values[f_pop] = population[i] * population_share(i);
+            if (f_zone >= 0 && zone_of[i] >= 0) f.values[f_zone] = zones[zone_of[i]].zone;
+            if (pc.area_m2 <= 0) continue;
+            if (pc.state == S::full) covered_part[i] = layers::Feature{f.fid, geo::borrow(f.geometry.get()), {f.fid, pc.covered_m2}};
+            if (pc.state == S::none) uncovered_part[i] = layers::Feature{f.fid, geo::borrow(f.geometry.get()), {f.fid, pc.area_m2}};
+            if (pc.state == S::partial) {
+                if (pc.covered) covered_part[i] = layers::Feature{f.fid, std::move(pc.covered), {f.fid, pc.covered_m2}};
+                if (pc.uncovered)
+                    uncovered_part[i] = layers::Feature{f.fid, std::move(pc.uncovered), {f.fid, pc.area_m2 - pc.covered_m2}};
+            }
         }
     });
-    for (auto& g : whole) geo::adopt(g);
     covered.features().reserve(feats.size());
     for (std::size_t i = 0; i < feats.size(); ++i) {
-        auto& pc = result.parcels[i];
-        auto& f = feats[i];
-        f.values[f_cov] = pc.covered_m2;
-        f.values[f_share] = population_share(i);
-        f.values[f_point] = std::int64_t{placed_by_point[i] ? 1 : 0};
-        if (f_pop >= 0) f.values[f_pop] = population[i] * population_share(i);
-        if (f_zone >= 0 && zone_of[i] >= 0) f.values[f_zone] = zones[zone_of[i]].zone;
-        if (pc.area_m2 <= 0) continue;
-        if (pc.state == S::full) covered.add({f.fid, std::move(whole[i]), {f.fid, pc.covered_m2}});
-        if (pc.state == S::none) uncovered.add({f.fid, std::move(whole[i]), {f.fid, pc.area_m2}});
-        if (pc.state == S::partial) {
-            if (pc.covered) covered.add({f.fid, std::move(pc.covered), {f.fid, pc.covered_m2}});
-            if (pc.uncovered) uncovered.add({f.fid, std::move(pc.uncovered), {f.fid, pc.area_m2 - pc.covered_m2}});
-        }
+        if (covered_part[i]) covered.add(std::move(*covered_part[i]));
+        if (uncovered_part[i]) uncovered.add(std::move(*uncovered_part[i]));
     }
+    std::vector<std::optional<layers::Feature>>().swap(covered_part);
+    std::vector<std::optional<layers::Feature>>().swap(uncovered_part);
     std::string original_name = residential.name();
     residential.set_name("parcels");
     layers::WriteOptions wo;

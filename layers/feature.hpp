@@ -55,6 +55,8 @@ public:
     int field_index(const std::string& name) const;  // -1 when absent
     // Adds a field (existing features get a null value) and returns its index.
     int add_field(Field f);
+    // add_field for several fields, with one pass over the features; their indices in order.
+    std::vector<int> add_fields(std::vector<Field> fs);
     const std::optional<geo::Crs>& crs() const noexcept { return crs_; }
     void set_crs(std::optional<geo::Crs> c) { crs_ = std::move(c); }
     const std::string& geometry_type() const noexcept { return geometry_type_; }

@@ -271,6 +271,52 @@ std::string encode_geometry(const GEOSGeometry* g, int srs_id, int multi_type) {
     return out;
 }
 
+std::optional<std::pair<const unsigned char*, std::size_t>> blob_wkb(const unsigned char* blob, std::size_t size) {
+    if (size < 8 || blob[0] != 'G' || blob[1] != 'P') return std::nullopt;
+    const unsigned char flags = blob[3];
+    if (flags & 0x20) return std::nullopt;  // extended (non-standard) geometry type
+    static constexpr std::size_t kEnvelopeBytes[8] = {0, 32, 48, 48, 64, 0, 0, 0};
+    const unsigned envelope = (flags >> 1) & 0x07;
+    if (envelope > 4) return std::nullopt;
+    const std::size_t header = 8 + kEnvelopeBytes[envelope];
+    if (size <= header) return std::nullopt;
+    return std::make_pair(blob + header, size - header);
+}
+
+void read_rows(const std::string& file, const RowReader& what, const std::string& shown_path, const RowSink& row) {
+    Db db;
+    db.shown = shown_path;
+    auto fail = [&] { return io_error(trf("error reading '{}': {}", shown_path, what.table + ": " + db.error())); };
+    if (sqlite3_open_v2(file.c_str(), &db.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) throw fail();
+    std::string sql = "SELECT " + quoted(what.fid_column);
+    sql += ", " + (what.geometry_column.empty() ? std::string("NULL") : quoted(what.geometry_column));
+    for (const auto& c : what.columns) sql += ", " + quoted(c);
+    sql += " FROM " + quoted(what.table) + " ORDER BY " + quoted(what.fid_column);
+    Stmt st;
+    if (sqlite3_prepare_v2(db.db, sql.c_str(), -1, &st.s, nullptr) != SQLITE_OK) throw fail();
+    int rc;
+    while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
+        std::vector<Value> values(what.columns.size());
+        for (std::size_t i = 0; i < what.columns.size(); ++i) {
+            const int col = static_cast<int>(i) + 2;
+            if (sqlite3_column_type(st.s, col) == SQLITE_NULL) continue;
+            switch (what.types[i]) {
+                case FieldType::integer: values[i] = static_cast<std::int64_t>(sqlite3_column_int64(st.s, col)); break;
+                case FieldType::real: values[i] = sqlite3_column_double(st.s, col); break;
+                case FieldType::string: {
+                    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st.s, col));
+                    values[i] = std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(st.s, col)));
+                    break;
+                }
+            }
+        }
+        const void* blob = sqlite3_column_blob(st.s, 1);
+        const auto n = static_cast<std::size_t>(sqlite3_column_bytes(st.s, 1));
+        row(sqlite3_column_int64(st.s, 0), static_cast<const unsigned char*>(blob), blob ? n : 0, std::move(values));
+    }
+    if (rc != SQLITE_DONE) throw fail();
+}
+
 void insert_features(const std::string& file, const std::vector<TableTarget>& targets, const std::string& shown_path) {
     Db db;
     db.shown = shown_path;

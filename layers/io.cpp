@@ -189,9 +189,10 @@ public:
         }
     }
 
-    void add(std::size_t feature, std::int64_t fid, std::vector<unsigned char> wkb, bool closed_rings) {
+    // raw: WKB as stored in the file (any dimension or curve, rings perhaps open), not yet through OGR.
+    void add(std::size_t feature, std::int64_t fid, std::vector<unsigned char> wkb, bool closed_rings, bool raw = false) {
         if (!filling_) filling_ = &chunks_.emplace_back();
-        filling_->items.push_back({feature, fid, std::move(wkb), closed_rings});
+        filling_->items.push_back({feature, fid, std::move(wkb), closed_rings, raw});
         if (filling_->items.size() == kChunk) submit();
     }
     // A note made on the reading thread (a feature without geometry).
@@ -226,6 +227,7 @@ private:
         std::int64_t fid;
         std::vector<unsigned char> wkb;
         bool closed_rings;
+        bool raw;
     };
     struct Chunk {
         std::vector<Item> items;
@@ -247,8 +249,9 @@ private:
             auto& item = c.items[k];
             auto& check = c.checks[k];
             geo::GeomPtr geom;
+            if (item.raw) geom = direct_geometry(item);
             try {
-                geom = geo::from_wkb(item.wkb.data(), item.wkb.size());
+                if (!geom) geom = geo::from_wkb(item.wkb.data(), item.wkb.size());
                 if (item.closed_rings) check.notes.push_back({layer_, item.fid, N_("ring not closed"), N_("closed")});
             } catch (const geometry_error& e) {
                 ++check.invalid;
@@ -257,6 +260,28 @@ private:
             std::vector<unsigned char>().swap(item.wkb);
             c.geoms[k] = check_geometry(std::move(geom), layer_, item.fid, opt_, check);
         }
+    }
+
+    // WKB straight from a file: a 2D linear geometry goes to GEOS as it is; anything else (Z or M,
+    // curves, a ring left open, which GEOS refuses) is put through OGR as other formats are, and
+    // left in item.wkb for the usual path.
+    static geo::GeomPtr direct_geometry(Item& item) {
+        const auto& w = item.wkb;
+        if (w.size() >= 5) {
+            std::uint32_t type = 0;
+            for (int b = 0; b < 4; ++b) type |= static_cast<std::uint32_t>(w[static_cast<std::size_t>(w[0] ? 1 + b : 4 - b)]) << (8 * b);
+            if (type >= 1 && type <= 7) {
+                try {
+                    return geo::from_wkb(w.data(), w.size());
+                } catch (const geometry_error&) {  // e.g. an open ring: OGR closes it below
+                }
+            }
+        }
+        OGRGeometry* g = nullptr;
+        if (OGRGeometryFactory::createFromWkb(w.data(), nullptr, &g, w.size()) != OGRERR_NONE || !g) return nullptr;
+        OGRGeometryUniquePtr owned(g);
+        item.wkb = ogr_wkb(g, item.closed_rings);
+        return nullptr;
     }
 
     std::string layer_;
@@ -358,6 +383,48 @@ void decode_texts(Layer& layer, const std::string& path, const ReadOptions& opt)
 void drop_field(Layer& layer, std::size_t index) {
     layer.fields().erase(layer.fields().begin() + static_cast<std::ptrdiff_t>(index));
     for (auto& f : layer.features()) f.values.erase(f.values.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+}  // namespace
+
+namespace {
+
+// A GeoPackage table whose fields are plain numbers and text is read through SQLite directly (GDAL
+// gave the schema); false: not such a table, read through OGR.
+bool read_gpkg_rows(const std::string& path, OGRLayer& l, Layer& layer, PendingGeometries& pending, const ReadOptions& opt) {
+    OGRFeatureDefn* defn = l.GetLayerDefn();
+    if (defn->GetGeomFieldCount() > 1 || std::string(l.GetFIDColumn()).empty()) return false;
+    gpkg::RowReader what;
+    what.table = l.GetName();
+    what.fid_column = l.GetFIDColumn();
+    if (defn->GetGeomFieldCount() == 1) what.geometry_column = l.GetGeometryColumn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        OGRFieldDefn* fd = defn->GetFieldDefn(i);
+        auto t = fd->GetType();
+        if (t != OFTInteger && t != OFTInteger64 && t != OFTReal && t != OFTString) return false;
+        what.columns.emplace_back(fd->GetNameRef());
+        what.types.push_back(field_type(t));
+    }
+    const GIntBig count = l.GetFeatureCount(FALSE);  // a GeoPackage keeps it: room for the features at once (a bounded hint)
+    if (count > 0) layer.features().reserve(static_cast<std::size_t>(std::min<GIntBig>(count, 20'000'000)));
+    const bool has_geometry = !what.geometry_column.empty();
+    std::size_t done = 0;
+    gpkg::read_rows(path, what, path, [&](std::int64_t fid, const unsigned char* blob, std::size_t size, std::vector<Value>&& values) {
+        const std::size_t index = layer.size();
+        if (blob) {
+            if (auto wkb = gpkg::blob_wkb(blob, size)) {
+                pending.add(index, fid, std::vector<unsigned char>(wkb->first, wkb->first + wkb->second), false, true);
+            } else {
+                ++layer.invalid_geometries;
+                pending.note(index, {layer.name(), fid, N_("not a GeoPackage geometry"), N_("geometry removed")});
+            }
+        } else if (has_geometry) {
+            pending.note(index, {layer.name(), fid, N_("null geometry"), N_("kept without geometry")});
+        }
+        layer.add({fid, nullptr, std::move(values)});
+        if (opt.progress && ++done % 4096 == 0) opt.progress(done, count > 0 ? static_cast<std::size_t>(count) : 0);
+    });
+    return true;
 }
 
 }  // namespace
@@ -486,9 +553,11 @@ static Dataset read_any(const std::string& path, const ReadOptions& opt) {
             GIntBig count = opt.progress ? l->GetFeatureCount(FALSE) : -1;
             std::size_t total = count > 0 ? static_cast<std::size_t>(count) : 0, done = 0;
             PendingGeometries pending(layer.name(), opt);
-            // A GeoPackage knows its count: room for the features at once (a bounded hint).
-            if (GIntBig n = driver == "GPKG" ? l->GetFeatureCount(FALSE) : -1; n > 0)
-                layer.features().reserve(static_cast<std::size_t>(std::min<GIntBig>(n, 20'000'000)));
+            if (driver == "GPKG" && read_gpkg_rows(path, *l, layer, pending, opt)) {
+                pending.finish(layer);
+                if (opt.progress) opt.progress(layer.size(), layer.size());
+                continue;
+            }
             for (auto& f : *l) {
                 add_feature(layer, *f, pending, text_field);
                 if (opt.progress && ++done % 4096 == 0) opt.progress(done, total);
