@@ -2,6 +2,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <cmath>
@@ -164,9 +165,13 @@ std::pair<double, double> CoverageRun::covered_with(const analysis::ServiceAreas
 void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index,
                         core::CsvHeader csv_header, const layers::Layer* facilities, const styles::Style* facility_style) {
     core::Stopwatch sw;
-    // The dissolved service areas, for the map only (the figures never use a global union).
+    // The dissolved service areas, for the map only (the figures never use a global union): one
+    // serial union, made on another core while this one prepares the other layers.
     layers::Layer sa("service_areas", {{"area_m2", layers::FieldType::real, ""}}, crs, "Polygon");
-    {
+    double dissolve_s = 0;
+    tbb::task_group dissolving;
+    dissolving.run([&] {
+        core::Stopwatch own;
         std::vector<geo::GeomPtr> parts;
         parts.reserve(service.areas.size());
         for (const auto& a : service.areas)
@@ -180,8 +185,17 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
             double a = geo::area(part.get());
             sa.add({k, std::move(part), {a}});
         }
-    }
-    times["dissolve_output"] = sw.lap();
+        dissolve_s = own.seconds();
+    });
+    struct WaitOnExit {  // an exception below must not leave the task running on `sa`
+        tbb::task_group& g;
+        ~WaitOnExit() {
+            try {
+                g.wait();
+            } catch (...) {
+            }
+        }
+    } wait_on_exit{dissolving};
     {
         std::vector<const GEOSGeometry*> parcels;
         for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
@@ -244,6 +258,9 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     wo.styles = [facilities, facility_style](const layers::Layer& l) {
         return facility_style && &l == facilities ? styles::qgis_style_from(*facility_style, l) : styles::qgis_style(l);
     };
+    dissolving.wait();
+    for (auto& f : sa.features()) geo::adopt(f.geometry);  // made on another thread's GEOS context
+    times["dissolve_output"] = dissolve_s;
     std::vector<const layers::Layer*> out{&sa, &covered, &uncovered, &residential};
     if (facilities) out.push_back(facilities);
     times["output_layers"] = sw.lap();

@@ -198,6 +198,7 @@ def main():
     ap.add_argument("--sizes", default="20000,100000")
     ap.add_argument("--scaling", default="10000,100000,1000000", help="planmap-only sizes for the scaling check ('' to skip)")
     ap.add_argument("--no-geopandas", action="store_true")
+    ap.add_argument("--geopandas-max", type=int, default=0, help="run GeoPandas only up to this many parcels (0: every size)")
     ap.add_argument("--keep", help="keep the work folder here")
     args = ap.parse_args()
     ensure_packages()
@@ -220,7 +221,7 @@ def main():
                   f"command {wall:7.3f} s  peak RSS {rss:7.1f} MiB")
             print(f"  PostGIS   load {load:7.3f} s  query   {query:7.3f} s  load+query {load + query:7.3f} s")
             gp = None
-            if not args.no_geopandas:
+            if not args.no_geopandas and (not args.geopandas_max or n <= args.geopandas_max):
                 gp = run_geopandas(city)
                 print(f"  GeoPandas read {gp[0]:7.3f} s  compute {gp[1]:7.3f} s  total {gp[0] + gp[1]:7.3f} s")
             print(f"  ratios    PostGIS query / planmap compute = {query / t['compute']:6.1f}x   "
@@ -233,7 +234,9 @@ def main():
                   f"rel.diff {rel(j['population_coverage_ratio'], pg_pop):.1e}" +
                   (f"  GeoPandas {gp[3]:.12f} rel.diff {rel(gp[3], pg_pop):.1e}" if gp else ""), flush=True)
             record({"bench": "coverage", "parcels": n, "planmap_compute_s": t["compute"], "planmap_command_s": wall,
-                    "postgis_query_s": query, "postgis_load_query_s": load + query,
+                    "postgis_query_s": query, "postgis_load_query_s": load + query, "planmap_peak_mib": rss,
+                    "geopandas_compute_s": gp[1] if gp else None, "geopandas_total_s": gp[0] + gp[1] if gp else None,
+                    "geopandas_same_figures": max(rel(gp[2], pg_ratio), rel(gp[3], pg_pop)) < 1e-9 if gp else None,
                     "same_figures": max(rel(j["coverage_ratio"], pg_ratio), rel(j["population_coverage_ratio"], pg_pop)) < 1e-9})
     finally:
         pg.stop()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every peer comparison in one run, then one table of ratios:
-#   coverage  planmap coverage --profile gb-park-radius vs PostGIS (load + query), 100k and 1M parcels
-#             (bench/coverage_bench.py; figures compared to 1e-9)
+#   coverage  planmap coverage --profile gb-park-radius vs PostGIS (load + query), 100k and 1M parcels,
+#             and GeoPandas (read + compute) up to 100k (bench/coverage_bench.py; figures compared to 1e-9)
 #   network   multi-source search, 1,000 sources x 1,200 m, vs networkx and pgRouting
 #             (bench/network_bench.sh; every distance compared to 1e-6 m)
 #   sheets    the A1 land-use sheet, PNG and PDF, vs Mapnik (bench/render_bench.sh)
@@ -24,7 +24,7 @@ export BENCH_RESULTS=$log/results.jsonl
 : >"$BENCH_RESULTS"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-echo "== coverage vs PostGIS ($sizes parcels)"; /usr/bin/python3 bench/coverage_bench.py --sizes "$sizes" --scaling '' --no-geopandas >"$log/coverage.txt" 2>&1 || { tail "$log/coverage.txt"; exit 1; }
+echo "== coverage vs PostGIS ($sizes parcels)"; /usr/bin/python3 bench/coverage_bench.py --sizes "$sizes" --scaling '' --geopandas-max 100000 >"$log/coverage.txt" 2>&1 || { tail "$log/coverage.txt"; exit 1; }
 echo "== network vs networkx and pgRouting"; bash bench/network_bench.sh >"$log/network.txt" 2>&1 || { tail "$log/network.txt"; exit 1; }
 echo "== sheets vs Mapnik"; bash bench/render_bench.sh >"$log/render.txt" 2>&1 || { tail "$log/render.txt"; exit 1; }
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -42,6 +42,10 @@ for r in rows:
         c = r["postgis_load_query_s"] / r["planmap_command_s"]
         line(f"coverage {r['parcels']:,} parcels: compute vs PostGIS query", r["planmap_compute_s"], r["postgis_query_s"], f"{q:.1f}x", ">=10x", q >= 10, same)
         line(f"coverage {r['parcels']:,} parcels: command vs PostGIS load+query", r["planmap_command_s"], r["postgis_load_query_s"], f"{c:.2f}x", ">=3x", c >= 3, same)
+        if r.get("geopandas_total_s") is not None:
+            g = r["geopandas_total_s"] / r["planmap_command_s"]
+            line(f"coverage {r['parcels']:,} parcels: command vs GeoPandas read+compute", r["planmap_command_s"], r["geopandas_total_s"], f"{g:.1f}x", "-", True,
+                 "identical" if r["geopandas_same_figures"] else "DIFFER")
     elif r["bench"] == "network":
         nx = r["networkx_search_s"] / r["planmap_search_s"]
         line(f"network {r['graph']}: search vs networkx", r["planmap_search_s"], r["networkx_search_s"], f"{nx:.0f}x", ">=50x", nx >= 50, r["agree"])
