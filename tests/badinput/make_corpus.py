@@ -121,6 +121,7 @@ def main():
     safety_cases()
     field_data_cases()
     geometry_cases()
+    gpkg_blob_cases()
 
 
 def field_data_cases():
@@ -284,6 +285,35 @@ def geometry_cases():
         square(2, {"name": "square"}, 1000, 0, 1200, 200)))
 
 
+def gpkg_blob_cases():
+    """A GeoPackage whose blobs other tools wrote badly: bytes that are no geometry, a ring left
+    open, a polygon with Z (read straight through SQLite, these take OGR's path or become notes)."""
+    import sqlite3
+    import struct
+    d = case("gpkg_odd_blobs")
+    src = os.path.join(d, "src.geojson")
+    ring = '[[[%d,0],[%d,0],[%d,10],[%d,10],[%d,0]]]'
+    write(src, '{"type":"FeatureCollection","features":[' + ",".join(
+        '{"type":"Feature","properties":{"id":%d},"geometry":{"type":"Polygon","coordinates":%s}}' % (i, ring % (10 * i, 10 * i + 10, 10 * i + 10, 10 * i, 10 * i))
+        for i in range(1, 5)) + ']}')
+    g = os.path.join(d, "g.gpkg")
+    subprocess.run(["ogr2ogr", "-q", "-f", "GPKG", g, src, "-nln", "parcels", "-a_srs", "EPSG:4549", "-lco", "SPATIAL_INDEX=NO",
+                    "-lco", "FID=fid"], check=True)
+    os.remove(src)
+
+    def blob(wkb):
+        return b"GP\x00\x01" + struct.pack("<i", 4549) + wkb
+
+    open_ring = struct.pack("<BII", 1, 3, 1) + struct.pack("<I", 4) + struct.pack("<8d", 20, 0, 30, 0, 30, 10, 20, 10)
+    z = struct.pack("<BII", 1, 1003, 1) + struct.pack("<I", 5) + struct.pack("<15d", 30, 0, 5, 40, 0, 5, 40, 10, 5, 30, 10, 5, 30, 0, 5)
+    con = sqlite3.connect(g)
+    con.execute("UPDATE parcels SET geom = ? WHERE fid = 1", (b"\x00\x11\x22\x33",))
+    con.execute("UPDATE parcels SET geom = ? WHERE fid = 2", (blob(open_ring),))
+    con.execute("UPDATE parcels SET geom = ? WHERE fid = 3", (blob(z),))
+    con.commit()
+    con.close()
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["--safety"]:  # only the cases above (the rest stay as committed)
@@ -292,5 +322,7 @@ if __name__ == "__main__":
         field_data_cases()
     elif sys.argv[1:] == ["--geometry"]:  # only the broken-geometry cases
         geometry_cases()
+    elif sys.argv[1:] == ["--gpkg-blobs"]:  # only the GeoPackage blob case
+        gpkg_blob_cases()
     else:
         main()
