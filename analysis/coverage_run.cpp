@@ -205,54 +205,78 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
 
     using layers::Field;
     using layers::FieldType;
+    // The outputs show the parcels as they are, with computed columns: their rows are made as the
+    // file is written (layers::Layer::set_rows), not stored, so no parcel geometry or value is copied.
+    using S = geo::ParcelCoverage::State;
+    const auto& feats = residential.features();
+    std::vector<std::uint32_t> covered_rows, uncovered_rows;  // parcel index of each row
+    for (std::size_t i = 0; i < feats.size(); ++i) {
+        const auto& pc = result.parcels[i];
+        if (pc.area_m2 <= 0) continue;
+        if (pc.state == S::full || (pc.state == S::partial && pc.covered)) covered_rows.push_back(static_cast<std::uint32_t>(i));
+        if (pc.state == S::none || (pc.state == S::partial && pc.uncovered)) uncovered_rows.push_back(static_cast<std::uint32_t>(i));
+    }
     layers::Layer covered("covered", {{"parcel_fid", FieldType::integer, ""}, {"covered_m2", FieldType::real, ""}}, crs,
                           "MultiPolygon");
+    covered.set_rows(covered_rows.size(), [&](std::size_t r, layers::RowView& row) {
+        const std::size_t i = covered_rows[r];
+        const auto& pc = result.parcels[i];
+        row.fid = feats[i].fid;
+        row.geometry = pc.state == S::full ? feats[i].geometry.get() : pc.covered.get();
+        row.values = {row.fid, pc.covered_m2};
+    });
     layers::Layer uncovered("uncovered", {{"parcel_fid", FieldType::integer, ""}, {"uncovered_m2", FieldType::real, ""}}, crs,
                             "MultiPolygon");
-    std::vector<Field> added{{"covered_m2", FieldType::real, "覆盖面积"}, {"covered_share", FieldType::real, "覆盖比例"}};
-    if (!population_field.empty()) added.push_back({"covered_population", FieldType::real, "覆盖人口"});
-    if (!zones.empty()) added.push_back({"zone", FieldType::string, "分区"});
-    added.push_back({"placed_by_point", FieldType::integer, "按点计入"});
-    const std::vector<int> idx = residential.add_fields(std::move(added));
-    std::size_t next_idx = 0;
-    const int f_cov = idx[next_idx++], f_share = idx[next_idx++];
-    const int f_pop = population_field.empty() ? -1 : idx[next_idx++];
-    const int f_zone = zones.empty() ? -1 : idx[next_idx++];
-    const int f_point = idx[next_idx++];
-    auto& feats = residential.features();
-    using S = geo::ParcelCoverage::State;
-    // Each parcel's figures, and its pieces for the covered and uncovered layers, on all cores. A
-    // wholly covered or uncovered parcel is shown by its own geometry (borrowed: `residential`
-    // outlives both layers), not a copy.
-    std::vector<std::optional<layers::Feature>> covered_part(feats.size()), uncovered_part(feats.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, feats.size(), 1024), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) {
-            auto& pc = result.parcels[i];
-            auto& f = feats[i];
-            f.values[f_cov] = pc.covered_m2;
-            f.values[f_share] = population_share(i);
-            f.values[f_point] = std::int64_t{placed_by_point[i] ? 1 : 0};
-            if (f_pop >= 0) f.values[f_pop] = population[i] * population_share(i);
-            if (f_zone >= 0 && zone_of[i] >= 0) f.values[f_zone] = zones[zone_of[i]].zone;
-            if (pc.area_m2 <= 0) continue;
-            if (pc.state == S::full) covered_part[i] = layers::Feature{f.fid, geo::borrow(f.geometry.get()), {f.fid, pc.covered_m2}};
-            if (pc.state == S::none) uncovered_part[i] = layers::Feature{f.fid, geo::borrow(f.geometry.get()), {f.fid, pc.area_m2}};
-            if (pc.state == S::partial) {
-                if (pc.covered) covered_part[i] = layers::Feature{f.fid, std::move(pc.covered), {f.fid, pc.covered_m2}};
-                if (pc.uncovered)
-                    uncovered_part[i] = layers::Feature{f.fid, std::move(pc.uncovered), {f.fid, pc.area_m2 - pc.covered_m2}};
-            }
-        }
+    uncovered.set_rows(uncovered_rows.size(), [&](std::size_t r, layers::RowView& row) {
+        const std::size_t i = uncovered_rows[r];
+        const auto& pc = result.parcels[i];
+        row.fid = feats[i].fid;
+        row.geometry = pc.state == S::none ? feats[i].geometry.get() : pc.uncovered.get();
+        row.values = {row.fid, pc.state == S::none ? pc.area_m2 : pc.area_m2 - pc.covered_m2};
     });
-    covered.features().reserve(feats.size());
-    for (std::size_t i = 0; i < feats.size(); ++i) {
-        if (covered_part[i]) covered.add(std::move(*covered_part[i]));
-        if (uncovered_part[i]) uncovered.add(std::move(*uncovered_part[i]));
+    std::vector<Field> parcel_fields = residential.fields();
+    const std::size_t n_in = parcel_fields.size();
+    parcel_fields.push_back({"covered_m2", FieldType::real, "覆盖面积"});
+    parcel_fields.push_back({"covered_share", FieldType::real, "覆盖比例"});
+    if (!population_field.empty()) parcel_fields.push_back({"covered_population", FieldType::real, "覆盖人口"});
+    if (!zones.empty()) parcel_fields.push_back({"zone", FieldType::string, "分区"});
+    parcel_fields.push_back({"placed_by_point", FieldType::integer, "按点计入"});
+    // A field of the input with the name of a computed one (an earlier run's output read again)
+    // is replaced by the computed value, as before.
+    std::vector<int> replaced(parcel_fields.size() - n_in, -1);
+    for (std::size_t k = n_in; k < parcel_fields.size(); ++k)
+        for (std::size_t j = 0; j < n_in; ++j)
+            if (parcel_fields[j].name == parcel_fields[k].name) replaced[k - n_in] = static_cast<int>(j);
+    std::vector<Field> kept;
+    std::vector<int> slot(parcel_fields.size() - n_in);
+    for (std::size_t j = 0; j < n_in; ++j) kept.push_back(parcel_fields[j]);
+    for (std::size_t k = n_in; k < parcel_fields.size(); ++k) {
+        if (replaced[k - n_in] >= 0) {
+            slot[k - n_in] = replaced[k - n_in];
+        } else {
+            slot[k - n_in] = static_cast<int>(kept.size());
+            kept.push_back(parcel_fields[k]);
+        }
     }
-    std::vector<std::optional<layers::Feature>>().swap(covered_part);
-    std::vector<std::optional<layers::Feature>>().swap(uncovered_part);
-    std::string original_name = residential.name();
-    residential.set_name("parcels");
+    layers::Layer parcels("parcels", kept, crs, residential.geometry_type());
+    const bool with_pop = !population_field.empty(), with_zone = !zones.empty();
+    parcels.set_rows(feats.size(), [&, with_pop, with_zone](std::size_t i, layers::RowView& row) {
+        const auto& f = feats[i];
+        const auto& pc = result.parcels[i];
+        row.fid = f.fid;
+        row.geometry = f.geometry.get();
+        row.values.assign(f.values.begin(), f.values.end());
+        row.values.resize(slot.empty() ? n_in : std::max<std::size_t>(n_in, static_cast<std::size_t>(*std::max_element(slot.begin(), slot.end())) + 1));
+        std::size_t k = 0;
+        row.values[static_cast<std::size_t>(slot[k++])] = pc.covered_m2;
+        row.values[static_cast<std::size_t>(slot[k++])] = population_share(i);
+        if (with_pop) row.values[static_cast<std::size_t>(slot[k++])] = population[i] * population_share(i);
+        if (with_zone) {
+            const std::size_t at = static_cast<std::size_t>(slot[k++]);
+            row.values[at] = zone_of[i] >= 0 ? layers::Value(zones[static_cast<std::size_t>(zone_of[i])].zone) : layers::Value();
+        }
+        row.values[static_cast<std::size_t>(slot[k++])] = std::int64_t{placed_by_point[i] ? 1 : 0};
+    });
     layers::WriteOptions wo;
     wo.spatial_index = spatial_index;
     wo.styles = [facilities, facility_style](const layers::Layer& l) {
@@ -261,12 +285,11 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     dissolving.wait();
     for (auto& f : sa.features()) geo::adopt(f.geometry);  // made on another thread's GEOS context
     times["dissolve_output"] = dissolve_s;
-    std::vector<const layers::Layer*> out{&sa, &covered, &uncovered, &residential};
+    std::vector<const layers::Layer*> out{&sa, &covered, &uncovered, &parcels};
     if (facilities) out.push_back(facilities);
     times["output_layers"] = sw.lap();
     layers::write(out, (fs::path(outdir) / "coverage.gpkg").string(), wo);
     times["write_gpkg"] = sw.lap();
-    residential.set_name(original_name);
 
     std::ostringstream csv;
     csv << core::csv_header({"zone", "parcels", "residential_area_m2", "covered_area_m2", "coverage_ratio", "population",

@@ -20,9 +20,8 @@ std::string geos_last_error();
 
 struct GeomDeleter {
     GEOSContextHandle_t ctx = nullptr;
-    bool owns = true;  // false: a view of a geometry owned elsewhere (geo::borrow)
     void operator()(GEOSGeometry* g) const noexcept {
-        if (g && owns) GEOSGeom_destroy_r(ctx, g);
+        if (g) GEOSGeom_destroy_r(ctx, g);
     }
 };
 using GeomPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
@@ -47,9 +46,6 @@ using CoordSeqPtr = std::unique_ptr<GEOSCoordSequence, CoordSeqDeleter>;
 GeomPtr take(GEOSGeometry* g, std::string_view what);
 inline GeomPtr take_nullable(GEOSGeometry* g) { return GeomPtr(g, GeomDeleter{geos_context()}); }
 GeomPtr clone(const GEOSGeometry* g);
-// A view of g, which stays owned where it is and must outlive the view (an output layer that
-// shows input geometries unchanged, without copying them).
-inline GeomPtr borrow(const GEOSGeometry* g) { return GeomPtr(const_cast<GEOSGeometry*>(g), GeomDeleter{nullptr, false}); }
 PreparedPtr prepare(const GEOSGeometry* g);
 
 // WKB / WKT conversion (ISO WKB, 2D).

@@ -59,18 +59,9 @@ int Layer::add_field(Field f) {
     return static_cast<int>(fields_.size() - 1);
 }
 
-std::vector<int> Layer::add_fields(std::vector<Field> fs) {
-    std::vector<int> out;
-    for (auto& f : fs) {
-        int existing = field_index(f.name);
-        if (existing < 0) {
-            fields_.push_back(std::move(f));
-            existing = static_cast<int>(fields_.size() - 1);
-        }
-        out.push_back(existing);
-    }
-    for (auto& feat : features_) feat.values.resize(fields_.size());
-    return out;
+void Layer::set_rows(std::size_t count, RowSource source) {
+    row_count_ = count;
+    row_source_ = std::move(source);
 }
 
 Feature& Layer::add(Feature f) {

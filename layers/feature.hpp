@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -33,6 +34,16 @@ struct Feature {
     std::vector<Value> values;  // one per field of the layer's schema
 };
 
+// One row of a layer whose rows are made when it is written (Layer::set_rows); the geometry stays
+// owned where it is.
+struct RowView {
+    std::int64_t fid = -1;
+    const GEOSGeometry* geometry = nullptr;
+    std::vector<Value> values;  // one per field of the layer's schema
+};
+// Fills row i; called from several threads at once, so it only reads what it shows.
+using RowSource = std::function<void(std::size_t i, RowView& row)>;
+
 // A problem met while importing a feature: what was wrong and what was done.
 struct FeatureNote {
     std::string layer;
@@ -55,8 +66,6 @@ public:
     int field_index(const std::string& name) const;  // -1 when absent
     // Adds a field (existing features get a null value) and returns its index.
     int add_field(Field f);
-    // add_field for several fields, with one pass over the features; their indices in order.
-    std::vector<int> add_fields(std::vector<Field> fs);
     const std::optional<geo::Crs>& crs() const noexcept { return crs_; }
     void set_crs(std::optional<geo::Crs> c) { crs_ = std::move(c); }
     const std::string& geometry_type() const noexcept { return geometry_type_; }
@@ -69,6 +78,14 @@ public:
     const std::vector<Feature>& features() const noexcept { return features_; }
     std::size_t size() const noexcept { return features_.size(); }
     Feature& add(Feature f);
+
+    // Rows made as the layer is written instead of stored: an output that shows other layers'
+    // geometries and values with a few computed columns, without copying them. Only the writers
+    // read them (size() and features() know none); `source` and what it reads must outlive the
+    // writing. row_count() is the number of rows a writer writes, stored or made.
+    void set_rows(std::size_t count, RowSource source);
+    const RowSource& row_source() const noexcept { return row_source_; }
+    std::size_t row_count() const noexcept { return row_source_ ? row_count_ : features_.size(); }
 
     // Value of field `name` in feature i; monostate when the field is absent.
     const Value& value(std::size_t i, const std::string& name) const;
@@ -95,6 +112,8 @@ private:
     std::optional<geo::Crs> crs_;
     std::string geometry_type_ = "Unknown";
     std::vector<Feature> features_;
+    RowSource row_source_;
+    std::size_t row_count_ = 0;
     mutable std::optional<geo::SpatialIndex> index_;
 };
 

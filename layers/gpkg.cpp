@@ -86,6 +86,7 @@ int multi_type_of(const Layer& l) {
 // A run of features encoded together; inserted in order.
 struct Chunk {
     std::size_t begin = 0, end = 0;
+    std::vector<RowView> rows;  // the rows made by the layer's row source (none when it stores its features)
     std::vector<std::string> blobs;
     geo::Envelope extent;
 };
@@ -138,6 +139,8 @@ void insert_table(const Db& db, const TableTarget& t) {
     db.prepare(insert_sql(group), full);
 
     const auto& feats = layer.features();
+    const RowSource& source = layer.row_source();
+    const std::size_t count = layer.row_count();
     constexpr std::size_t kChunk = 4096;
     std::size_t next = 0;
     geo::Envelope extent;
@@ -146,27 +149,32 @@ void insert_table(const Db& db, const TableTarget& t) {
         tokens,
         tbb::make_filter<void, std::shared_ptr<Chunk>>(tbb::filter_mode::serial_in_order,
                                                        [&](tbb::flow_control& fc) -> std::shared_ptr<Chunk> {
-                                                           if (next >= feats.size()) {
+                                                           if (next >= count) {
                                                                fc.stop();
                                                                return nullptr;
                                                            }
                                                            auto c = std::make_shared<Chunk>();
                                                            c->begin = next;
-                                                           c->end = next = std::min(feats.size(), next + kChunk);
+                                                           c->end = next = std::min(count, next + kChunk);
                                                            return c;
                                                        }) &
             tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
                 tbb::filter_mode::parallel,
                 [&](std::shared_ptr<Chunk> c) {
+                    if (source) {
+                        c->rows.resize(c->end - c->begin);
+                        for (std::size_t i = c->begin; i < c->end; ++i) source(i, c->rows[i - c->begin]);
+                    }
                     if (!has_geom) return c;
                     c->blobs.resize(c->end - c->begin);
                     for (std::size_t i = c->begin; i < c->end; ++i) {
-                        const GEOSGeometry* g = feats[i].geometry.get();
+                        const GEOSGeometry* g = source ? c->rows[i - c->begin].geometry : feats[i].geometry.get();
                         if (!g) continue;
                         try {
                             c->blobs[i - c->begin] = encode_geometry(g, srs, multi);
                         } catch (const geometry_error&) {
-                            throw io_error(trf("layer '{}', feature {}: cannot encode geometry", layer.name(), feats[i].fid));
+                            const std::int64_t fid = source ? c->rows[i - c->begin].fid : feats[i].fid;
+                            throw io_error(trf("layer '{}', feature {}: cannot encode geometry", layer.name(), fid));
                         }
                         c->extent.expand(geo::envelope(g));
                     }
@@ -188,15 +196,18 @@ void insert_table(const Db& db, const TableTarget& t) {
                     }
                     int k = 1;
                     for (std::size_t i = first; i < first + rows; ++i) {
-                        const Feature& f = feats[i];
+                        const RowView* made = source ? &c->rows[i - c->begin] : nullptr;
+                        const std::vector<Value>& values = made ? made->values : feats[i].values;
                         if (has_geom) {
                             const std::string& b = c->blobs[i - c->begin];
-                            if (f.geometry) sqlite3_bind_blob(ins, k, b.data(), static_cast<int>(b.size()), SQLITE_STATIC);
-                            else sqlite3_bind_null(ins, k);
+                            if (made ? made->geometry != nullptr : static_cast<bool>(feats[i].geometry))
+                                sqlite3_bind_blob(ins, k, b.data(), static_cast<int>(b.size()), SQLITE_STATIC);
+                            else
+                                sqlite3_bind_null(ins, k);
                             ++k;
                         }
                         for (std::size_t j = 0; j < n_fields; ++j, ++k) {
-                            const Value* v = j < f.values.size() ? &f.values[j] : nullptr;
+                            const Value* v = j < values.size() ? &values[j] : nullptr;
                             if (!v || std::holds_alternative<std::monostate>(*v)) sqlite3_bind_null(ins, k);
                             else if (auto* iv = std::get_if<std::int64_t>(v)) sqlite3_bind_int64(ins, k, *iv);
                             else if (auto* dv = std::get_if<double>(v)) sqlite3_bind_double(ins, k, *dv);
@@ -207,7 +218,8 @@ void insert_table(const Db& db, const TableTarget& t) {
                         }
                     }
                     if (sqlite3_step(ins) != SQLITE_DONE)
-                        throw io_error(trf("cannot write feature {} of layer '{}' to '{}'", feats[first].fid, layer.name(), db.shown) +
+                        throw io_error(trf("cannot write feature {} of layer '{}' to '{}'", source ? c->rows[first - c->begin].fid : feats[first].fid,
+                                           layer.name(), db.shown) +
                                        ": " + db.error());
                     sqlite3_reset(ins);
                 }
@@ -216,7 +228,7 @@ void insert_table(const Db& db, const TableTarget& t) {
     {
         Stmt st;
         db.prepare("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(?)", st);
-        sqlite3_bind_int64(st.s, 1, static_cast<sqlite3_int64>(feats.size()));
+        sqlite3_bind_int64(st.s, 1, static_cast<sqlite3_int64>(count));
         sqlite3_bind_text(st.s, 2, t.table.c_str(), -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st.s) != SQLITE_DONE) throw io_error(trf("error writing '{}': {}", db.shown, db.error()));
     }

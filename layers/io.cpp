@@ -1,6 +1,7 @@
 #include "layers/io.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <deque>
 #include <filesystem>
@@ -222,6 +223,7 @@ public:
 
 private:
     static constexpr std::size_t kChunk = 8192;
+    static constexpr int kMaxWaiting = 4;
     struct Item {
         std::size_t feature;
         std::int64_t fid;
@@ -235,11 +237,21 @@ private:
         std::vector<GeometryCheck> checks;
     };
 
+    // Hands a full chunk to another core; when the others are behind, converts it here (the WKB
+    // waiting to be converted stays bounded, and every core works).
     void submit() {
         if (!filling_) return;
         Chunk* c = filling_;
         filling_ = nullptr;
-        tasks_.run([this, c] { convert(*c); });
+        if (waiting_.load() >= kMaxWaiting) {
+            convert(*c);
+            return;
+        }
+        ++waiting_;
+        tasks_.run([this, c] {
+            convert(*c);
+            --waiting_;
+        });
     }
 
     void convert(Chunk& c) const {
@@ -289,6 +301,7 @@ private:
     std::deque<Chunk> chunks_;  // stable addresses while tasks run
     Chunk* filling_ = nullptr;
     std::vector<std::pair<std::size_t, FeatureNote>> notes_;  // (feature index, note), in reading order
+    std::atomic<int> waiting_{0};  // chunks handed to other cores and not converted yet
     tbb::task_group tasks_;
 };
 
@@ -688,21 +701,26 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
     }
     const bool transactions = !in_transaction && ds.TestCapability(ODsCTransactions);  // one per layer unless the caller holds one
     if (transactions) ds.StartTransaction();
-    for (const auto& feat : layer.features()) {
+    RowView made;
+    for (std::size_t r = 0; r < layer.row_count(); ++r) {
+        if (layer.row_source()) layer.row_source()(r, made);
+        const std::int64_t fid = layer.row_source() ? made.fid : layer.features()[r].fid;
+        const std::vector<Value>& values = layer.row_source() ? made.values : layer.features()[r].values;
+        const GEOSGeometry* geometry = layer.row_source() ? made.geometry : layer.features()[r].geometry.get();
         OGRFeature of(defn);
-        for (std::size_t i = 0; i < feat.values.size() && i < layer.fields().size(); ++i) {
-            const auto& v = feat.values[i];
+        for (std::size_t i = 0; i < values.size() && i < layer.fields().size(); ++i) {
+            const auto& v = values[i];
             int idx = static_cast<int>(i);
             if (std::holds_alternative<std::int64_t>(v)) of.SetField(idx, static_cast<GIntBig>(std::get<std::int64_t>(v)));
             else if (std::holds_alternative<double>(v)) of.SetField(idx, std::get<double>(v));
             else if (std::holds_alternative<std::string>(v)) of.SetField(idx, std::get<std::string>(v).c_str());
             else of.SetFieldNull(idx);
         }
-        if (feat.geometry) {
-            auto wkb = geo::to_wkb(feat.geometry.get());
+        if (geometry) {
+            auto wkb = geo::to_wkb(geometry);
             OGRGeometry* g = nullptr;
             if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || !g)
-                throw io_error(trf("layer '{}', feature {}: cannot encode geometry", layer.name(), feat.fid));
+                throw io_error(trf("layer '{}', feature {}: cannot encode geometry", layer.name(), fid));
             OGRwkbGeometryType flat = wkbFlatten(gtype);
             if ((flat == wkbMultiPolygon || flat == wkbMultiLineString || flat == wkbMultiPoint) &&
                 wkbFlatten(g->getGeometryType()) != flat)
@@ -710,7 +728,7 @@ void write_layer(GDALDataset& ds, const Layer& layer, const std::string& driver,
             of.SetGeometryDirectly(g);
         }
         if (out->CreateFeature(&of) != OGRERR_NONE)
-            throw io_error(trf("cannot write feature {} of layer '{}' to '{}'", feat.fid, layer.name(), path));
+            throw io_error(trf("cannot write feature {} of layer '{}' to '{}'", fid, layer.name(), path));
     }
     if (transactions && ds.CommitTransaction() != OGRERR_NONE)
         throw io_error(trf("cannot commit layer '{}' to '{}'", layer.name(), path));
