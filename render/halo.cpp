@@ -138,24 +138,7 @@ void HaloStamps::flush() {
 }
 
 void HaloStamps::draw(PangoLayout* layout, const styles::Color& color, double halo_mm) {
-    // Glyph origins as Pango's renderer places them: run by run along each line's baseline.
-    PangoLayoutIter* it = pango_layout_get_iter(layout);
-    do {
-        PangoLayoutRun* run = pango_layout_iter_get_run_readonly(it);
-        if (!run) continue;
-        PangoRectangle logical;
-        pango_layout_iter_get_run_extents(it, nullptr, &logical);
-        double baseline = pango_layout_iter_get_baseline(it) / double(PANGO_SCALE);
-        int x = logical.x;
-        for (int i = 0; i < run->glyphs->num_glyphs; ++i) {
-            const PangoGlyphInfo& gi = run->glyphs->glyphs[i];
-            if (gi.glyph != PANGO_GLYPH_EMPTY)
-                glyph(run->item->analysis.font, gi.glyph, (x + gi.geometry.x_offset) / double(PANGO_SCALE),
-                      baseline + gi.geometry.y_offset / double(PANGO_SCALE), color, halo_mm);
-            x += gi.geometry.width;
-        }
-    } while (pango_layout_iter_next_run(it));
-    pango_layout_iter_free(it);
+    for_each_glyph(layout, [&](PangoFont* font, PangoGlyph g, double x, double y) { glyph(font, g, x, y, color, halo_mm); });
 }
 
 }  // namespace planmap::render

@@ -405,9 +405,10 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
     for (const auto& it : items) {
         const styles::Color color = it.label->request->sym->color;
         set_source(cr, color);
-        // Glyph by glyph (curved or stacked): in a vector file the glyphs are outlines, and the
-        // whole text is written once more, invisible, at the label's middle, so that text search
-        // and extraction find the name as one word rather than as scattered characters.
+        // Glyph by glyph (curved or stacked): in a vector file the glyphs are not extracted as
+        // text (PDF: marked with an empty /ActualText; SVG: outlines), and the whole text is
+        // written once more, invisible, at the label's middle, so that text search and
+        // extraction find the name as one word rather than as scattered characters.
         const bool outlines = vector && !it.label->layout && !it.label->glyphs.empty();
         if (outlines) {
             TextSpec ts = text_spec(*it.label->request->sym);
@@ -438,9 +439,12 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
                 set_source(cr, color);
             }
         }
-        auto show = [outlines](cairo_t* c, PangoLayout* l) {
+        // PDF keeps the glyphs as text (a font's glyph is written once, each use is a few bytes)
+        // that extraction skips; SVG gets their outlines.
+        auto show = [outlines, pdf = text_tiles.has_value()](cairo_t* c, PangoLayout* l) {
             cairo_move_to(c, 0, 0);
             if (!outlines) return pango_cairo_show_layout(c, l);
+            if (pdf) return show_layout_glyphs_only(c, l);
             pango_cairo_layout_path(c, l);
             cairo_fill(c);
         };

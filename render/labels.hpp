@@ -4,8 +4,9 @@
 // follow the line character by character (or stand upright, stacked, on near-vertical lines).
 // A label whose symbolizer asks for a leader and finds no such place goes, after all others, beside
 // its feature or to a free place nearby with a leader line; one that still finds none is listed.
-// On vector surfaces the glyphs of line labels are drawn as outlines and the whole text once more
-// as an invisible run, so that the PDF's text holds the name as one word.
+// On vector surfaces the glyphs of line labels are left out of the text (PDF: glyphs in marked
+// content with an empty /ActualText; SVG: outlines) and the whole text is drawn once more as an
+// invisible run, so that the PDF's text holds the name as one word.
 #pragma once
 
 #include <boost/geometry.hpp>
