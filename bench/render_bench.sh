@@ -84,6 +84,6 @@ extra=()
 bench landuse "$work/landuse.toml" "land use A1, $((cols * rows)) parcels, $(((cols * rows + every - 1) / every)) labels" \
   "$landuse" styles/data/mnr2021_landuse.toml
 extra=("$streets" bench/bench_roads.toml)
-nseg=$(/usr/bin/python3 -c "from osgeo import ogr; print(ogr.Open('$streets').GetLayer(0).GetFeatureCount())" 2>/dev/null || echo "~2000")
+nseg=$(ogrinfo -so -al "$streets" 2>/dev/null | awk -F': ' '/Feature Count/{print $2; exit}')
 bench streets "$work/streets.toml" "streets A1, $((scols * srows)) blocks, $nseg named street segments" \
   "$blocks" styles/data/mnr2021_landuse.toml

@@ -18,6 +18,7 @@ public:
     virtual void new_sub_path() = 0;
     virtual void move_to(double x, double y) = 0;
     virtual void line_to(double x, double y) = 0;
+    virtual void curve_to(double x1, double y1, double x2, double y2, double x3, double y3) = 0;
     virtual void close_path() = 0;
     // Circular arc, angles in radians increasing clockwise on the page (cairo_arc).
     virtual void arc(double xc, double yc, double r, double a0, double a1) = 0;
@@ -52,6 +53,7 @@ public:
     void new_sub_path() override { cairo_new_sub_path(cr_); }
     void move_to(double x, double y) override { cairo_move_to(cr_, x, y); }
     void line_to(double x, double y) override { cairo_line_to(cr_, x, y); }
+    void curve_to(double x1, double y1, double x2, double y2, double x3, double y3) override { cairo_curve_to(cr_, x1, y1, x2, y2, x3, y3); }
     void close_path() override { cairo_close_path(cr_); }
     void arc(double xc, double yc, double r, double a0, double a1) override { cairo_arc(cr_, xc, yc, r, a0, a1); }
     void rectangle(double x, double y, double w, double h) override { cairo_rectangle(cr_, x, y, w, h); }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "geo/geos.hpp"
+#include "render/pdf_content.hpp"
 #include "render/text.hpp"
 #include "styles/style.hpp"
 
@@ -77,6 +78,9 @@ struct LabelResult {
 // Places the requests inside `frame` (page mm), avoiding `obstacles` and each other; placed
 // labels are added to `obstacles`.
 LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests, const Box& frame, CollisionIndex& obstacles);
-void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result);
+// Draws the placed labels on `cr`. With `beneath` (PDF content written directly under the page's
+// Cairo drawing), leaders and opaque halos go there; a translucent halo stays on `cr`, where its
+// glyphs' halos are grouped and painted once with its alpha.
+void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result, PdfContent* beneath = nullptr);
 
 }  // namespace planmap::render

@@ -24,20 +24,33 @@ const char* const join_op[] = {"0 j\n", "1 j\n", "2 j\n"};
 // within a few per cent of the default level in a fraction of the time.
 constexpr int deflate_level = 1;
 
-std::string deflate_bytes(const std::string& in, const std::string& output) {
-    z_stream z{};
-    if (deflateInit(&z, deflate_level) != Z_OK) throw io_error(trf("{}: compressing the page content failed", output));
-    std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) throw io_error(trf("{}: compressing the page content failed", output));
-    return out;
-}
+// One zlib stream, reset between the buffers it compresses.
+class Deflater {
+public:
+    explicit Deflater(const std::string& output) : output_(output) {
+        if (deflateInit(&z_, deflate_level) != Z_OK) throw io_error(trf("{}: compressing the page content failed", output_));
+    }
+    ~Deflater() { deflateEnd(&z_); }
+    Deflater(const Deflater&) = delete;
+    Deflater& operator=(const Deflater&) = delete;
+
+    std::string operator()(const std::string& in) {
+        deflateReset(&z_);
+        std::string out(deflateBound(&z_, static_cast<uLong>(in.size())), '\0');
+        z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+        z_.avail_in = static_cast<uInt>(in.size());
+        z_.next_out = reinterpret_cast<Bytef*>(out.data());
+        z_.avail_out = static_cast<uInt>(out.size());
+        int rc = deflate(&z_, Z_FINISH);
+        if (rc != Z_STREAM_END) throw io_error(trf("{}: compressing the page content failed", output_));
+        out.resize(z_.total_out);
+        return out;
+    }
+
+private:
+    const std::string& output_;
+    z_stream z_{};
+};
 
 }  // namespace
 
@@ -121,6 +134,17 @@ void PdfContent::line_to(double x, double y) {
     path_ += " l\n";
 }
 
+void PdfContent::curve_to(double x1, double y1, double x2, double y2, double x3, double y3) {
+    before_path_change();
+    if (!has_point_ || closed_) move_to(has_point_ ? start_x_ : x1, has_point_ ? start_y_ : y1);
+    point(x1, y1);
+    path_ += ' ';
+    point(x2, y2);
+    path_ += ' ';
+    point(x3, y3);
+    path_ += " c\n";
+}
+
 void PdfContent::close_path() {
     before_path_change();
     if (!has_point_ || closed_) return;
@@ -142,12 +166,7 @@ void PdfContent::arc(double xc, double yc, double r, double a0, double a1) {
         double t0 = a0 + step * i, t1 = t0 + step;
         auto [px, py] = at(t0);
         auto [qx, qy] = at(t1);
-        point(px - h * r * std::sin(t0), py + h * r * std::cos(t0));
-        path_ += ' ';
-        point(qx + h * r * std::sin(t1), qy - h * r * std::cos(t1));
-        path_ += ' ';
-        point(qx, qy);
-        path_ += " c\n";
+        curve_to(px - h * r * std::sin(t0), py + h * r * std::cos(t0), qx + h * r * std::sin(t1), qy - h * r * std::cos(t1), qx, qy);
     }
 }
 
@@ -242,6 +261,31 @@ void PdfContent::clip(bool preserve) {
     if (!preserve) end_path();
 }
 
+int PdfContent::define_path_form() {
+    before_path_change();
+    Form f;
+    f.content = path_ + "S\n";
+    // Room around the outline for any stroke width (the stroke is set where the form is used).
+    const double margin = 30;
+    bool empty = ext_[0] > ext_[2];
+    f.bbox[0] = empty ? 0 : ext_[0] * k_ - margin, f.bbox[1] = empty ? 0 : ext_[1] * k_ - margin;
+    f.bbox[2] = empty ? 0 : ext_[2] * k_ + margin, f.bbox[3] = empty ? 0 : ext_[3] * k_ + margin;
+    forms_.push_back(std::move(f));
+    end_path();
+    return static_cast<int>(forms_.size()) - 1;
+}
+
+void PdfContent::stroke_form(int n, const cairo_matrix_t& m) {
+    before_path_change();
+    set_stroke();
+    out_ += "q ";
+    put(m.xx, 6), out_ += ' ', put(m.yx, 6), out_ += ' ', put(m.xy, 6), out_ += ' ', put(m.yy, 6), out_ += ' ';
+    put(m.x0 * k_), out_ += ' ', put(m.y0 * k_);
+    char buf[32];
+    int len = std::snprintf(buf, sizeof buf, " cm /pmF%d Do Q\n", n);
+    out_.append(buf, static_cast<std::size_t>(len));
+}
+
 void PdfContent::save() {
     before_path_change();
     out_ += "q\n";
@@ -271,7 +315,17 @@ PdfContent::Stream PdfContent::finish(const std::string& output) {
     out_ += "Q\n";
     Stream s;
     s.raw_bytes = out_.size();
-    s.deflated = deflate_bytes(out_, output);
+    Deflater deflate(output);
+    s.deflated = deflate(out_);
+    for (std::size_t i = 0; i < forms_.size(); ++i) {
+        const Form& f = forms_[i];
+        std::string data = deflate(f.content);
+        char head[256];
+        int n = std::snprintf(head, sizeof head, "<< /Type /XObject /Subtype /Form /BBox [ %.2f %.2f %.2f %.2f ] /Length %zu /Filter /FlateDecode >>\nstream\n",
+                              f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3], data.size());
+        s.forms.push_back(std::string(head, static_cast<std::size_t>(n)) + data + "\nendstream\n");
+    }
+    std::vector<Form>().swap(forms_);
     for (const auto& [key, n] : gstates_) {
         char buf[64];
         int len = std::snprintf(buf, sizeof buf, "/pm%d << /%s %g >> ", n, key.first == 'f' ? "ca" : "CA", static_cast<double>(key.second) / 10000.0);
@@ -389,19 +443,30 @@ void prepend_page_content(const std::string& path, const PdfContent::Stream& str
     }
     std::string resources_obj;
     long resources_n = 0;
-    if (!stream.ext_gstates.empty()) {
+    const long first_form = next;
+    next += static_cast<long>(stream.forms.size());
+    std::string xobjects;
+    for (std::size_t i = 0; i < stream.forms.size(); ++i)
+        xobjects += "/pmF" + std::to_string(i) + " " + std::to_string(first_form + static_cast<long>(i)) + " 0 R ";
+    if (!stream.ext_gstates.empty() || !xobjects.empty()) {
         long old = pdf.reference(page_obj, "/Resources");
         resources_obj = pdf.object(old);
-        std::size_t eg = resources_obj.find("/ExtGState");
-        if (eg != std::string::npos) {
-            std::size_t open = resources_obj.find("<<", eg);
-            if (open == std::string::npos) pdf.fail("the page's /ExtGState is not a dictionary");
-            resources_obj.insert(open + 2, " " + stream.ext_gstates);
-        } else {
-            std::size_t open = resources_obj.find("<<");
-            if (open == std::string::npos) pdf.fail("the page's resources are not a dictionary");
-            resources_obj.insert(open + 2, " /ExtGState << " + stream.ext_gstates + ">>");
-        }
+        // Entries into the page's dictionary `key`, made when missing.
+        auto add = [&](const char* key, const std::string& entries) {
+            if (entries.empty()) return;
+            std::size_t at = resources_obj.find(key);
+            if (at != std::string::npos) {
+                std::size_t open = resources_obj.find("<<", at);
+                if (open == std::string::npos) pdf.fail("a resource of the page is not a dictionary");
+                resources_obj.insert(open + 2, " " + entries);
+            } else {
+                std::size_t open = resources_obj.find("<<");
+                if (open == std::string::npos) pdf.fail("the page's resources are not a dictionary");
+                resources_obj.insert(open + 2, std::string(" ") + key + " << " + entries + ">>");
+            }
+        };
+        add("/ExtGState", stream.ext_gstates);
+        add("/XObject", xobjects);
         resources_n = next++;
         std::size_t r = page_obj.find("/Resources");
         std::size_t r_end = page_obj.find('R', r + 10);
@@ -423,6 +488,11 @@ void prepend_page_content(const std::string& path, const PdfContent::Stream& str
     put(std::to_string(content_n) + " 0 obj\n<< /Length " + std::to_string(stream.deflated.size()) + " /Filter /FlateDecode >>\nstream\n");
     put(stream.deflated);
     put("\nendstream\nendobj\n");
+    for (std::size_t i = 0; i < stream.forms.size(); ++i) {
+        long n = first_form + static_cast<long>(i);
+        written.emplace_back(n, at);
+        put(std::to_string(n) + " 0 obj\n" + stream.forms[i] + "endobj\n");
+    }
     if (resources_n) {
         written.emplace_back(resources_n, at);
         put(std::to_string(resources_n) + " 0 obj" + resources_obj + "endobj\n");

@@ -29,6 +29,7 @@ public:
     void new_sub_path() override;
     void move_to(double x, double y) override;
     void line_to(double x, double y) override;
+    void curve_to(double x1, double y1, double x2, double y2, double x3, double y3) override;
     void close_path() override;
     void arc(double xc, double yc, double r, double a0, double a1) override;
     void path_extents(double& x0, double& y0, double& x1, double& y1) override;
@@ -47,12 +48,21 @@ public:
     void clip(bool preserve = false) override;
     void paint(const styles::Color& c) override;
 
-    // The finished stream, deflated, and the graphics states (constant alpha) it names, as
-    // entries of an /ExtGState dictionary. Call once, after the drawing; `output` is the file
-    // named in errors.
+    // The current path kept as a form (a PDF Form XObject: written once, drawn by reference),
+    // in its own coordinates (millimetres); the path is consumed. Returns the form's number.
+    int define_path_form();
+    // Strokes form `n` with the current colour and line style, its coordinates placed on the
+    // page by `m` (form millimetres → page millimetres; a rotation and a translation).
+    void stroke_form(int n, const cairo_matrix_t& m);
+
+    // The finished stream, deflated; the graphics states (constant alpha) and forms it names, as
+    // entries of an /ExtGState and an /XObject dictionary (the forms' numbers `pmF<n> <i> 0 R`
+    // left to fill: `forms[i]` is the object of form i). Call once, after the drawing; `output`
+    // is the file named in errors.
     struct Stream {
         std::string deflated;
         std::string ext_gstates;
+        std::vector<std::string> forms;  // each a whole stream object's dictionary and data
         std::size_t raw_bytes = 0;
     };
     Stream finish(const std::string& output);
@@ -102,6 +112,11 @@ private:
     Source pending_source_;
     bool pending_even_odd_ = false;
     std::map<std::pair<char, long>, int> gstates_;  // ('f' fill / 's' stroke, alpha × 10^4) → number
+    struct Form {
+        std::string content;
+        double bbox[4];  // pt
+    };
+    std::vector<Form> forms_;
 };
 
 // Puts `stream` under the first page of the finished PDF file at `path` (as Cairo writes it: a

@@ -114,8 +114,8 @@ struct LegendEntry {
 class SheetPainter {
 public:
     SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, const detail::Page& page, RenderReport& rep, double snap_mm,
-                 Canvas* layers)
-        : cr_(cr), cairo_(cr), layers_(layers ? *layers : cairo_), map_(map), opt_(opt), page_(page), rep_(rep), text_(make_text_context()) {
+                 PdfContent* layers)
+        : cr_(cr), cairo_(cr), layers_(layers ? *static_cast<Canvas*>(layers) : cairo_), direct_(layers), map_(map), opt_(opt), page_(page), rep_(rep), text_(make_text_context()) {
         view_.snap_mm = snap_mm;
         W_ = page.width_mm, H_ = page.height_mm, m_ = map.spec.paper.margin_mm;
         f_ = page.furniture > 0 ? page.furniture : std::min(W_, H_) / 297.0;  // 1 on A3
@@ -147,6 +147,7 @@ private:
     cairo_t* cr_;
     CairoCanvas cairo_;  // cr_ for the draw helpers
     Canvas& layers_;     // the page's background and the map's layers: cairo_, or PDF content beneath
+    PdfContent* direct_;  // that PDF content (leaders and halos go there too), or none
     const LoadedMap& map_;
     const SheetOptions& opt_;
     const detail::Page& page_;
@@ -364,22 +365,25 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
 void SheetPainter::draw_grid() {
     if (!map_.spec.grid) return;
     double step = map_.spec.grid_spacing_m > 0 ? map_.spec.grid_spacing_m : nice_step((world_.maxx - world_.minx) / 5);
-    cairo_save(cr_);
-    cairo_set_source_rgba(cr_, 0.2, 0.2, 0.2, 0.55);
-    cairo_set_line_width(cr_, 0.12);
+    // The lines with the layers (beneath the labels' halos), their figures on cr_.
+    Canvas& lines = layers_;
+    lines.save();
+    lines.set_source({0.2, 0.2, 0.2, 0.55});
+    lines.set_line_width(0.12);
     double dash[] = {1.5, 1.0};
-    cairo_set_dash(cr_, dash, 2, 0);
+    lines.set_dash(dash, 2);
+    cairo_save(cr_);
     double fs = pt(6);
     for (double x = std::ceil(world_.minx / step) * step; x < world_.maxx; x += step) {
         double px = view_.px(x);
-        cairo_move_to(cr_, px, view_.fy), cairo_line_to(cr_, px, view_.fy + view_.fh);
+        lines.move_to(px, view_.fy), lines.line_to(px, view_.fy + view_.fh);
         auto l = text(thousands(std::llround(x)), fs, false, sans_family);
         Size s = layout_size(l.get());
         if (px - s.w / 2 > view_.fx && px + s.w / 2 < view_.fx + view_.fw) draw_layout(cr_, l.get(), px - s.w / 2, view_.fy - s.h - 0.3, black);
     }
     for (double y = std::ceil(world_.miny / step) * step; y < world_.maxy; y += step) {
         double py = view_.py(y);
-        cairo_move_to(cr_, view_.fx, py), cairo_line_to(cr_, view_.fx + view_.fw, py);
+        lines.move_to(view_.fx, py), lines.line_to(view_.fx + view_.fw, py);
         auto l = text(thousands(std::llround(y)), fs, false, sans_family);
         Size s = layout_size(l.get());
         if (py - s.w / 2 > view_.fy && py + s.w / 2 < view_.fy + view_.fh) {
@@ -390,7 +394,9 @@ void SheetPainter::draw_grid() {
             cairo_restore(cr_);
         }
     }
-    cairo_stroke(cr_);
+    lines.stroke();
+    lines.restore();
+    cairo_new_path(cr_);
     cairo_restore(cr_);
 }
 
@@ -746,7 +752,15 @@ void SheetPainter::draw_frame_content() {
     cairo_save(cr_);
     cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
     cairo_clip(cr_);
-    draw_labels(cr_, text_.get(), placed);
+    // Leaders and halos go beneath with the layers when those are written directly (PDF).
+    PdfContent* beneath = direct_;
+    if (beneath) {
+        beneath->save();
+        beneath->rectangle(view_.fx, view_.fy, view_.fw, view_.fh);
+        beneath->clip();
+    }
+    draw_labels(cr_, text_.get(), placed, beneath);
+    if (beneath) beneath->restore();
     cairo_restore(cr_);
     rep_.labels_placed = placed.placed.size();
     rep_.labels_skipped = placed.skipped;
@@ -861,7 +875,7 @@ void SheetPainter::draw_web() {
 }  // namespace
 
 void detail::paint_map(cairo_t* cr, const LoadedMap& map, const SheetOptions& options, const Page& page, RenderReport& report,
-                       double snap_mm, Canvas* layers) {
+                       double snap_mm, PdfContent* layers) {
     SheetPainter painter(cr, map, options, page, report, snap_mm, layers);
     if (page.layout == Layout::web) painter.draw_web();
     else painter.draw();
