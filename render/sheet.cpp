@@ -891,11 +891,16 @@ LoadedMap load_map_data(const MapSpec& spec) {
     }
     if (spec.crs == "auto") {
         geo::Envelope all;
+        // One transformation per distinct CRS of the layers: building one searches PROJ's database.
+        std::vector<std::pair<const geo::Crs*, geo::Transformer>> to_wgs84;
         for (const auto& L : m.layers) {
             auto e = L.data.extent();
             if (e.empty) continue;
             double xs[2] = {e.minx, e.maxx}, ys[2] = {e.miny, e.maxy};
-            geo::Transformer(*L.data.crs(), geo::Crs::wgs84()).transform(xs, ys, 2);
+            const geo::Crs& crs = *L.data.crs();
+            auto t = std::find_if(to_wgs84.begin(), to_wgs84.end(), [&crs](const auto& c) { return c.first->same_as(crs); });
+            if (t == to_wgs84.end()) t = to_wgs84.emplace(to_wgs84.end(), &crs, geo::Transformer(crs, geo::Crs::wgs84()));
+            t->second.transform(xs, ys, 2);
             all.expand({xs[0], ys[0], xs[1], ys[1], false});
         }
         if (all.empty) throw io_error(trf("map '{}': the layers have no features to draw", spec.title));
