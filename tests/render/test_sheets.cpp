@@ -319,6 +319,7 @@ namespace {
 // One drawing of each kind the map's layers make: fill and stroke of one path (even-odd, a
 // hole), a translucent fill, hatches (lines and dots, clipped to their polygon), a dashed line
 // with round caps, markers (arcs, rings, a star), an arrow, a clip undone by restore.
+// (sample_pdf adds a stroked form, as label halos are drawn.)
 void sample_drawing(render::Canvas& c) {
     c.paint({1, 1, 1, 1});
     c.new_path();
@@ -391,7 +392,32 @@ void sample_pdf(const fs::path& out, bool direct) {
         cairo_scale(cr.get(), k, k);
         render::CairoCanvas cairo(cr.get());
         if (direct) content.emplace(150, 150);
-        sample_drawing(direct ? static_cast<render::Canvas&>(*content) : cairo);
+        render::Canvas& canvas = direct ? static_cast<render::Canvas&>(*content) : cairo;
+        sample_drawing(canvas);
+        // A shape kept as a form and stroked by reference, turned and moved (as label halos
+        // are); Cairo strokes the same shape under the same transformation.
+        auto shape = [](render::Canvas& c) {
+            c.new_path();
+            c.move_to(0, 0), c.line_to(12, 0), c.curve_to(14, 6, 6, 10, 0, 8), c.close_path();
+        };
+        cairo_matrix_t m;
+        cairo_matrix_init_translate(&m, 30, 128);
+        cairo_matrix_rotate(&m, 0.5);
+        canvas.set_source({0.8, 0.4, 0, 1});
+        canvas.set_line_width(1.4);
+        canvas.set_line_join(CAIRO_LINE_JOIN_ROUND);
+        canvas.set_line_cap(CAIRO_LINE_CAP_ROUND);
+        canvas.set_dash(nullptr, 0);
+        if (direct) {
+            shape(*content);
+            content->stroke_form(content->define_path_form(), m);
+        } else {
+            cairo_save(cr.get());
+            cairo_transform(cr.get(), &m);
+            shape(cairo);
+            cairo.stroke();
+            cairo_restore(cr.get());
+        }
         cairo_part(cr.get(), text);
     }
     cairo_surface_finish(s.get());
