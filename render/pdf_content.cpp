@@ -314,7 +314,6 @@ PdfContent::Stream PdfContent::finish(const std::string& output) {
     while (!saved_.empty()) restore();
     out_ += "Q\n";
     Stream s;
-    s.raw_bytes = out_.size();
     Deflater deflate(output);
     s.deflated = deflate(out_);
     for (std::size_t i = 0; i < forms_.size(); ++i) {

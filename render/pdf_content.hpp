@@ -63,7 +63,6 @@ public:
         std::string deflated;
         std::string ext_gstates;
         std::vector<std::string> forms;  // each a whole stream object's dictionary and data
-        std::size_t raw_bytes = 0;
     };
     Stream finish(const std::string& output);
 
