@@ -4,7 +4,7 @@
 #             and GeoPandas (read + compute) up to 100k (bench/coverage_bench.py; figures compared to 1e-9)
 #   network   multi-source search, 1,000 sources x 1,200 m, vs networkx and pgRouting
 #             (bench/network_bench.sh; every distance compared to 1e-6 m)
-#   sheets    the A1 land-use sheet, PNG and PDF, vs Mapnik (bench/render_bench.sh)
+#   sheets    the A1 land-use and street sheets, PNG and PDF, vs Mapnik (bench/render_bench.sh)
 # with the machine's load average at the start and at the end (a busy machine makes every ratio
 # suspect). Each script's own output is kept in the log folder.
 #   bash bench/peers.sh [--sizes 100000,1000000] [--log DIR]

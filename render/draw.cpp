@@ -31,7 +31,7 @@ Path page_coords(const GEOSCoordSequence* seq, const View& v) {
 
 namespace {
 // orient: 0 as stored, +1 / -1 the ring's signed area (in page space) made positive / negative.
-void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool close, int orient = 0) {
+void add_seq(Canvas& cv, const GEOSCoordSequence* seq, const View& v, bool close, int orient = 0) {
     auto ctx = geo::geos_context();
     unsigned int n = 0;
     GEOSCoordSeq_getSize_r(ctx, seq, &n);
@@ -47,35 +47,35 @@ void add_seq(cairo_t* cr, const GEOSCoordSequence* seq, const View& v, bool clos
             for (unsigned int i = 0, j = n - 1; i < j; ++i, --j) std::swap(buf[2 * i], buf[2 * j]), std::swap(buf[2 * i + 1], buf[2 * j + 1]);
     }
     if (v.snap_mm <= 0) {
-        cairo_move_to(cr, v.px(buf[0]), v.py(buf[1]));
-        for (unsigned int i = 1; i < n; ++i) cairo_line_to(cr, v.px(buf[2 * i]), v.py(buf[2 * i + 1]));
+        cv.move_to(v.px(buf[0]), v.py(buf[1]));
+        for (unsigned int i = 1; i < n; ++i) cv.line_to(v.px(buf[2 * i]), v.py(buf[2 * i + 1]));
     } else {
         // Snapped to an invisible grid (1/100 pt in vector output), repeated points dropped: far
         // smaller PDFs for dense boundaries drawn at small scales.
         const double q = 1 / v.snap_mm;
         double lx = std::round(v.px(buf[0]) * q), ly = std::round(v.py(buf[1]) * q);
-        cairo_move_to(cr, lx / q, ly / q);
+        cv.move_to(lx / q, ly / q);
         for (unsigned int i = 1; i < n; ++i) {
             double x = std::round(v.px(buf[2 * i]) * q), y = std::round(v.py(buf[2 * i + 1]) * q);
             if (x == lx && y == ly) continue;
-            cairo_line_to(cr, x / q, y / q);
+            cv.line_to(x / q, y / q);
             lx = x, ly = y;
         }
     }
-    if (close) cairo_close_path(cr);
+    if (close) cv.close_path();
 }
 }  // namespace
 
-void add_path(cairo_t* cr, const GEOSGeometry* g, const View& v, bool polygons_only, bool oriented) {
+void add_path(Canvas& cv, const GEOSGeometry* g, const View& v, bool polygons_only, bool oriented) {
     auto ctx = geo::geos_context();
     for_each_part(g, [&](const GEOSGeometry* p) {
         int type = GEOSGeomTypeId_r(ctx, p);
         if (type == GEOS_POLYGON) {
-            add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, GEOSGetExteriorRing_r(ctx, p)), v, true, oriented ? 1 : 0);
+            add_seq(cv, GEOSGeom_getCoordSeq_r(ctx, GEOSGetExteriorRing_r(ctx, p)), v, true, oriented ? 1 : 0);
             int holes = GEOSGetNumInteriorRings_r(ctx, p);
-            for (int i = 0; i < holes; ++i) add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, GEOSGetInteriorRingN_r(ctx, p, i)), v, true, oriented ? -1 : 0);
+            for (int i = 0; i < holes; ++i) add_seq(cv, GEOSGeom_getCoordSeq_r(ctx, GEOSGetInteriorRingN_r(ctx, p, i)), v, true, oriented ? -1 : 0);
         } else if (!polygons_only && (type == GEOS_LINESTRING || type == GEOS_LINEARRING)) {
-            add_seq(cr, GEOSGeom_getCoordSeq_r(ctx, p), v, false);
+            add_seq(cv, GEOSGeom_getCoordSeq_r(ctx, p), v, false);
         }
     });
 }
@@ -89,29 +89,29 @@ geo::GeomPtr to_page(const GEOSGeometry* g, const View& v) {
     });
 }
 
-void apply_line_style(cairo_t* cr, const styles::LineSymbolizer& l) {
-    set_source(cr, l.color, l.opacity);
-    cairo_set_line_width(cr, l.width_mm);
-    cairo_set_line_cap(cr, l.cap == styles::Cap::butt ? CAIRO_LINE_CAP_BUTT : l.cap == styles::Cap::round ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_SQUARE);
-    cairo_set_line_join(cr, l.join == styles::Join::miter ? CAIRO_LINE_JOIN_MITER : l.join == styles::Join::round ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_BEVEL);
-    cairo_set_dash(cr, l.dash_mm.empty() ? nullptr : l.dash_mm.data(), static_cast<int>(l.dash_mm.size()), 0);
+void apply_line_style(Canvas& cv, const styles::LineSymbolizer& l) {
+    cv.set_source(l.color, l.opacity);
+    cv.set_line_width(l.width_mm);
+    cv.set_line_cap(l.cap == styles::Cap::butt ? CAIRO_LINE_CAP_BUTT : l.cap == styles::Cap::round ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_SQUARE);
+    cv.set_line_join(l.join == styles::Join::miter ? CAIRO_LINE_JOIN_MITER : l.join == styles::Join::round ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_BEVEL);
+    cv.set_dash(l.dash_mm.empty() ? nullptr : l.dash_mm.data(), static_cast<int>(l.dash_mm.size()));
 }
 
-void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f, cairo_fill_rule_t rule) {
-    cairo_set_fill_rule(cr, rule);
+void fill_current_path(Canvas& cv, const styles::FillSymbolizer& f, cairo_fill_rule_t rule) {
+    cv.set_fill_rule(rule);
     if (f.color.a > 0 && f.opacity > 0) {
-        set_source(cr, f.color, f.opacity);
-        cairo_fill_preserve(cr);
+        cv.set_source(f.color, f.opacity);
+        cv.fill(true);
     }
     if (f.hatch == styles::Hatch::none) return;
     double x0, y0, x1, y1;
-    cairo_path_extents(cr, &x0, &y0, &x1, &y1);
-    cairo_save(cr);
-    cairo_clip_preserve(cr);
-    cairo_new_path(cr);
-    set_source(cr, f.hatch_color);
-    cairo_set_line_width(cr, f.hatch_width_mm);
-    cairo_set_dash(cr, nullptr, 0, 0);
+    cv.path_extents(x0, y0, x1, y1);
+    cv.save();
+    cv.clip(true);
+    cv.new_path();
+    cv.set_source(f.hatch_color);
+    cv.set_line_width(f.hatch_width_mm);
+    cv.set_dash(nullptr, 0);
     double s = f.hatch_spacing_mm;
     auto lines = [&](double angle_deg) {
         // Parallel lines at `angle_deg` covering the extents, anchored to the page origin so that
@@ -125,10 +125,10 @@ void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f, cairo_fill_
             lo = std::min(lo, d), hi = std::max(hi, d), tlo = std::min(tlo, t), thi = std::max(thi, t);
         }
         for (double d = std::floor(lo / s) * s; d <= hi; d += s) {
-            cairo_move_to(cr, nx * d + dx * tlo, ny * d + dy * tlo);
-            cairo_line_to(cr, nx * d + dx * thi, ny * d + dy * thi);
+            cv.move_to(nx * d + dx * tlo, ny * d + dy * tlo);
+            cv.line_to(nx * d + dx * thi, ny * d + dy * thi);
         }
-        cairo_stroke(cr);
+        cv.stroke();
     };
     switch (f.hatch) {
         case styles::Hatch::horizontal: lines(0); break;
@@ -140,17 +140,17 @@ void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f, cairo_fill_
         case styles::Hatch::dots:
             for (double x = std::floor(x0 / s) * s; x <= x1; x += s)
                 for (double y = std::floor(y0 / s) * s; y <= y1; y += s) {
-                    cairo_new_sub_path(cr);
-                    cairo_arc(cr, x, y, f.hatch_width_mm * 1.5, 0, 2 * M_PI);
+                    cv.new_sub_path();
+                    cv.arc(x, y, f.hatch_width_mm * 1.5, 0, 2 * M_PI);
                 }
-            cairo_fill(cr);
+            cv.fill();
             break;
         case styles::Hatch::none: break;
     }
-    cairo_restore(cr);
+    cv.restore();
 }
 
-void draw_arrow(cairo_t* cr, const Path& in, const styles::ArrowSymbolizer& a) {
+void draw_arrow(Canvas& cv, const Path& in, const styles::ArrowSymbolizer& a) {
     // Drop repeated points, then build the outline: left side forward, the head, right side back.
     Path p;
     for (const auto& q : in)
@@ -199,69 +199,69 @@ void draw_arrow(cairo_t* cr, const Path& in, const styles::ArrowSymbolizer& a) {
     double dx = tip.first - base.first, dy = tip.second - base.second, len = std::hypot(dx, dy);
     double nx = len > 0 ? -dy / len : 0, ny = len > 0 ? dx / len : 0;
     double hw = a.head_width_mm / 2;
-    cairo_new_path(cr);
-    cairo_move_to(cr, left[0].first, left[0].second);
-    for (std::size_t i = 1; i < left.size(); ++i) cairo_line_to(cr, left[i].first, left[i].second);
-    cairo_line_to(cr, base.first + nx * hw, base.second + ny * hw);
-    cairo_line_to(cr, tip.first, tip.second);
-    cairo_line_to(cr, base.first - nx * hw, base.second - ny * hw);
-    for (std::size_t i = right.size(); i-- > 0;) cairo_line_to(cr, right[i].first, right[i].second);
-    cairo_close_path(cr);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-    set_source(cr, a.color, a.opacity);
+    cv.new_path();
+    cv.move_to(left[0].first, left[0].second);
+    for (std::size_t i = 1; i < left.size(); ++i) cv.line_to(left[i].first, left[i].second);
+    cv.line_to(base.first + nx * hw, base.second + ny * hw);
+    cv.line_to(tip.first, tip.second);
+    cv.line_to(base.first - nx * hw, base.second - ny * hw);
+    for (std::size_t i = right.size(); i-- > 0;) cv.line_to(right[i].first, right[i].second);
+    cv.close_path();
+    cv.set_fill_rule(CAIRO_FILL_RULE_WINDING);
+    cv.set_source(a.color, a.opacity);
     if (a.outline_width_mm > 0 && a.outline.a > 0) {
-        cairo_fill_preserve(cr);
-        set_source(cr, a.outline);
-        cairo_set_line_width(cr, a.outline_width_mm);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_set_dash(cr, nullptr, 0, 0);
-        cairo_stroke(cr);
+        cv.fill(true);
+        cv.set_source(a.outline);
+        cv.set_line_width(a.outline_width_mm);
+        cv.set_line_join(CAIRO_LINE_JOIN_ROUND);
+        cv.set_dash(nullptr, 0);
+        cv.stroke();
     } else {
-        cairo_fill(cr);
+        cv.fill();
     }
 }
 
-void draw_marker(cairo_t* cr, double x, double y, double d, const styles::MarkerSymbolizer& m) {
+void draw_marker(Canvas& cv, double x, double y, double d, const styles::MarkerSymbolizer& m) {
     double r = d / 2;
     auto shape = [&](double rr) {
-        cairo_new_path(cr);
+        cv.new_path();
         switch (m.shape) {
-            case styles::MarkerShape::circle: cairo_arc(cr, x, y, rr, 0, 2 * M_PI); break;
-            case styles::MarkerShape::square: cairo_rectangle(cr, x - rr, y - rr, 2 * rr, 2 * rr); break;
+            case styles::MarkerShape::circle: cv.arc(x, y, rr, 0, 2 * M_PI); break;
+            case styles::MarkerShape::square: cv.rectangle(x - rr, y - rr, 2 * rr, 2 * rr); break;
             case styles::MarkerShape::diamond:
-                cairo_move_to(cr, x, y - rr), cairo_line_to(cr, x + rr, y), cairo_line_to(cr, x, y + rr), cairo_line_to(cr, x - rr, y);
+                cv.move_to(x, y - rr), cv.line_to(x + rr, y), cv.line_to(x, y + rr), cv.line_to(x - rr, y);
                 break;
             case styles::MarkerShape::triangle:
-                cairo_move_to(cr, x, y - rr), cairo_line_to(cr, x + rr * 0.866, y + rr * 0.5), cairo_line_to(cr, x - rr * 0.866, y + rr * 0.5);
+                cv.move_to(x, y - rr), cv.line_to(x + rr * 0.866, y + rr * 0.5), cv.line_to(x - rr * 0.866, y + rr * 0.5);
                 break;
             case styles::MarkerShape::star:
                 for (int i = 0; i < 10; ++i) {
                     double a = -M_PI / 2 + i * M_PI / 5, q = (i % 2) ? rr * 0.42 : rr;
-                    if (i == 0) cairo_move_to(cr, x + q * std::cos(a), y + q * std::sin(a));
-                    else cairo_line_to(cr, x + q * std::cos(a), y + q * std::sin(a));
+                    if (i == 0) cv.move_to(x + q * std::cos(a), y + q * std::sin(a));
+                    else cv.line_to(x + q * std::cos(a), y + q * std::sin(a));
                 }
                 break;
         }
-        cairo_close_path(cr);
+        cv.close_path();
     };
-    cairo_set_dash(cr, nullptr, 0, 0);
+    cv.set_dash(nullptr, 0);
     for (int i = m.rings; i >= 1; --i) {  // outer rings first
         shape(r * (1 + 0.45 * i));
-        set_source(cr, m.fill, 0.25);
-        cairo_fill_preserve(cr);
-        set_source(cr, m.fill);
-        cairo_set_line_width(cr, std::max(0.15, m.stroke_width_mm));
-        cairo_stroke(cr);
+        cv.set_source(m.fill, 0.25);
+        cv.fill(true);
+        cv.set_source(m.fill);
+        cv.set_line_width(std::max(0.15, m.stroke_width_mm));
+        cv.stroke();
     }
     shape(r);
-    set_source(cr, m.fill);
+    cv.set_source(m.fill);
     if (m.stroke_width_mm > 0 && m.stroke.a > 0) {
-        cairo_fill_preserve(cr);
-        set_source(cr, m.stroke);
-        cairo_set_line_width(cr, m.stroke_width_mm);
-        cairo_stroke(cr);
+        cv.fill(true);
+        cv.set_source(m.stroke);
+        cv.set_line_width(m.stroke_width_mm);
+        cv.stroke();
     } else {
-        cairo_fill(cr);
+        cv.fill();
     }
 }
 

@@ -1,4 +1,4 @@
-// Drawing geometries and symbolizers with Cairo in page millimetres.
+// Drawing geometries and symbolizers on a canvas (Cairo or direct PDF content) in page millimetres.
 #pragma once
 
 #include <functional>
@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "geo/geos.hpp"
-#include "render/cairo.hpp"
+#include "render/canvas.hpp"
 #include "styles/style.hpp"
 
 namespace planmap::render {
@@ -27,20 +27,20 @@ using Path = std::vector<std::pair<double, double>>;
 void for_each_part(const GEOSGeometry* g, const std::function<void(const GEOSGeometry*)>& fn);
 // Coordinates of a point, line or ring in page mm.
 Path page_coords(const GEOSCoordSequence* seq, const View& v);
-// Adds g's outline to the current Cairo path (rings closed, lines open unless polygons_only;
+// Adds g's outline to the current path (rings closed, lines open unless polygons_only;
 // points ignored).
 // With `oriented`, polygon shells run one way and holes the other, so that many polygons in one
 // path fill correctly with the nonzero winding rule.
-void add_path(cairo_t* cr, const GEOSGeometry* g, const View& v, bool polygons_only = false, bool oriented = false);
+void add_path(Canvas& cv, const GEOSGeometry* g, const View& v, bool polygons_only = false, bool oriented = false);
 // g transformed to page mm.
 geo::GeomPtr to_page(const GEOSGeometry* g, const View& v);
 
-void apply_line_style(cairo_t* cr, const styles::LineSymbolizer& l);
+void apply_line_style(Canvas& cv, const styles::LineSymbolizer& l);
 // Fills the current path (kept) with a fill symbolizer's colour and hatch.
-void fill_current_path(cairo_t* cr, const styles::FillSymbolizer& f, cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
+void fill_current_path(Canvas& cv, const styles::FillSymbolizer& f, cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
 // The tapered arrow along a polyline in page mm.
-void draw_arrow(cairo_t* cr, const Path& line, const styles::ArrowSymbolizer& a);
+void draw_arrow(Canvas& cv, const Path& line, const styles::ArrowSymbolizer& a);
 // A marker centred at (x, y) with diameter d (mm).
-void draw_marker(cairo_t* cr, double x, double y, double d, const styles::MarkerSymbolizer& m);
+void draw_marker(Canvas& cv, double x, double y, double d, const styles::MarkerSymbolizer& m);
 
 }  // namespace planmap::render

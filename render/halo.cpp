@@ -36,15 +36,47 @@ std::uint32_t pack(const styles::Color& c) {
 
 }  // namespace
 
-HaloStamps::HaloStamps(cairo_t* cr) : cr_(cr) {
+HaloStamps::HaloStamps(cairo_t* cr, PdfContent* beneath) : cr_(cr), beneath_(beneath) {
+    cairo_get_matrix(cr, &page_);
     cairo_surface_t* target = cairo_get_target(cr);
-    if (wants_page_tiles(target)) tiles_.emplace(cr);
+    if (!beneath_ && wants_page_tiles(target)) tiles_.emplace(cr);
     auto type = cairo_surface_get_type(target);
     raster_ = type == CAIRO_SURFACE_TYPE_IMAGE || type == CAIRO_SURFACE_TYPE_RECORDING;
 }
 
 HaloStamps::~HaloStamps() {
     for (auto& entry : stamps_) g_object_unref(std::get<0>(entry.first));
+    for (auto& entry : forms_) g_object_unref(entry.first.first);
+}
+
+int HaloStamps::outline_form(PangoFont* font, PangoGlyph glyph) {
+    auto [it, fresh] = forms_.try_emplace({font, glyph}, -1);
+    if (!fresh) return it->second;
+    g_object_ref(font);
+    SurfacePtr scratch(cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1));
+    CairoPtr c(cairo_create(scratch.get()));
+    glyph_path(c.get(), font, glyph);
+    cairo_path_t* path = cairo_copy_path(c.get());
+    PdfContent& pdf = *beneath_;
+    pdf.new_path();
+    for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+        const cairo_path_data_t* d = &path->data[i];
+        switch (d->header.type) {
+            case CAIRO_PATH_MOVE_TO: {
+                // A move followed by no segment (the origin, before the glyph's first contour) is
+                // left out: a PDF stroke with round caps would draw it as a dot.
+                int next = i + d->header.length;
+                if (next < path->num_data && path->data[next].header.type != CAIRO_PATH_MOVE_TO) pdf.move_to(d[1].point.x, d[1].point.y);
+                break;
+            }
+            case CAIRO_PATH_LINE_TO: pdf.line_to(d[1].point.x, d[1].point.y); break;
+            case CAIRO_PATH_CURVE_TO: pdf.curve_to(d[1].point.x, d[1].point.y, d[2].point.x, d[2].point.y, d[3].point.x, d[3].point.y); break;
+            case CAIRO_PATH_CLOSE_PATH: pdf.close_path(); break;
+        }
+    }
+    cairo_path_destroy(path);
+    it->second = pdf.define_path_form();
+    return it->second;
 }
 
 const HaloStamps::Stamp& HaloStamps::stamp(PangoFont* font, PangoGlyph glyph, const styles::Color& color, double halo_mm, double scale) {
@@ -90,6 +122,24 @@ const HaloStamps::Stamp& HaloStamps::stamp(PangoFont* font, PangoGlyph glyph, co
 
 void HaloStamps::glyph(PangoFont* font, PangoGlyph glyph, double x, double y, const styles::Color& color, double halo_mm) {
     styles::Color opaque{color.r, color.g, color.b, 1};
+    if (beneath_) {
+        // Glyph space → page mm: the glyph's origin at (x, y) of cr_'s user space.
+        cairo_matrix_t m, user, to_page = page_;
+        cairo_get_matrix(cr_, &user);
+        cairo_matrix_invert(&to_page);
+        cairo_matrix_multiply(&user, &user, &to_page);
+        cairo_matrix_init_translate(&m, x, y);
+        cairo_matrix_multiply(&m, &m, &user);
+        int form = outline_form(font, glyph);
+        PdfContent& pdf = *beneath_;
+        pdf.set_source(opaque);
+        pdf.set_line_width(halo_mm * 2);
+        pdf.set_line_join(CAIRO_LINE_JOIN_ROUND);
+        pdf.set_line_cap(CAIRO_LINE_CAP_ROUND);
+        pdf.set_dash(nullptr, 0);
+        pdf.stroke_form(form, m);
+        return;
+    }
     if (tiles_) {
         const Stamp& s = stamp(font, glyph, color, halo_mm, 1);
         if (!s.surface) return;
@@ -138,24 +188,7 @@ void HaloStamps::flush() {
 }
 
 void HaloStamps::draw(PangoLayout* layout, const styles::Color& color, double halo_mm) {
-    // Glyph origins as Pango's renderer places them: run by run along each line's baseline.
-    PangoLayoutIter* it = pango_layout_get_iter(layout);
-    do {
-        PangoLayoutRun* run = pango_layout_iter_get_run_readonly(it);
-        if (!run) continue;
-        PangoRectangle logical;
-        pango_layout_iter_get_run_extents(it, nullptr, &logical);
-        double baseline = pango_layout_iter_get_baseline(it) / double(PANGO_SCALE);
-        int x = logical.x;
-        for (int i = 0; i < run->glyphs->num_glyphs; ++i) {
-            const PangoGlyphInfo& gi = run->glyphs->glyphs[i];
-            if (gi.glyph != PANGO_GLYPH_EMPTY)
-                glyph(run->item->analysis.font, gi.glyph, (x + gi.geometry.x_offset) / double(PANGO_SCALE),
-                      baseline + gi.geometry.y_offset / double(PANGO_SCALE), color, halo_mm);
-            x += gi.geometry.width;
-        }
-    } while (pango_layout_iter_next_run(it));
-    pango_layout_iter_free(it);
+    for_each_glyph(layout, [&](PangoFont* font, PangoGlyph g, double x, double y) { glyph(font, g, x, y, color, halo_mm); });
 }
 
 }  // namespace planmap::render

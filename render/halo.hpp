@@ -3,15 +3,19 @@
 // glyph: in PDF output as one reusable form (an XObject drawn by reference, the placed forms
 // gathered in page tiles, see page_tiles.hpp), in raster output as a coverage mask put at whole
 // device pixels, where Cairo puts the glyphs themselves. Rotated glyphs in raster output, and every
-// glyph in other vector output (SVG, PostScript), are stroked in place.
+// glyph in other vector output (SVG, PostScript), are stroked in place. A PDF sheet whose map is
+// written directly beneath Cairo's drawing (pdf_content.hpp) gets its halos there: each glyph's
+// outline, taken once, stroked where it is placed.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <tuple>
 
 #include "render/cairo.hpp"
+#include "render/pdf_content.hpp"
 #include "render/page_tiles.hpp"
 #include "styles/color.hpp"
 
@@ -19,8 +23,9 @@ namespace planmap::render {
 
 class HaloStamps {
 public:
-    // Stamps for drawing on `cr`: forms for a PDF target, masks for image and recording surfaces.
-    explicit HaloStamps(cairo_t* cr);
+    // Stamps for drawing on `cr`: forms for a PDF target, masks for image and recording surfaces;
+    // with `beneath`, outline forms stroked there, placed by the current transformation of `cr`.
+    explicit HaloStamps(cairo_t* cr, PdfContent* beneath = nullptr);
     ~HaloStamps();
     HaloStamps(const HaloStamps&) = delete;
     HaloStamps& operator=(const HaloStamps&) = delete;
@@ -39,9 +44,13 @@ private:
         double x = 0, y = 0;  // where the stamp's origin goes relative to the glyph origin (masks: device px)
     };
     const Stamp& stamp(PangoFont* font, PangoGlyph glyph, const styles::Color& color, double halo_mm, double scale);
+    int outline_form(PangoFont* font, PangoGlyph glyph);
     void glyph(PangoFont* font, PangoGlyph glyph, double x, double y, const styles::Color& color, double halo_mm);
 
     cairo_t* cr_;
+    PdfContent* beneath_;
+    cairo_matrix_t page_;                                  // page mm → device of cr_ (beneath_)
+    std::map<std::pair<PangoFont*, PangoGlyph>, int> forms_;  // beneath_: outline forms
     std::optional<PageTiles> tiles_;  // PDF
     bool raster_;                     // image or recording target: masks
     std::map<Key, Stamp> stamps_;

@@ -321,7 +321,7 @@ LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests,
     return res;
 }
 
-void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
+void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result, PdfContent* beneath) {
     struct Item {
         const PlacedLabel* label;
         std::vector<LayoutPtr> glyph_layouts;
@@ -360,31 +360,34 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
         }
     };
     // Leaders under everything else of the labels: a hairline from a dot on the feature.
+    CairoCanvas on_cr(cr);
+    Canvas& under = beneath ? static_cast<Canvas&>(*beneath) : on_cr;
     for (const auto& pl : result.placed) {
         if (!pl.leader) continue;
-        cairo_save(cr);
-        set_source(cr, pl.request->sym->color, 0.85);
-        cairo_set_dash(cr, nullptr, 0, 0);
-        cairo_set_line_width(cr, 0.18);
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-        cairo_move_to(cr, pl.leader_from.first, pl.leader_from.second);
-        cairo_line_to(cr, pl.leader_to.first, pl.leader_to.second);
-        cairo_stroke(cr);
+        under.save();
+        under.set_source(pl.request->sym->color, 0.85);
+        under.set_dash(nullptr, 0);
+        under.set_line_width(0.18);
+        under.set_line_cap(CAIRO_LINE_CAP_ROUND);
+        under.move_to(pl.leader_from.first, pl.leader_from.second);
+        under.line_to(pl.leader_to.first, pl.leader_to.second);
+        under.stroke();
         if (pl.request->marker_radius_mm <= 0) {
-            cairo_arc(cr, pl.leader_from.first, pl.leader_from.second, 0.45, 0, 2 * M_PI);
-            cairo_fill(cr);
+            under.arc(pl.leader_from.first, pl.leader_from.second, 0.45, 0, 2 * M_PI);
+            under.fill();
         }
-        cairo_restore(cr);
+        under.restore();
     }
     // Halos first, label by label (stamped glyph by glyph, see halo.hpp), then the text on top.
     // A translucent halo colour is drawn opaque into a group painted once with its alpha, so that
     // overlapping glyph halos do not darken.
-    HaloStamps stamps(cr);
+    HaloStamps on_page(cr), below(cr, beneath);
     std::vector<bool> done(items.size(), false);
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& sym = *items[i].label->request->sym;
         if (done[i] || sym.halo_mm <= 0 || sym.halo_color.a <= 0) continue;
         bool group = sym.halo_color.a < 1;
+        HaloStamps& stamps = beneath && !group ? below : on_page;
         if (group) cairo_push_group(cr);
         for (std::size_t j = i; j < items.size(); ++j) {
             const auto& o = *items[j].label->request->sym;
@@ -405,9 +408,10 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
     for (const auto& it : items) {
         const styles::Color color = it.label->request->sym->color;
         set_source(cr, color);
-        // Glyph by glyph (curved or stacked): in a vector file the glyphs are outlines, and the
-        // whole text is written once more, invisible, at the label's middle, so that text search
-        // and extraction find the name as one word rather than as scattered characters.
+        // Glyph by glyph (curved or stacked): in a vector file the glyphs are not extracted as
+        // text (PDF: marked with an empty /ActualText; SVG: outlines), and the whole text is
+        // written once more, invisible, at the label's middle, so that text search and
+        // extraction find the name as one word rather than as scattered characters.
         const bool outlines = vector && !it.label->layout && !it.label->glyphs.empty();
         if (outlines) {
             TextSpec ts = text_spec(*it.label->request->sym);
@@ -438,9 +442,12 @@ void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result) {
                 set_source(cr, color);
             }
         }
-        auto show = [outlines](cairo_t* c, PangoLayout* l) {
+        // PDF keeps the glyphs as text (a font's glyph is written once, each use is a few bytes)
+        // that extraction skips; SVG gets their outlines.
+        auto show = [outlines, pdf = text_tiles.has_value()](cairo_t* c, PangoLayout* l) {
             cairo_move_to(c, 0, 0);
             if (!outlines) return pango_cairo_show_layout(c, l);
+            if (pdf) return show_layout_glyphs_only(c, l);
             pango_cairo_layout_path(c, l);
             cairo_fill(c);
         };

@@ -4,8 +4,9 @@
 // follow the line character by character (or stand upright, stacked, on near-vertical lines).
 // A label whose symbolizer asks for a leader and finds no such place goes, after all others, beside
 // its feature or to a free place nearby with a leader line; one that still finds none is listed.
-// On vector surfaces the glyphs of line labels are drawn as outlines and the whole text once more
-// as an invisible run, so that the PDF's text holds the name as one word.
+// On vector surfaces the glyphs of line labels are left out of the text (PDF: glyphs in marked
+// content with an empty /ActualText; SVG: outlines) and the whole text is drawn once more as an
+// invisible run, so that the PDF's text holds the name as one word.
 #pragma once
 
 #include <boost/geometry.hpp>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "geo/geos.hpp"
+#include "render/pdf_content.hpp"
 #include "render/text.hpp"
 #include "styles/style.hpp"
 
@@ -76,6 +78,9 @@ struct LabelResult {
 // Places the requests inside `frame` (page mm), avoiding `obstacles` and each other; placed
 // labels are added to `obstacles`.
 LabelResult place_labels(PangoContext* ctx, std::vector<LabelRequest>& requests, const Box& frame, CollisionIndex& obstacles);
-void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result);
+// Draws the placed labels on `cr`. With `beneath` (PDF content written directly under the page's
+// Cairo drawing), leaders and opaque halos go there; a translucent halo stays on `cr`, where its
+// glyphs' halos are grouped and painted once with its alpha.
+void draw_labels(cairo_t* cr, PangoContext* ctx, const LabelResult& result, PdfContent* beneath = nullptr);
 
 }  // namespace planmap::render

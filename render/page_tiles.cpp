@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 namespace planmap::render {
 
 namespace {
 // Side of the tiles (page mm): a few dozen labels each on a busy sheet.
-static const double tile_mm = getenv("TILE") ? atof(getenv("TILE")) : 40;
+constexpr double tile_mm = 40;
 }  // namespace
 
 bool wants_page_tiles(cairo_surface_t* s) { return cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_PDF; }

@@ -2,6 +2,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,7 +10,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -20,6 +23,7 @@
 #include "render/detail/sheet_paint.hpp"
 #include "render/draw.hpp"
 #include "render/labels.hpp"
+#include "render/pdf_content.hpp"
 #include "render/png_writer.hpp"
 #include "render/sheet_number.hpp"
 #include "render/text.hpp"
@@ -86,6 +90,18 @@ std::string distance_label(double m) {
 
 const Color black{0, 0, 0, 1}, white{1, 1, 1, 1};
 
+// Cairo's PDF writer copies the whole CFF table of each CJK font it embeds (about 15 MB for a Noto
+// CJK face) into a fresh buffer twice, once to tell a CID font and once to subset it. Above
+// glibc's mmap threshold every copy lands in newly mapped pages, each faulted in one by one; kept
+// in the heap instead, a freed buffer's pages serve the next copy. Set once for the process.
+void keep_large_blocks() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 64 << 20);
+        mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    });
+}
+
 // Height of the page strips a rule's polygons are drawn in, one path per strip (mm).
 constexpr double strip_mm = 20;
 
@@ -97,8 +113,9 @@ struct LegendEntry {
 // One sheet being drawn: page geometry, fonts and helpers shared by the parts of the layout.
 class SheetPainter {
 public:
-    SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, const detail::Page& page, RenderReport& rep, double snap_mm)
-        : cr_(cr), map_(map), opt_(opt), page_(page), rep_(rep), text_(make_text_context()) {
+    SheetPainter(cairo_t* cr, const LoadedMap& map, const SheetOptions& opt, const detail::Page& page, RenderReport& rep, double snap_mm,
+                 PdfContent* layers)
+        : cr_(cr), cairo_(cr), layers_(layers ? *static_cast<Canvas*>(layers) : cairo_), direct_(layers), map_(map), opt_(opt), page_(page), rep_(rep), text_(make_text_context()) {
         view_.snap_mm = snap_mm;
         W_ = page.width_mm, H_ = page.height_mm, m_ = map.spec.paper.margin_mm;
         f_ = page.furniture > 0 ? page.furniture : std::min(W_, H_) / 297.0;  // 1 on A3
@@ -128,6 +145,9 @@ private:
     double draw_title_block(double x, double bottom, double w);
 
     cairo_t* cr_;
+    CairoCanvas cairo_;  // cr_ for the draw helpers
+    Canvas& layers_;     // the page's background and the map's layers: cairo_, or PDF content beneath
+    PdfContent* direct_;  // that PDF content (leaders and halos go there too), or none
     const LoadedMap& map_;
     const SheetOptions& opt_;
     const detail::Page& page_;
@@ -217,15 +237,15 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
                 std::stable_sort(strips.begin(), strips.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
                 for (std::size_t a = 0; a < strips.size();) {
                     std::size_t b = a;
-                    cairo_new_path(cr_);
+                    layers_.new_path();
                     for (; b < strips.size() && strips[b].first == strips[a].first; ++b)
-                        add_path(cr_, feats[todo[strips[b].second].first].geometry.get(), view_, true, true);
-                    fill_current_path(cr_, *rule->fill, CAIRO_FILL_RULE_WINDING);
+                        add_path(layers_, feats[todo[strips[b].second].first].geometry.get(), view_, true, true);
+                    fill_current_path(layers_, *rule->fill, CAIRO_FILL_RULE_WINDING);
                     if (all_one_pass) {
-                        apply_line_style(cr_, *rule->line);
-                        cairo_stroke(cr_);
+                        apply_line_style(layers_, *rule->line);
+                        layers_.stroke();
                     }
-                    cairo_new_path(cr_);
+                    layers_.new_path();
                     a = b;
                 }
                 if (all_one_pass) stroked_with_fill.insert(rule);
@@ -236,19 +256,19 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
             const auto i = item.first;
             const auto* rule = item.second;
             auto stroke = [&](const styles::LineSymbolizer& ls) {
-                cairo_new_path(cr_);
+                layers_.new_path();
                 if (ls.offset_mm != 0) {
                     for_each_part(feats[i].geometry.get(), [&](const GEOSGeometry* part) {
                         int t = GEOSGeomTypeId_r(ctx, part);
-                        if (t != GEOS_LINESTRING) return add_path(cr_, part, view_);
+                        if (t != GEOS_LINESTRING) return add_path(layers_, part, view_);
                         auto off = geo::take_nullable(GEOSOffsetCurve_r(ctx, part, ls.offset_mm / view_.mm_per_unit, 8, GEOSBUF_JOIN_ROUND, 5.0));
-                        if (off) add_path(cr_, off.get(), view_);
+                        if (off) add_path(layers_, off.get(), view_);
                     });
                 } else {
-                    add_path(cr_, feats[i].geometry.get(), view_);
+                    add_path(layers_, feats[i].geometry.get(), view_);
                 }
-                apply_line_style(cr_, ls);
-                cairo_stroke(cr_);
+                apply_line_style(layers_, ls);
+                layers_.stroke();
             };
             if (rule->line && !stroked_with_fill.count(rule)) stroke(*rule->line);
             for (const auto& ls : rule->extra_lines) stroke(ls);
@@ -258,7 +278,7 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
             const auto* rule = item.second;
             if (!rule->arrow) continue;
             for_each_part(feats[i].geometry.get(), [&](const GEOSGeometry* part) {
-                if (GEOSGeomTypeId_r(ctx, part) == GEOS_LINESTRING) draw_arrow(cr_, page_coords(GEOSGeom_getCoordSeq_r(ctx, part), view_), *rule->arrow);
+                if (GEOSGeomTypeId_r(ctx, part) == GEOS_LINESTRING) draw_arrow(layers_, page_coords(GEOSGeom_getCoordSeq_r(ctx, part), view_), *rule->arrow);
             });
         }
         for (auto& [i, rule] : todo) {
@@ -292,7 +312,7 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
                     marker_d = v && *v > 0 ? m.size_mm * std::sqrt(*v / m.size_value) : 0;
                 }
                 if (marker_d > 0)
-                    for (auto [x, y] : anchors) draw_marker(cr_, x, y, marker_d, m);
+                    for (auto [x, y] : anchors) draw_marker(layers_, x, y, marker_d, m);
             }
             if (txt.empty()) continue;
             const auto& ls = *rule->label;
@@ -345,22 +365,25 @@ void SheetPainter::draw_layers(std::vector<LabelRequest>& labels) {
 void SheetPainter::draw_grid() {
     if (!map_.spec.grid) return;
     double step = map_.spec.grid_spacing_m > 0 ? map_.spec.grid_spacing_m : nice_step((world_.maxx - world_.minx) / 5);
-    cairo_save(cr_);
-    cairo_set_source_rgba(cr_, 0.2, 0.2, 0.2, 0.55);
-    cairo_set_line_width(cr_, 0.12);
+    // The lines with the layers (beneath the labels' halos), their figures on cr_.
+    Canvas& lines = layers_;
+    lines.save();
+    lines.set_source({0.2, 0.2, 0.2, 0.55});
+    lines.set_line_width(0.12);
     double dash[] = {1.5, 1.0};
-    cairo_set_dash(cr_, dash, 2, 0);
+    lines.set_dash(dash, 2);
+    cairo_save(cr_);
     double fs = pt(6);
     for (double x = std::ceil(world_.minx / step) * step; x < world_.maxx; x += step) {
         double px = view_.px(x);
-        cairo_move_to(cr_, px, view_.fy), cairo_line_to(cr_, px, view_.fy + view_.fh);
+        lines.move_to(px, view_.fy), lines.line_to(px, view_.fy + view_.fh);
         auto l = text(thousands(std::llround(x)), fs, false, sans_family);
         Size s = layout_size(l.get());
         if (px - s.w / 2 > view_.fx && px + s.w / 2 < view_.fx + view_.fw) draw_layout(cr_, l.get(), px - s.w / 2, view_.fy - s.h - 0.3, black);
     }
     for (double y = std::ceil(world_.miny / step) * step; y < world_.maxy; y += step) {
         double py = view_.py(y);
-        cairo_move_to(cr_, view_.fx, py), cairo_line_to(cr_, view_.fx + view_.fw, py);
+        lines.move_to(view_.fx, py), lines.line_to(view_.fx + view_.fw, py);
         auto l = text(thousands(std::llround(y)), fs, false, sans_family);
         Size s = layout_size(l.get());
         if (py - s.w / 2 > view_.fy && py + s.w / 2 < view_.fy + view_.fh) {
@@ -371,7 +394,9 @@ void SheetPainter::draw_grid() {
             cairo_restore(cr_);
         }
     }
-    cairo_stroke(cr_);
+    lines.stroke();
+    lines.restore();
+    cairo_new_path(cr_);
     cairo_restore(cr_);
 }
 
@@ -480,8 +505,8 @@ void SheetPainter::draw_swatch(const styles::Rule& r, double x, double y, double
     cairo_save(cr_);
     if (r.fill) {
         cairo_rectangle(cr_, x, y, w, h);
-        fill_current_path(cr_, *r.fill);
-        if (r.line) apply_line_style(cr_, *r.line);
+        fill_current_path(cairo_, *r.fill);
+        if (r.line) apply_line_style(cairo_, *r.line);
         else cairo_set_source_rgb(cr_, 0.3, 0.3, 0.3), cairo_set_line_width(cr_, 0.15), cairo_set_dash(cr_, nullptr, 0, 0);
         cairo_set_line_width(cr_, std::min(r.line ? r.line->width_mm : 0.15, h / 4));
         cairo_stroke(cr_);
@@ -489,12 +514,12 @@ void SheetPainter::draw_swatch(const styles::Rule& r, double x, double y, double
         auto a = *r.arrow;
         double k = h / std::max(a.head_width_mm, a.start_width_mm);
         a.start_width_mm *= k, a.end_width_mm *= k, a.head_width_mm *= k, a.head_length_mm = std::min(a.head_length_mm * k, w / 3);
-        draw_arrow(cr_, {{x, y + h / 2}, {x + w, y + h / 2}}, a);
+        draw_arrow(cairo_, {{x, y + h / 2}, {x + w, y + h / 2}}, a);
     } else if (r.line || !r.extra_lines.empty()) {
         auto draw = [&](const styles::LineSymbolizer& ls) {
             auto l = ls;
             l.width_mm = std::min(l.width_mm, h * 0.8);
-            apply_line_style(cr_, l);
+            apply_line_style(cairo_, l);
             double off = std::clamp(ls.offset_mm, -h / 2, h / 2);
             cairo_move_to(cr_, x, y + h / 2 - off), cairo_line_to(cr_, x + w, y + h / 2 - off);
             cairo_stroke(cr_);
@@ -505,7 +530,7 @@ void SheetPainter::draw_swatch(const styles::Rule& r, double x, double y, double
         auto m = *r.marker;
         double d = std::min(m.size_mm, h);
         m.rings = std::min(m.rings, 1);
-        draw_marker(cr_, x + w / 2, y + h / 2, d / (1 + 0.45 * m.rings), m);
+        draw_marker(cairo_, x + w / 2, y + h / 2, d / (1 + 0.45 * m.rings), m);
     } else if (r.label) {
         auto l = text("注记", r.label->size_pt * 0.8, r.label->bold, r.label->family.c_str());
         Size s = layout_size(l.get());
@@ -572,7 +597,7 @@ void SheetPainter::draw_inset(double x, double y, double w, double h) {
     cairo_new_path(cr_);
     for (const auto& f : map_.inset->features()) {
         if (!f.geometry) continue;
-        add_path(cr_, f.geometry.get(), v);
+        add_path(cairo_, f.geometry.get(), v);
     }
     cairo_set_fill_rule(cr_, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_source_rgb(cr_, 0.9, 0.9, 0.88);
@@ -711,12 +736,12 @@ double SheetPainter::draw_title_block(double x, double bottom, double w) {
 
 // Inside the frame: layers, grid, labels (clear of the north arrow and scale bar), then those two.
 void SheetPainter::draw_frame_content() {
-    cairo_save(cr_);
-    cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
-    cairo_clip(cr_);
+    layers_.save();
+    layers_.rectangle(view_.fx, view_.fy, view_.fw, view_.fh);
+    layers_.clip();
     std::vector<LabelRequest> requests;
     draw_layers(requests);
-    cairo_restore(cr_);
+    layers_.restore();
     draw_grid();
     CollisionIndex index;
     Box na = draw_north_arrow(true), sb = draw_scale_bar(true);
@@ -727,7 +752,15 @@ void SheetPainter::draw_frame_content() {
     cairo_save(cr_);
     cairo_rectangle(cr_, view_.fx, view_.fy, view_.fw, view_.fh);
     cairo_clip(cr_);
-    draw_labels(cr_, text_.get(), placed);
+    // Leaders and halos go beneath with the layers when those are written directly (PDF).
+    PdfContent* beneath = direct_;
+    if (beneath) {
+        beneath->save();
+        beneath->rectangle(view_.fx, view_.fy, view_.fw, view_.fh);
+        beneath->clip();
+    }
+    draw_labels(cr_, text_.get(), placed, beneath);
+    if (beneath) beneath->restore();
     cairo_restore(cr_);
     rep_.labels_placed = placed.placed.size();
     rep_.labels_skipped = placed.skipped;
@@ -750,8 +783,7 @@ void SheetPainter::draw_frame_content() {
 
 void SheetPainter::draw() {
     // Page and borders.
-    cairo_set_source_rgb(cr_, 1, 1, 1);
-    cairo_paint(cr_);
+    layers_.paint(white);
     double inner_x = m_, inner_y = m_, inner_w = W_ - 2 * m_, inner_h = H_ - 2 * m_;
     cairo_set_source_rgb(cr_, 0, 0, 0);
     cairo_set_line_width(cr_, 0.7 * std::sqrt(f_));
@@ -823,8 +855,7 @@ void SheetPainter::draw() {
 }
 
 void SheetPainter::draw_web() {
-    cairo_set_source_rgb(cr_, 1, 1, 1);
-    cairo_paint(cr_);
+    layers_.paint(white);
     const double edge = detail::web_edge_mm;
     view_.fx = edge, view_.fy = edge;
     view_.fw = W_ - page_.legend_w_mm - page_.gap_mm - 2 * edge;
@@ -844,8 +875,8 @@ void SheetPainter::draw_web() {
 }  // namespace
 
 void detail::paint_map(cairo_t* cr, const LoadedMap& map, const SheetOptions& options, const Page& page, RenderReport& report,
-                       double snap_mm) {
-    SheetPainter painter(cr, map, options, page, report, snap_mm);
+                       double snap_mm, PdfContent* layers) {
+    SheetPainter painter(cr, map, options, page, report, snap_mm, layers);
     if (page.layout == Layout::web) painter.draw_web();
     else painter.draw();
 }
@@ -860,11 +891,16 @@ LoadedMap load_map_data(const MapSpec& spec) {
     }
     if (spec.crs == "auto") {
         geo::Envelope all;
+        // One transformation per distinct CRS of the layers: building one searches PROJ's database.
+        std::vector<std::pair<const geo::Crs*, geo::Transformer>> to_wgs84;
         for (const auto& L : m.layers) {
             auto e = L.data.extent();
             if (e.empty) continue;
             double xs[2] = {e.minx, e.maxx}, ys[2] = {e.miny, e.maxy};
-            geo::Transformer(*L.data.crs(), geo::Crs::wgs84()).transform(xs, ys, 2);
+            const geo::Crs& crs = *L.data.crs();
+            auto t = std::find_if(to_wgs84.begin(), to_wgs84.end(), [&crs](const auto& c) { return c.first->same_as(crs); });
+            if (t == to_wgs84.end()) t = to_wgs84.emplace(to_wgs84.end(), &crs, geo::Transformer(crs, geo::Crs::wgs84()));
+            t->second.transform(xs, ys, 2);
             all.expand({xs[0], ys[0], xs[1], ys[1], false});
         }
         if (all.empty) throw io_error(trf("map '{}': the layers have no features to draw", spec.title));
@@ -915,11 +951,15 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         throw io_error(trf("cannot create {}: {}", output, cairo_status_to_string(cairo_surface_status(surface.get()))));
     // Path coordinates snap to 1/100 pt in vector output and 1/16 px in PNG.
     double snap = rep.format == "png" ? 25.4 / options.dpi / 16 : 0.01 / pt_per_mm;
+    // PDF: the background and the map's layers are written directly, beneath the rest of the page
+    // that Cairo writes (render/pdf_content.hpp).
+    std::optional<PdfContent> direct;
+    if (rep.format == "pdf") direct.emplace(paper.width_mm, paper.height_mm);
     auto paint = [&](cairo_surface_t* target, RenderReport& r) {
         CairoPtr cr(cairo_create(target));
         cairo_scale(cr.get(), k, k);
         if (rep.format == "png") cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_FAST);
-        detail::paint_map(cr.get(), map, options, {paper.width_mm, paper.height_mm}, r, snap);
+        detail::paint_map(cr.get(), map, options, {paper.width_mm, paper.height_mm}, r, snap, direct ? &*direct : nullptr);
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw io_error(trf("drawing {} failed: {}", output, cairo_status_to_string(cairo_status(cr.get()))));
     };
     auto t0 = std::chrono::steady_clock::now();
@@ -940,9 +980,14 @@ RenderReport render_sheet(const LoadedMap& map, const std::string& output, const
         };
         write_png_bands(surface.get(), another, workers, rep.width_px, rep.height_px, options.dpi, tmp.path().string());
     } else {
+        // The direct content is compressed on a second thread while Cairo writes its part.
+        std::future<PdfContent::Stream> stream;
+        if (direct) stream = std::async(std::launch::async, [&direct, &output] { return direct->finish(output); });
+        keep_large_blocks();
         cairo_surface_finish(surface.get());
         if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
             throw io_error(trf("cannot write {}: {}", output, cairo_status_to_string(cairo_surface_status(surface.get()))));
+        if (direct) prepend_page_content(tmp.path().string(), stream.get());
     }
     surface.reset();
     rep.output_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();

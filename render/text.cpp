@@ -91,4 +91,45 @@ void draw_layout(cairo_t* cr, PangoLayout* layout, double x, double y, const sty
     cairo_restore(cr);
 }
 
+void for_each_glyph(PangoLayout* layout, const std::function<void(PangoFont*, PangoGlyph, double, double)>& fn) {
+    PangoLayoutIter* it = pango_layout_get_iter(layout);
+    do {
+        PangoLayoutRun* run = pango_layout_iter_get_run_readonly(it);
+        if (!run) continue;
+        PangoRectangle logical;
+        pango_layout_iter_get_run_extents(it, nullptr, &logical);
+        double baseline = pango_layout_iter_get_baseline(it) / double(PANGO_SCALE);
+        int x = logical.x;
+        for (int i = 0; i < run->glyphs->num_glyphs; ++i) {
+            const PangoGlyphInfo& gi = run->glyphs->glyphs[i];
+            if (gi.glyph != PANGO_GLYPH_EMPTY)
+                fn(run->item->analysis.font, gi.glyph, (x + gi.geometry.x_offset) / double(PANGO_SCALE),
+                   baseline + gi.geometry.y_offset / double(PANGO_SCALE));
+            x += gi.geometry.width;
+        }
+    } while (pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+}
+
+void show_layout_glyphs_only(cairo_t* cr, PangoLayout* layout) {
+    double x0 = 0, y0 = 0;
+    if (cairo_has_current_point(cr)) cairo_get_current_point(cr, &x0, &y0);
+    // Glyphs of one font in a row go out together; each batch is one cluster of no text, which
+    // Cairo writes as an empty /ActualText around the glyphs.
+    std::vector<cairo_glyph_t> glyphs;
+    PangoFont* font = nullptr;
+    auto flush = [&] {
+        if (glyphs.empty()) return;
+        cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+        cairo_text_cluster_t cluster{0, static_cast<int>(glyphs.size())};
+        cairo_show_text_glyphs(cr, "", 0, glyphs.data(), static_cast<int>(glyphs.size()), &cluster, 1, cairo_text_cluster_flags_t(0));
+        glyphs.clear();
+    };
+    for_each_glyph(layout, [&](PangoFont* f, PangoGlyph g, double x, double y) {
+        if (f != font) flush(), font = f;
+        glyphs.push_back({g, x0 + x, y0 + y});
+    });
+    flush();
+}
+
 }  // namespace planmap::render

@@ -2,7 +2,9 @@
 // per character to any installed font covering it), Chinese line breaking, halos.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "render/cairo.hpp"
 #include "styles/color.hpp"
@@ -52,5 +54,14 @@ void draw_layout(cairo_t* cr, PangoLayout* layout, double x, double y, const sty
                  const styles::Color* halo = nullptr, double halo_mm = 0);
 
 void set_source(cairo_t* cr, const styles::Color& c, double opacity = 1.0);
+
+// Calls fn(font, glyph, x, y) for each glyph of `layout` at its origin as Pango's renderer places
+// it (run by run along each line's baseline; the layout's top-left corner at 0, 0).
+void for_each_glyph(PangoLayout* layout, const std::function<void(PangoFont*, PangoGlyph, double, double)>& fn);
+
+// Draws the glyphs of `layout` (top-left at the current point) as text that text extraction and
+// search skip: in PDF, inside marked content whose /ActualText is empty. For pieces of a label
+// whose whole text is written elsewhere (the glyphs of a line label).
+void show_layout_glyphs_only(cairo_t* cr, PangoLayout* layout);
 
 }  // namespace planmap::render

@@ -1,7 +1,7 @@
 // The sheet painter's entry point, shared by the outputs of render (sheet files, web maps).
 #pragma once
 
-#include "render/cairo.hpp"
+#include "render/pdf_content.hpp"
 #include "render/sheet.hpp"
 
 namespace planmap::render::detail {
@@ -24,8 +24,11 @@ struct Page {
 };
 
 // Draws the map on `cr` (user units: mm on the page), filling `report` (scale, legend, classes,
-// features and labels). Paths snap to `snap_mm` (0: off).
+// features and labels). Paths snap to `snap_mm` (0: off). With `layers`, the page's background,
+// the map's layers (fills, lines, arrows, markers), the grid lines and the labels' leaders and
+// opaque halos go there instead, to be put beneath what is drawn on `cr` (PDF content written
+// directly, render/pdf_content.hpp).
 void paint_map(cairo_t* cr, const LoadedMap& map, const SheetOptions& options, const Page& page, RenderReport& report,
-               double snap_mm);
+               double snap_mm, PdfContent* layers = nullptr);
 
 }  // namespace planmap::render::detail

@@ -142,11 +142,12 @@ TEST(Drawing, OrientedRingsKeepHolesWhenPolygonsShareOnePath) {
     v.fw = v.fh = 100, v.wx0 = 0, v.wy1 = 100, v.mm_per_unit = 1;
     auto holed = geo::from_wkt("POLYGON((10 10, 60 10, 60 60, 10 60, 10 10), (20 20, 50 20, 50 50, 20 50, 20 20))");
     auto other = geo::from_wkt("POLYGON((40 40, 40 90, 90 90, 90 40, 40 40))");
-    render::add_path(cr.get(), holed.get(), v, true, true);
-    render::add_path(cr.get(), other.get(), v, true, true);
+    render::CairoCanvas canvas(cr.get());
+    render::add_path(canvas, holed.get(), v, true, true);
+    render::add_path(canvas, other.get(), v, true, true);
     styles::FillSymbolizer f;
     f.color = {0, 0, 0, 1};
-    render::fill_current_path(cr.get(), f, CAIRO_FILL_RULE_WINDING);
+    render::fill_current_path(canvas, f, CAIRO_FILL_RULE_WINDING);
     cairo_surface_flush(s.get());
     auto px = [&](int x, int y_world) {
         const unsigned char* d = cairo_image_surface_get_data(s.get());

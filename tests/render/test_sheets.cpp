@@ -1,20 +1,29 @@
 // Whole sheets: visual regression against reference PNGs, layout invariants (labels never overlap,
 // polygon labels inside, legend = classes drawn), PDF text/fonts/page size through poppler-utils,
-// PNG size. (The render and atlas commands, and their clean failures, are tested in
+// the PDF's page against the PNG, PNG size; the PDF content written directly beneath Cairo's
+// against Cairo's own drawing. (The render and atlas commands, and their clean failures, are tested in
 // tests/cli/test_render_cli.cpp.) Refresh the references with PLANMAP_OVERWRITE_REFS=1.
 #include <gtest/gtest.h>
+
+#include <cairo-pdf.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
+#include "core/error.hpp"
 #include "geo/geos.hpp"
 #include "layers/io.hpp"
 #include "render/cairo.hpp"
+#include "render/draw.hpp"
+#include "render/pdf_content.hpp"
 #include "render/sheet.hpp"
+#include "render/text.hpp"
 #include "tests/support.hpp"
 
 using namespace planmap;
@@ -300,4 +309,210 @@ TEST(Sheets, LargePngFromParallelBandsIsWholeAndRepeatable) {
     for (int y = h - 300; y < h; ++y)
         for (int x = 0; x < w; ++x) dark += d[y * st + x * 4] < 128;
     EXPECT_GT(dark, 1000u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF content written directly (render/pdf_content.hpp) beneath what Cairo writes.
+
+namespace {
+
+// One drawing of each kind the map's layers make: fill and stroke of one path (even-odd, a
+// hole), a translucent fill, hatches (lines and dots, clipped to their polygon), a dashed line
+// with round caps, markers (arcs, rings, a star), an arrow, a clip undone by restore.
+// (sample_pdf adds a stroked form, as label halos are drawn.)
+void sample_drawing(render::Canvas& c) {
+    c.paint({1, 1, 1, 1});
+    c.new_path();
+    c.rectangle(10, 10, 60, 40);
+    c.rectangle(25, 20, 20, 15);
+    styles::FillSymbolizer f;
+    f.color = {0.2, 0.5, 0.8, 1};
+    render::fill_current_path(c, f, CAIRO_FILL_RULE_EVEN_ODD);
+    styles::LineSymbolizer l;
+    l.color = {0.5, 0.1, 0.1, 1}, l.width_mm = 1.2;
+    render::apply_line_style(c, l);
+    c.stroke();
+    c.rectangle(50, 30, 40, 40);
+    styles::FillSymbolizer half;
+    half.color = {0.9, 0.2, 0.1, 1}, half.opacity = 0.5;
+    render::fill_current_path(c, half);
+    c.new_path();
+    c.rectangle(10, 60, 50, 40);
+    styles::FillSymbolizer hatch;
+    hatch.color = {0, 0, 0, 0}, hatch.hatch = styles::Hatch::diagonal_cross, hatch.hatch_color = {0.1, 0.4, 0.1, 1}, hatch.hatch_width_mm = 0.4;
+    render::fill_current_path(c, hatch);
+    c.new_path();
+    c.rectangle(70, 80, 40, 30);
+    hatch.hatch = styles::Hatch::dots, hatch.hatch_spacing_mm = 4;
+    render::fill_current_path(c, hatch);
+    c.new_path();
+    styles::LineSymbolizer dashed;
+    dashed.color = {0.1, 0.1, 0.6, 0.8}, dashed.width_mm = 1.5, dashed.cap = styles::Cap::round, dashed.dash_mm = {4, 3};
+    render::apply_line_style(c, dashed);
+    c.move_to(10, 120), c.line_to(80, 105), c.line_to(140, 140);
+    c.stroke();
+    styles::MarkerSymbolizer ring;
+    ring.rings = 2, ring.size_mm = 6;
+    render::draw_marker(c, 110, 30, 6, ring);
+    styles::MarkerSymbolizer star;
+    star.shape = styles::MarkerShape::star, star.fill = {0.9, 0.7, 0.1, 1}, star.stroke = {0, 0, 0, 1};
+    render::draw_marker(c, 130, 60, 10, star);
+    styles::ArrowSymbolizer arrow;
+    arrow.outline = {0.3, 0, 0, 1}, arrow.outline_width_mm = 0.3;
+    render::draw_arrow(c, {{95, 130}, {120, 110}, {145, 100}}, arrow);
+    c.save();
+    c.new_path();
+    c.arc(120, 85, 8, 0, 2 * M_PI);
+    c.clip();
+    c.rectangle(100, 70, 40, 40);
+    c.set_source({0.5, 0, 0.5, 1});
+    c.fill();
+    c.restore();
+    c.rectangle(135, 120, 10, 10);  // outside the clip: drawn only if restore undid it
+    c.fill();
+}
+
+// Cairo's part of the page, drawn over the sample: a word and an opaque square over the fill.
+void cairo_part(cairo_t* cr, render::PangoContextPtr& text) {
+    cairo_rectangle(cr, 55, 15, 10, 10);
+    cairo_set_source_rgb(cr, 0.1, 0.6, 0.2);
+    cairo_fill(cr);
+    auto layout = render::make_layout(text.get(), "直接写入的内容", {});
+    render::draw_layout(cr, layout.get(), 12, 52, {0, 0, 0, 1});
+}
+
+// A 150 mm square PDF page of the sample drawing: by Cairo, or written directly beneath Cairo's part.
+void sample_pdf(const fs::path& out, bool direct) {
+    const double k = 72 / 25.4;
+    auto text = render::make_text_context();
+    render::SurfacePtr s(cairo_pdf_surface_create(out.c_str(), 150 * k, 150 * k));
+    std::optional<render::PdfContent> content;
+    {
+        render::CairoPtr cr(cairo_create(s.get()));
+        cairo_scale(cr.get(), k, k);
+        render::CairoCanvas cairo(cr.get());
+        if (direct) content.emplace(150, 150);
+        render::Canvas& canvas = direct ? static_cast<render::Canvas&>(*content) : cairo;
+        sample_drawing(canvas);
+        // A shape kept as a form and stroked by reference, turned and moved (as label halos
+        // are); Cairo strokes the same shape under the same transformation.
+        auto shape = [](render::Canvas& c) {
+            c.new_path();
+            c.move_to(0, 0), c.line_to(12, 0), c.curve_to(14, 6, 6, 10, 0, 8), c.close_path();
+        };
+        cairo_matrix_t m;
+        cairo_matrix_init_translate(&m, 30, 128);
+        cairo_matrix_rotate(&m, 0.5);
+        canvas.set_source({0.8, 0.4, 0, 1});
+        canvas.set_line_width(1.4);
+        canvas.set_line_join(CAIRO_LINE_JOIN_ROUND);
+        canvas.set_line_cap(CAIRO_LINE_CAP_ROUND);
+        canvas.set_dash(nullptr, 0);
+        if (direct) {
+            shape(*content);
+            content->stroke_form(content->define_path_form(), m);
+        } else {
+            cairo_save(cr.get());
+            cairo_transform(cr.get(), &m);
+            shape(cairo);
+            cairo.stroke();
+            cairo_restore(cr.get());
+        }
+        cairo_part(cr.get(), text);
+    }
+    cairo_surface_finish(s.get());
+    ASSERT_EQ(cairo_surface_status(s.get()), CAIRO_STATUS_SUCCESS);
+    s.reset();
+    if (direct) render::prepend_page_content(out.string(), content->finish(out.string()));
+}
+
+}  // namespace
+
+TEST(PdfContent, DrawsWhatCairoDrawsBeneathCairosPart) {
+    if (!have("pdftoppm") || !have("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
+    test::TempDir tmp;
+    sample_pdf(tmp / "cairo.pdf", false);
+    sample_pdf(tmp / "direct.pdf", true);
+    bool ok = false;
+    std::string log = shell("pdftoppm -r 100 -png -singlefile '" + (tmp / "direct.pdf").string() + "' '" + (tmp / "direct").string() + "' 2>&1", &ok);
+    ASSERT_TRUE(ok) << log;
+    EXPECT_EQ(log, "") << "poppler complains about the updated file";
+    shell("pdftoppm -r 100 -png -singlefile '" + (tmp / "cairo.pdf").string() + "' '" + (tmp / "cairo").string() + "'", &ok);
+    ASSERT_TRUE(ok);
+    // The drawing covers much of the page, so a missing or misplaced part shows.
+    EXPECT_GT(ink(tmp / "cairo.png").first, 0.2);
+    Diff d = compare_png(tmp / "cairo.png", tmp / "direct.png", 40);
+    EXPECT_TRUE(d.why.empty()) << d.why;
+    EXPECT_LE(d.share, 0.002) << "the direct content differs from Cairo's in " << d.share * 100 << " % of pixels";
+    // Cairo's part stays on top (the square over the blue fill) and its text stays text.
+    auto png = load_png(tmp / "direct.png");
+    const unsigned char* px = cairo_image_surface_get_data(png.get()) + std::lround(20 / 25.4 * 100) * cairo_image_surface_get_stride(png.get()) +
+                              std::lround(60 / 25.4 * 100) * 4;
+    EXPECT_LT(px[2], 80);   // red (BGRA)
+    EXPECT_GT(px[1], 120);  // green
+    EXPECT_NE(shell("pdftotext '" + (tmp / "direct.pdf").string() + "' -").find("直接写入的内容"), std::string::npos);
+}
+
+TEST(PdfContent, UpdateOfAFileNotWrittenByCairoFailsNamingIt) {
+    test::TempDir tmp;
+    auto bad = tmp / "not.pdf";
+    std::ofstream(bad) << "%PDF-1.5\nno cross-reference table here\n";
+    render::PdfContent content(10, 10);
+    content.rectangle(1, 1, 2, 2);
+    content.fill();
+    try {
+        render::prepend_page_content(bad.string(), content.finish(bad.string()));
+        FAIL() << "no error";
+    } catch (const io_error& e) {
+        EXPECT_NE(std::string(e.what()).find(bad.string()), std::string::npos) << e.what();
+    }
+}
+
+TEST(Sheets, PdfPageLooksAsBeforeAndLineLabelsAreTextOnce) {
+    if (!have("pdftoppm") || !have("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
+    test::TempDir tmp;
+    auto map = fixture_map();
+    render::SheetOptions o;
+    o.collect_details = true;
+    auto rep = render::render_sheet(map, (tmp / "s.pdf").string(), o);
+    // The reference is poppler's raster (595 x 842) of the sheet as Cairo's PDF writer drew all of
+    // it, before the layers were written directly.
+    bool ok = false;
+    std::string log = shell("pdftoppm -png -singlefile -scale-to-x 595 -scale-to-y 842 '" + (tmp / "s.pdf").string() + "' '" +
+                                (tmp / "pdf").string() + "' 2>&1",
+                            &ok);
+    ASSERT_TRUE(ok) << log;
+    EXPECT_EQ(log, "") << "poppler complains about the file";
+    fs::path ref = ref_dir() / "plan_a4_pdf.png";
+    const char* ow = std::getenv("PLANMAP_OVERWRITE_REFS");
+    if (ow && std::string(ow) == "1") fs::copy_file(tmp / "pdf.png", ref, fs::copy_options::overwrite_existing);
+    Diff d = compare_png(tmp / "pdf.png", ref, 40);
+    EXPECT_TRUE(d.why.empty()) << d.why;
+    EXPECT_LE(d.share, 0.005) << "the PDF's page differs from " << ref << " in " << d.share * 100 << " % of pixels";
+    // Each line label's name is one word of the PDF's text, once per label, and the glyphs drawn
+    // one by one along the line are not extracted a second time: every word found on a line
+    // label's glyphs is a whole name.
+    std::string words = shell("pdftotext -bbox '" + (tmp / "s.pdf").string() + "' -");
+    std::map<std::string, int> names;
+    std::vector<const render::LabelInfo*> line_labels;
+    for (const auto& l : rep.labels)
+        if (!l.interior && l.box.size() > 4) ++names[l.text], line_labels.push_back(&l);
+    ASSERT_FALSE(line_labels.empty());
+    std::map<std::string, int> found;
+    std::regex word(R"re(<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>)re");
+    int on_glyphs = 0;
+    for (std::sregex_iterator it(words.begin(), words.end(), word), end; it != end; ++it) {
+        const auto& m = *it;
+        std::string w = m[5];
+        ++found[w];
+        double cx = (std::stod(m[1]) + std::stod(m[3])) / 2 * 25.4 / 72, cy = (std::stod(m[2]) + std::stod(m[4])) / 2 * 25.4 / 72;
+        for (const auto* l : line_labels)
+            for (std::size_t k = 0; k + 3 < l->box.size(); k += 4)
+                if (cx >= l->box[k] && cx <= l->box[k + 2] && cy >= l->box[k + 1] && cy <= l->box[k + 3]) {
+                    ++on_glyphs;
+                    EXPECT_TRUE(names.count(w)) << "'" << w << "' extracted from the glyphs of '" << l->text << "'";
+                }
+    }
+    EXPECT_GT(on_glyphs, 0);
+    for (const auto& [name, n] : names) EXPECT_EQ(found[name], n) << name;
 }
