@@ -235,9 +235,9 @@ def main():
                   (f"  GeoPandas {gp[3]:.12f} rel.diff {rel(gp[3], pg_pop):.1e}" if gp else ""), flush=True)
             record({"bench": "coverage", "parcels": n, "planmap_compute_s": t["compute"], "planmap_command_s": wall,
                     "postgis_query_s": query, "postgis_load_query_s": load + query, "planmap_peak_mib": rss,
-                    "geopandas_compute_s": gp[1] if gp else None, "geopandas_total_s": gp[0] + gp[1] if gp else None,
-                    "geopandas_same_figures": max(rel(gp[2], pg_ratio), rel(gp[3], pg_pop)) < 1e-9 if gp else None,
-                    "same_figures": max(rel(j["coverage_ratio"], pg_ratio), rel(j["population_coverage_ratio"], pg_pop)) < 1e-9})
+                    "geopandas_compute_s": float(gp[1]) if gp else None, "geopandas_total_s": float(gp[0] + gp[1]) if gp else None,
+                    "geopandas_same_figures": bool(max(rel(gp[2], pg_ratio), rel(gp[3], pg_pop)) < 1e-9) if gp else None,
+                    "same_figures": bool(max(rel(j["coverage_ratio"], pg_ratio), rel(j["population_coverage_ratio"], pg_pop)) < 1e-9)})
     finally:
         pg.stop()
     sizes = [int(s) for s in args.scaling.split(",") if s]

@@ -335,7 +335,7 @@ void insert_features(const std::string& file, const std::vector<TableTarget>& ta
     if (sqlite3_open_v2(file.c_str(), &db.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
         throw io_error(trf("error writing '{}': {}", shown_path, db.error()));
     // The file is new and in a temporary folder until complete: no journal, no syncs; one transaction.
-    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY");
+    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY");
     db.exec("BEGIN");
     for (const auto& t : targets) insert_table(db, t);
     db.exec("COMMIT");
