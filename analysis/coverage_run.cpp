@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <tuple>
 #include <filesystem>
-#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -187,15 +186,8 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         }
         dissolve_s = own.seconds();
     });
-    struct WaitOnExit {  // an exception below must not leave the task running on `sa`
-        tbb::task_group& g;
-        ~WaitOnExit() {
-            try {
-                g.wait();
-            } catch (...) {
-            }
-        }
-    } wait_on_exit{dissolving};
+    // (Should what follows throw, the task_group's destructor cancels and waits for the task
+    // before `sa` and `dissolve_s`, declared before it, go.)
     {
         std::vector<const GEOSGeometry*> parcels;
         for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
@@ -234,48 +226,26 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         row.geometry = pc.state == S::none ? feats[i].geometry.get() : pc.uncovered.get();
         row.values = {row.fid, pc.state == S::none ? pc.area_m2 : pc.area_m2 - pc.covered_m2};
     });
-    std::vector<Field> parcel_fields = residential.fields();
-    const std::size_t n_in = parcel_fields.size();
-    parcel_fields.push_back({"covered_m2", FieldType::real, "覆盖面积"});
-    parcel_fields.push_back({"covered_share", FieldType::real, "覆盖比例"});
-    if (!population_field.empty()) parcel_fields.push_back({"covered_population", FieldType::real, "覆盖人口"});
-    if (!zones.empty()) parcel_fields.push_back({"zone", FieldType::string, "分区"});
-    parcel_fields.push_back({"placed_by_point", FieldType::integer, "按点计入"});
-    // A field of the input with the name of a computed one (an earlier run's output read again)
-    // is replaced by the computed value, as before.
-    std::vector<int> replaced(parcel_fields.size() - n_in, -1);
-    for (std::size_t k = n_in; k < parcel_fields.size(); ++k)
-        for (std::size_t j = 0; j < n_in; ++j)
-            if (parcel_fields[j].name == parcel_fields[k].name) replaced[k - n_in] = static_cast<int>(j);
-    std::vector<Field> kept;
-    std::vector<int> slot(parcel_fields.size() - n_in);
-    for (std::size_t j = 0; j < n_in; ++j) kept.push_back(parcel_fields[j]);
-    for (std::size_t k = n_in; k < parcel_fields.size(); ++k) {
-        if (replaced[k - n_in] >= 0) {
-            slot[k - n_in] = replaced[k - n_in];
-        } else {
-            slot[k - n_in] = static_cast<int>(kept.size());
-            kept.push_back(parcel_fields[k]);
-        }
-    }
-    layers::Layer parcels("parcels", kept, crs, residential.geometry_type());
-    const bool with_pop = !population_field.empty(), with_zone = !zones.empty();
-    parcels.set_rows(feats.size(), [&, with_pop, with_zone](std::size_t i, layers::RowView& row) {
+    // The input's fields and the computed ones (Layer::add_field: a field of the input with the
+    // name of a computed one, an earlier run's output read again, takes the computed value).
+    layers::Layer parcels("parcels", residential.fields(), crs, residential.geometry_type());
+    const int f_cov = parcels.add_field({"covered_m2", FieldType::real, "覆盖面积"});
+    const int f_share = parcels.add_field({"covered_share", FieldType::real, "覆盖比例"});
+    const int f_pop = population_field.empty() ? -1 : parcels.add_field({"covered_population", FieldType::real, "覆盖人口"});
+    const int f_zone = zones.empty() ? -1 : parcels.add_field({"zone", FieldType::string, "分区"});
+    const int f_point = parcels.add_field({"placed_by_point", FieldType::integer, "按点计入"});
+    const std::size_t n_fields = parcels.fields().size();
+    parcels.set_rows(feats.size(), [&, n_fields, f_cov, f_share, f_pop, f_zone, f_point](std::size_t i, layers::RowView& row) {
         const auto& f = feats[i];
-        const auto& pc = result.parcels[i];
         row.fid = f.fid;
         row.geometry = f.geometry.get();
         row.values.assign(f.values.begin(), f.values.end());
-        row.values.resize(slot.empty() ? n_in : std::max<std::size_t>(n_in, static_cast<std::size_t>(*std::max_element(slot.begin(), slot.end())) + 1));
-        std::size_t k = 0;
-        row.values[static_cast<std::size_t>(slot[k++])] = pc.covered_m2;
-        row.values[static_cast<std::size_t>(slot[k++])] = population_share(i);
-        if (with_pop) row.values[static_cast<std::size_t>(slot[k++])] = population[i] * population_share(i);
-        if (with_zone) {
-            const std::size_t at = static_cast<std::size_t>(slot[k++]);
-            row.values[at] = zone_of[i] >= 0 ? layers::Value(zones[static_cast<std::size_t>(zone_of[i])].zone) : layers::Value();
-        }
-        row.values[static_cast<std::size_t>(slot[k++])] = std::int64_t{placed_by_point[i] ? 1 : 0};
+        row.values.resize(n_fields);
+        row.values[static_cast<std::size_t>(f_cov)] = result.parcels[i].covered_m2;
+        row.values[static_cast<std::size_t>(f_share)] = population_share(i);
+        row.values[static_cast<std::size_t>(f_point)] = std::int64_t{placed_by_point[i] ? 1 : 0};
+        if (f_pop >= 0) row.values[static_cast<std::size_t>(f_pop)] = population[i] * population_share(i);
+        if (f_zone >= 0 && zone_of[i] >= 0) row.values[static_cast<std::size_t>(f_zone)] = zones[static_cast<std::size_t>(zone_of[i])].zone;
     });
     layers::WriteOptions wo;
     wo.spatial_index = spatial_index;

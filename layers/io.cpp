@@ -182,13 +182,6 @@ public:
     PendingGeometries(std::string layer_name, const ReadOptions& opt) : layer_(std::move(layer_name)), opt_(opt) {}
     PendingGeometries(const PendingGeometries&) = delete;
     PendingGeometries& operator=(const PendingGeometries&) = delete;
-    ~PendingGeometries() {
-        try {
-            tasks_.cancel();
-            tasks_.wait();
-        } catch (...) {  // already failing: the reading error is the one reported
-        }
-    }
 
     // raw: WKB as stored in the file (any dimension or curve, rings perhaps open), not yet through OGR.
     void add(std::size_t feature, std::int64_t fid, std::vector<unsigned char> wkb, bool closed_rings, bool raw = false) {
@@ -302,6 +295,8 @@ private:
     Chunk* filling_ = nullptr;
     std::vector<std::pair<std::size_t, FeatureNote>> notes_;  // (feature index, note), in reading order
     std::atomic<int> waiting_{0};  // chunks handed to other cores and not converted yet
+    // Last: when reading fails part-way, its destructor cancels and waits for the conversions
+    // before the chunks they work on go.
     tbb::task_group tasks_;
 };
 

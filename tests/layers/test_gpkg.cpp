@@ -177,21 +177,11 @@ TEST(GpkgWriter, ParallelReadKeepsFeatureOrderAndNotes) {
     Layer l("parcels", {{"i", FieldType::integer, ""}}, geo::Crs::from_epsg(4549), "Polygon");
     const int n = 20000;
     for (int i = 0; i < n; ++i) {
-        double x = 10.0 * i;
-        std::string wkt = i % 1000 == 7 ? "POLYGON((X 0,X+ 5,X 5,X+ 0,X 0))"  // a bow-tie: repaired on reading
-                                        : "POLYGON((X 0,X+ 0,X+ 5,X 5,X 0))";
-        std::string s;
-        for (std::size_t k = 0; k < wkt.size(); ++k) {
-            if (wkt[k] == 'X' && k + 1 < wkt.size() && wkt[k + 1] == '+') {
-                s += std::to_string(x + 5);
-                ++k;
-            } else if (wkt[k] == 'X') {
-                s += std::to_string(x);
-            } else {
-                s += wkt[k];
-            }
-        }
-        l.add({-1, i % 1500 == 11 ? nullptr : geo::from_wkt(s), {std::int64_t{i}}});
+        const std::string x0 = std::to_string(10 * i), x1 = std::to_string(10 * i + 5);
+        // Every 1000th a bow-tie (repaired on reading), every 1500th without geometry.
+        std::string wkt = i % 1000 == 7 ? "POLYGON((" + x0 + " 0," + x1 + " 5," + x0 + " 5," + x1 + " 0," + x0 + " 0))"
+                                        : "POLYGON((" + x0 + " 0," + x1 + " 0," + x1 + " 5," + x0 + " 5," + x0 + " 0))";
+        l.add({-1, i % 1500 == 11 ? nullptr : geo::from_wkt(wkt), {std::int64_t{i}}});
     }
     auto path = (tmp / "p.gpkg").string();
     write(l, path);
