@@ -188,10 +188,10 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     });
     // (Should what follows throw, the task_group's destructor cancels and waits for the task
     // before `sa` and `dissolve_s`, declared before it, go.)
-    {
+    if (uncovered.empty()) {
         std::vector<const GEOSGeometry*> parcels;
         for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
-        geo::fill_uncovered(parcels, result);
+        uncovered = geo::uncovered_parts(parcels, result);
     }
     times["uncovered_output"] = sw.lap();
 
@@ -206,7 +206,7 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         const auto& pc = result.parcels[i];
         if (pc.area_m2 <= 0) continue;
         if (pc.state == S::full || (pc.state == S::partial && pc.covered)) covered_rows.push_back(static_cast<std::uint32_t>(i));
-        if (pc.state == S::none || (pc.state == S::partial && pc.uncovered)) uncovered_rows.push_back(static_cast<std::uint32_t>(i));
+        if (pc.state == S::none || (pc.state == S::partial && uncovered[i])) uncovered_rows.push_back(static_cast<std::uint32_t>(i));
     }
     layers::Layer covered("covered", {{"parcel_fid", FieldType::integer, ""}, {"covered_m2", FieldType::real, ""}}, crs,
                           "MultiPolygon");
@@ -217,13 +217,13 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         row.geometry = pc.state == S::full ? feats[i].geometry.get() : pc.covered.get();
         row.values = {row.fid, pc.covered_m2};
     });
-    layers::Layer uncovered("uncovered", {{"parcel_fid", FieldType::integer, ""}, {"uncovered_m2", FieldType::real, ""}}, crs,
+    layers::Layer uncovered_layer("uncovered", {{"parcel_fid", FieldType::integer, ""}, {"uncovered_m2", FieldType::real, ""}}, crs,
                             "MultiPolygon");
-    uncovered.set_rows(uncovered_rows.size(), [&](std::size_t r, layers::RowView& row) {
+    uncovered_layer.set_rows(uncovered_rows.size(), [&](std::size_t r, layers::RowView& row) {
         const std::size_t i = uncovered_rows[r];
         const auto& pc = result.parcels[i];
         row.fid = feats[i].fid;
-        row.geometry = pc.state == S::none ? feats[i].geometry.get() : pc.uncovered.get();
+        row.geometry = pc.state == S::none ? feats[i].geometry.get() : uncovered[i].get();
         row.values = {row.fid, pc.state == S::none ? pc.area_m2 : pc.area_m2 - pc.covered_m2};
     });
     // The input's fields and the computed ones (Layer::add_field: a field of the input with the
@@ -255,7 +255,7 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     dissolving.wait();
     for (auto& f : sa.features()) geo::adopt(f.geometry);  // made on another thread's GEOS context
     times["dissolve_output"] = dissolve_s;
-    std::vector<const layers::Layer*> out{&sa, &covered, &uncovered, &parcels};
+    std::vector<const layers::Layer*> out{&sa, &covered, &uncovered_layer, &parcels};
     if (facilities) out.push_back(facilities);
     times["output_layers"] = sw.lap();
     layers::write(out, (fs::path(outdir) / "coverage.gpkg").string(), wo);

@@ -73,10 +73,11 @@ AnalysisLayers read_analysis_layers(const AnalysisInputs& in, const std::string&
 
 layers::Layer read_metric_layer(const std::string& source, const std::string& what, ImportLog& log,
                                 const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
-                                const ProgressFn& progress, bool keep_collapsed) {
+                                const ProgressFn& progress, bool parcels) {
     layers::ReadOptions ro;
     ro.progress = progress;
-    ro.keep_collapsed = keep_collapsed;
+    ro.keep_collapsed = parcels;
+    ro.single_parts = parcels;
     layers::Layer layer = import_layer(source, what, log, ro);
     if (!layer.crs())
         throw crs_error(what + " " + layers::missing_crs_error(layer, "", layers::SourceSpec::parse(source).path).what());

@@ -81,11 +81,12 @@ AnalysisLayers read_analysis_layers(const AnalysisInputs& inputs, const std::str
 // Reads SRC[:layer] through the one import (`what` is its role, e.g. "residential"; repairs into
 // `log`). When `metric` is set the layer is reprojected to it; otherwise a geographic layer is
 // reprojected to the analysis CRS for its centre and a projected one is kept. Warnings go to
-// `warnings`; `progress` (when set) is called while features are read. `keep_collapsed`: see
-// layers::ReadOptions (residential parcels without area are placed by a point).
+// `warnings`; `progress` (when set) is called while features are read. `parcels`: the
+// layer is residential parcels: those without area keep what they collapsed to (they are placed
+// by a point) and single-part multis are kept as their part (layers::ReadOptions).
 layers::Layer read_metric_layer(const std::string& source, const std::string& what, ImportLog& log,
                                 const std::optional<geo::Crs>& metric, std::vector<std::string>& warnings,
-                                const ProgressFn& progress = {}, bool keep_collapsed = false);
+                                const ProgressFn& progress = {}, bool parcels = false);
 
 // The facilities left out of a run, in a summary: facilities_ignored, facilities_invalid and
 // "ignored" (the first 1000, fid and reason).

@@ -343,9 +343,11 @@ std::map<std::string, std::string> compute_coverage_postgis(CoverageRun& run, la
         run.point_covered[i] = integer(r[9]) == 1;
         if (pc.state == S::partial) pc.covered = std::move(per.geometries[row]);
     }
+    run.uncovered.clear();
+    run.uncovered.resize(run.result.parcels.size());
     for (std::size_t i = 0; i < unc.values.size(); ++i) {
         auto k = res_keys.at(integer(unc.values[i][0]));
-        if (unc.geometries[i] && !geo::is_empty(unc.geometries[i].get())) run.result.parcels.at(k).uncovered = std::move(unc.geometries[i]);
+        if (unc.geometries[i] && !geo::is_empty(unc.geometries[i].get())) run.uncovered.at(k) = std::move(unc.geometries[i]);
     }
     const auto& t = totals.values.at(0);
     run.result.residential_area_m2 = run.residential_area_m2 = num(t[0]);

@@ -65,6 +65,12 @@ layers::Layer grid_candidates(const layers::Layer& within, double spacing, std::
 // whole parcel, its uncovered part, or for a parcel placed by a point its point on surface.
 std::vector<geo::GeomPtr> uncovered_regions(const CoverageRun& run) {
     std::vector<geo::GeomPtr> out(run.residential.size());
+    std::vector<geo::GeomPtr> part;
+    {
+        std::vector<const GEOSGeometry*> parcels;
+        for (const auto& f : run.residential.features()) parcels.push_back(f.geometry.get());
+        part = geo::uncovered_parts(parcels, run.result);
+    }
     for (std::size_t i = 0; i < out.size(); ++i) {
         const auto* p = run.residential.features()[i].geometry.get();
         if (!p || geo::is_empty(p)) continue;
@@ -75,7 +81,7 @@ std::vector<geo::GeomPtr> uncovered_regions(const CoverageRun& run) {
         const auto& pc = run.result.parcels[i];
         using S = geo::ParcelCoverage::State;
         if (pc.state == S::none && pc.area_m2 > 0) out[i] = geo::clone(p);
-        else if (pc.state == S::partial && pc.uncovered) out[i] = geo::clone(pc.uncovered.get());
+        else if (pc.state == S::partial && part[i]) out[i] = std::move(part[i]);
     }
     return out;
 }
@@ -211,11 +217,6 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     if (!(before.residential_area_m2 > 0))
         throw error(trf("residential layer '{}' of '{}' has no area ({} feature(s), none a polygon with area)", before.residential.name(),
                         layers::redact_connection(in.residential), before.residential.size()));
-    {
-        std::vector<const GEOSGeometry*> parcels;
-        for (const auto& f : before.residential.features()) parcels.push_back(f.geometry.get());
-        geo::fill_uncovered(parcels, before.result);
-    }
     timings["coverage_before"] = step.lap();
 
     // Candidates' service areas, each sized on its own (no dissolving among candidates).
@@ -420,14 +421,14 @@ SiteResult run_site(const SiteOptions& o, const Progress& progress) {
     {
         std::vector<const GEOSGeometry*> parcels;
         for (const auto& f : after.residential.features()) parcels.push_back(f.geometry.get());
-        geo::fill_uncovered(parcels, after.result);
+        auto part = geo::uncovered_parts(parcels, after.result);
         for (std::size_t i = 0; i < parcels.size(); ++i) {
             auto& pc = after.result.parcels[i];
             const auto fid = after.residential.features()[i].fid;
             using S = geo::ParcelCoverage::State;
             if (pc.area_m2 <= 0) continue;
             if (pc.state == S::none) still.add({fid, geo::clone(parcels[i]), {fid, pc.area_m2}});
-            else if (pc.state == S::partial && pc.uncovered) still.add({fid, std::move(pc.uncovered), {fid, pc.area_m2 - pc.covered_m2}});
+            else if (pc.state == S::partial && part[i]) still.add({fid, std::move(part[i]), {fid, pc.area_m2 - pc.covered_m2}});
         }
     }
     std::ostringstream curve_csv;

@@ -10,6 +10,7 @@
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <tuple>
 #include <utility>
 
 #include "core/i18n.hpp"
@@ -267,24 +268,37 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
         [&] { return std::vector<PreparedPtr>(service_areas.size()); });
     // Parcels are processed in tiles of a few parcels' size, so that partly covered neighbours
     // share one local union of the service areas around them.
-    std::vector<std::size_t> order;
-    order.reserve(n);
-    double size_sum = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (!penv[i].empty) {
-            order.push_back(i);
-            size_sum += (penv[i].maxx - penv[i].minx) + (penv[i].maxy - penv[i].miny);
-        }
-    const double cell = order.empty() ? 1.0 : std::max(1e-6, 2.0 * size_sum / static_cast<double>(order.size()));
-    std::vector<std::pair<std::int64_t, std::int64_t>> tile(n);
-    for (std::size_t i : order)
-        tile[i] = {static_cast<std::int64_t>(std::floor((penv[i].miny + penv[i].maxy) / 2 / cell)),
-                   static_cast<std::int64_t>(std::floor((penv[i].minx + penv[i].maxx) / 2 / cell))};
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return tile[a] != tile[b] ? tile[a] < tile[b] : a < b; });
+    // (Memory: with millions of parcels everything per parcel counts; `order` is 4 bytes each and
+    // the tile keys are gone before the parcels are processed.)
+    if (n > std::numeric_limits<std::uint32_t>::max()) throw usage_error("compute_coverage: more than 4,294,967,295 parcels");
+    std::vector<std::uint32_t> order;
     std::vector<std::size_t> group_start;
-    for (std::size_t k = 0; k < order.size(); ++k)
-        if (k == 0 || tile[order[k]] != tile[order[k - 1]]) group_start.push_back(k);
-    group_start.push_back(order.size());
+    {
+        double size_sum = 0;
+        std::size_t usable_n = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (!penv[i].empty) {
+                size_sum += (penv[i].maxx - penv[i].minx) + (penv[i].maxy - penv[i].miny);
+                ++usable_n;
+            }
+        const double cell = usable_n == 0 ? 1.0 : std::max(1e-6, 2.0 * size_sum / static_cast<double>(usable_n));
+        // (tile row, tile column, parcel), sorted: the parcels tile by tile, in input order within one.
+        std::vector<std::tuple<std::int64_t, std::int64_t, std::uint32_t>> keyed;
+        keyed.reserve(usable_n);
+        for (std::size_t i = 0; i < n; ++i)
+            if (!penv[i].empty)
+                keyed.emplace_back(static_cast<std::int64_t>(std::floor((penv[i].miny + penv[i].maxy) / 2 / cell)),
+                                   static_cast<std::int64_t>(std::floor((penv[i].minx + penv[i].maxx) / 2 / cell)),
+                                   static_cast<std::uint32_t>(i));
+        std::sort(keyed.begin(), keyed.end());
+        order.reserve(keyed.size());
+        for (std::size_t k = 0; k < keyed.size(); ++k) {
+            if (k == 0 || std::get<0>(keyed[k]) != std::get<0>(keyed[k - 1]) || std::get<1>(keyed[k]) != std::get<1>(keyed[k - 1]))
+                group_start.push_back(k);
+            order.push_back(std::get<2>(keyed[k]));
+        }
+        group_start.push_back(order.size());
+    }
 
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, group_start.size() - 1, 8), [&](const auto& r) {
         auto ctx = geos_context();
@@ -444,7 +458,6 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             if (pp) pp = PreparedPtr(pp.release(), PreparedDeleter{geos_context()});
     for (auto& pc : result.parcels) {
         adopt(pc.covered);
-        adopt(pc.uncovered);
         result.residential_area_m2 += pc.unique_area_m2;
         result.covered_area_m2 += pc.unique_covered_m2;
         if (pc.unique_area_m2 < pc.area_m2) ++result.overlapping_parcels;
@@ -552,16 +565,18 @@ std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeome
     return out;
 }
 
-void fill_uncovered(const std::vector<const GEOSGeometry*>& parcels, CoverageResult& result) {
+std::vector<GeomPtr> uncovered_parts(const std::vector<const GEOSGeometry*>& parcels, const CoverageResult& result) {
+    std::vector<GeomPtr> out(parcels.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parcels.size(), 256), [&](const auto& r) {
         for (std::size_t i = r.begin(); i != r.end(); ++i) {
-            auto& pc = result.parcels[i];
-            if (pc.state != ParcelCoverage::State::partial || !pc.covered || pc.uncovered) continue;
+            const auto& pc = result.parcels[i];
+            if (pc.state != ParcelCoverage::State::partial || !pc.covered) continue;
             auto u = difference(parcels[i], pc.covered.get());
-            if (!is_empty(u.get())) pc.uncovered = std::move(u);
+            if (!is_empty(u.get())) out[i] = std::move(u);
         }
     });
-    for (auto& pc : result.parcels) adopt(pc.uncovered);
+    for (auto& g : out) adopt(g);
+    return out;
 }
 
 std::vector<GeomPtr> buffer_service_areas(const std::vector<const GEOSGeometry*>& facilities,

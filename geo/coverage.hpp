@@ -19,14 +19,13 @@ namespace planmap::geo {
 // How one parcel is covered. `covered`/`uncovered` hold geometry only for partly covered parcels
 // (when geometries were asked for); a fully covered parcel's covered part is the parcel itself.
 struct ParcelCoverage {
-    enum class State { none, partial, full };
+    enum class State : std::uint8_t { none, partial, full };
     State state = State::none;
     double area_m2 = 0;           // the parcel's area
     double covered_m2 = 0;        // area of parcel ∩ service areas
     double unique_area_m2 = 0;    // the part not overlapped by an earlier parcel (sums to the union)
     double unique_covered_m2 = 0; // covered area of that part
     GeomPtr covered;              // partial only (with keep_geometries)
-    GeomPtr uncovered;            // partial only, filled by fill_uncovered
     double covered_share() const { return area_m2 > 0 ? covered_m2 / area_m2 : 0.0; }
 };
 
@@ -78,9 +77,10 @@ struct CoverPiece {
 std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeometry*>& regions,
                                                const std::vector<const GEOSGeometry*>& service_areas, bool keep_geometries);
 
-// The uncovered parts (parcel − covered part) of partly covered parcels, for output layers; needs
-// the covered parts (keep_geometries). Runs on all cores.
-void fill_uncovered(const std::vector<const GEOSGeometry*>& parcels, CoverageResult& result);
+// One per parcel: the uncovered part (parcel − covered part) of a partly covered parcel, for
+// output layers; null for the others and where nothing is left. Needs the covered parts
+// (keep_geometries). Runs on all cores.
+std::vector<GeomPtr> uncovered_parts(const std::vector<const GEOSGeometry*>& parcels, const CoverageResult& result);
 
 // Straight-line service areas: facility i buffered by radius_m[i] (≤ 0: no service area, a null
 // entry) with `quad_segs` segments per quarter circle, measured from the polygon edge for

@@ -120,6 +120,23 @@ std::vector<unsigned char> ogr_wkb(OGRGeometry* g, bool& closed_rings) {
     return buf;
 }
 
+// The unsigned 32-bit integer at `at` of a WKB buffer written in byte order `ndr` (1: little-endian).
+std::uint32_t wkb_uint32(const std::vector<unsigned char>& w, std::size_t at, unsigned char ndr) {
+    std::uint32_t v = 0;
+    for (std::size_t b = 0; b < 4; ++b) v |= static_cast<std::uint32_t>(w[at + (ndr ? b : 3 - b)]) << (8 * b);
+    return v;
+}
+
+// Where the one part of a 2D multi-part WKB geometry of one part begins (a MultiPolygon of one
+// polygon: the polygon's own WKB, 9 bytes in); 0 for anything else.
+std::size_t single_part_offset(const std::vector<unsigned char>& w) {
+    constexpr std::size_t kHeader = 9;  // byte order, type, number of parts
+    if (w.size() < kHeader + 5) return 0;
+    const std::uint32_t type = wkb_uint32(w, 1, w[0]);
+    if (type < 4 || type > 6 || wkb_uint32(w, 5, w[0]) != 1) return 0;
+    return wkb_uint32(w, kHeader + 1, w[kHeader]) == type - 3 ? kHeader : 0;
+}
+
 // Coordinates beyond a billion units are not on Earth in any CRS planmap reads (metres or degrees).
 constexpr double kMaxCoordinate = 1e9;
 
@@ -254,9 +271,12 @@ private:
             auto& item = c.items[k];
             auto& check = c.checks[k];
             geo::GeomPtr geom;
-            if (item.raw) geom = direct_geometry(item);
+            if (item.raw) geom = direct_geometry(item, opt_.single_parts);
             try {
-                if (!geom) geom = geo::from_wkb(item.wkb.data(), item.wkb.size());
+                if (!geom) {
+                    const std::size_t skip = opt_.single_parts ? single_part_offset(item.wkb) : 0;
+                    geom = geo::from_wkb(item.wkb.data() + skip, item.wkb.size() - skip);
+                }
                 if (item.closed_rings) check.notes.push_back({layer_, item.fid, N_("ring not closed"), N_("closed")});
             } catch (const geometry_error& e) {
                 ++check.invalid;
@@ -270,14 +290,14 @@ private:
     // WKB straight from a file: a 2D linear geometry goes to GEOS as it is; anything else (Z or M,
     // curves, a ring left open, which GEOS refuses) is put through OGR as other formats are, and
     // left in item.wkb for the usual path.
-    static geo::GeomPtr direct_geometry(Item& item) {
+    static geo::GeomPtr direct_geometry(Item& item, bool single_parts) {
         const auto& w = item.wkb;
         if (w.size() >= 5) {
-            std::uint32_t type = 0;
-            for (int b = 0; b < 4; ++b) type |= static_cast<std::uint32_t>(w[static_cast<std::size_t>(w[0] ? 1 + b : 4 - b)]) << (8 * b);
+            const std::uint32_t type = wkb_uint32(w, 1, w[0]);
             if (type >= 1 && type <= 7) {
                 try {
-                    return geo::from_wkb(w.data(), w.size());
+                    const std::size_t skip = single_parts ? single_part_offset(w) : 0;
+                    return geo::from_wkb(w.data() + skip, w.size() - skip);
                 } catch (const geometry_error&) {  // e.g. an open ring: OGR closes it below
                 }
             }

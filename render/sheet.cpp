@@ -93,7 +93,8 @@ const Color black{0, 0, 0, 1}, white{1, 1, 1, 1};
 // Cairo's PDF writer copies the whole CFF table of each CJK font it embeds (about 15 MB for a Noto
 // CJK face) into a fresh buffer twice, once to tell a CID font and once to subset it. Above
 // glibc's mmap threshold every copy lands in newly mapped pages, each faulted in one by one; kept
-// in the heap instead, a freed buffer's pages serve the next copy. Set once for the process.
+// in the heap instead, a freed buffer's pages serve the next copy. Set once for the process. (The
+// `planmap` executable uses mimalloc, see CMakeLists.txt; this serves builds without it.)
 void keep_large_blocks() {
     static std::once_flag once;
     std::call_once(once, [] {

@@ -50,9 +50,9 @@ TEST(Coverage, QuarterCircleFromACornerIsExact) {
     EXPECT_NEAR(r.covered_area_m2, expected, 1e-9 * expected);
     EXPECT_DOUBLE_EQ(r.residential_area_m2, 10000);
     EXPECT_EQ(r.parcels[0].state, geo::ParcelCoverage::State::partial);
-    geo::fill_uncovered(ptrs(parcels), r);
-    ASSERT_TRUE(r.parcels[0].covered && r.parcels[0].uncovered);
-    EXPECT_NEAR(geo::area(r.parcels[0].uncovered.get()), 10000 - expected, 1e-6);
+    auto uncovered = geo::uncovered_parts(ptrs(parcels), r);
+    ASSERT_TRUE(r.parcels[0].covered && uncovered[0]);
+    EXPECT_NEAR(geo::area(uncovered[0].get()), 10000 - expected, 1e-6);
 }
 
 TEST(Coverage, QuadSegsChangesTheArc) {

@@ -208,3 +208,37 @@ TEST(GpkgWriter, ParallelReadKeepsFeatureOrderAndNotes) {
     EXPECT_DOUBLE_EQ(geo::area(back.features()[7].geometry.get()), 12.5);  // the bow-tie's two triangles
     EXPECT_FALSE(back.features()[11].geometry);
 }
+
+// ReadOptions::single_parts (residential parcels): a multi of one part is read as the part, in the
+// GeoPackage's direct path and in OGR's; a multi of two parts stays; what is written back for the
+// MultiPolygon layer is a MultiPolygon again, vertex for vertex.
+TEST(GpkgWriter, SinglePartsAreReadAsTheirPartAndWrittenBackAsMultis) {
+    test::TempDir tmp;
+    Layer l("parcels", {{"n", FieldType::integer, ""}}, geo::Crs::from_epsg(4549), "MultiPolygon");
+    const std::string one = "MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 4, 4 4, 4 2, 2 2)))";
+    const std::string two = "MULTIPOLYGON (((20 0, 30 0, 30 10, 20 0)), ((40 0, 50 0, 50 10, 40 0)))";
+    l.add({-1, geo::from_wkt(one), {std::int64_t{1}}});
+    l.add({-1, geo::from_wkt(two), {std::int64_t{2}}});
+    for (const std::string name : {"in.gpkg", "in.geojson"}) {
+        SCOPED_TRACE(name);
+        const auto in = (tmp / name).string();
+        write(l, in);
+        ReadOptions ro;
+        ro.single_parts = true;
+        Layer read_back = read_layer(in, ro);
+        ASSERT_EQ(read_back.size(), 2u);
+        EXPECT_EQ(geo::geometry_type(read_back.features()[0].geometry.get()), "Polygon");
+        EXPECT_EQ(geo::to_wkt(read_back.features()[0].geometry.get()), "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 4, 4 4, 4 2, 2 2))");
+        EXPECT_EQ(geo::geometry_type(read_back.features()[1].geometry.get()), "MultiPolygon");
+        Layer as_stored = read_layer(in);
+        ASSERT_TRUE(as_stored.features()[0].geometry);
+        EXPECT_EQ(geo::geometry_type(as_stored.features()[0].geometry.get()), "MultiPolygon");  // without the option
+
+        const auto out = (tmp / ("out_" + name)).string();
+        write(read_back, out);
+        Layer again = read_layer(out);
+        ASSERT_EQ(again.size(), 2u);
+        EXPECT_EQ(geo::to_wkt(again.features()[0].geometry.get()), one);
+        EXPECT_EQ(geo::to_wkt(again.features()[1].geometry.get()), two);
+    }
+}
