@@ -188,12 +188,6 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     });
     // (Should what follows throw, the task_group's destructor cancels and waits for the task
     // before `sa` and `dissolve_s`, declared before it, go.)
-    if (uncovered.empty()) {
-        std::vector<const GEOSGeometry*> parcels;
-        for (const auto& f : residential.features()) parcels.push_back(f.geometry.get());
-        uncovered = geo::uncovered_parts(parcels, result);
-    }
-    times["uncovered_output"] = sw.lap();
 
     using layers::Field;
     using layers::FieldType;
@@ -206,7 +200,8 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         const auto& pc = result.parcels[i];
         if (pc.area_m2 <= 0) continue;
         if (pc.state == S::full || (pc.state == S::partial && pc.covered)) covered_rows.push_back(static_cast<std::uint32_t>(i));
-        if (pc.state == S::none || (pc.state == S::partial && uncovered[i])) uncovered_rows.push_back(static_cast<std::uint32_t>(i));
+        const bool has_uncovered_part = pc.state == S::partial && (uncovered.empty() ? pc.covered != nullptr : uncovered[i] != nullptr);
+        if (pc.state == S::none || has_uncovered_part) uncovered_rows.push_back(static_cast<std::uint32_t>(i));
     }
     layers::Layer covered("covered", {{"parcel_fid", FieldType::integer, ""}, {"covered_m2", FieldType::real, ""}}, crs,
                           "MultiPolygon");
@@ -223,7 +218,16 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
         const std::size_t i = uncovered_rows[r];
         const auto& pc = result.parcels[i];
         row.fid = feats[i].fid;
-        row.geometry = pc.state == S::none ? feats[i].geometry.get() : uncovered[i].get();
+        if (pc.state == S::none) {
+            row.geometry = feats[i].geometry.get();
+        } else if (!uncovered.empty()) {
+            row.geometry = uncovered[i].get();
+        } else {
+            // Made here, on the writer's cores, and freed once encoded: never all held at once.
+            // (An overlay that leaves nothing of a part the areas call uncovered: no geometry.)
+            row.owned = geo::uncovered_part(feats[i].geometry.get(), pc);
+            row.geometry = row.owned.get();
+        }
         row.values = {row.fid, pc.state == S::none ? pc.area_m2 : pc.area_m2 - pc.covered_m2};
     });
     // The input's fields and the computed ones (Layer::add_field: a field of the input with the

@@ -34,8 +34,8 @@ struct CoverageRun {
     std::string population_field;
     analysis::ServiceAreas service;
     geo::CoverageResult result;
-    // Per parcel, the uncovered part of a partly covered one (geo::uncovered_parts); empty until
-    // write() makes it, unless the engine gave it (PostGIS).
+    // Per parcel, the uncovered part of a partly covered one, when the engine gives it (PostGIS);
+    // empty: write() makes each part as its row is written (geo::uncovered_part).
     std::vector<geo::GeomPtr> uncovered;
     std::vector<double> population;      // per parcel (0 when missing)
     // Per parcel: 1 when it has a geometry but no area (a sliver, a flat ring, a line), so it is

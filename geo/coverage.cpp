@@ -194,12 +194,11 @@ GeomPtr local_union(std::vector<GeomPtr>& clips, const std::vector<const GEOSGeo
 
 // The part of parcel i that no earlier parcel (j < i) overlaps with positive area; null when
 // none does (the whole parcel).
-GeomPtr overlap_free_part(const std::vector<const GEOSGeometry*>& parcels, std::size_t i, const SpatialIndex& pindex,
-                          const std::vector<Envelope>& penv) {
-    const Envelope& e = penv[i];
+// `e`: the parcel's envelope; `pindex`: the parcels' envelopes.
+GeomPtr overlap_free_part(const std::vector<const GEOSGeometry*>& parcels, std::size_t i, const Envelope& e, const SpatialIndex& pindex) {
     std::vector<GeomPtr> earlier;
-    pindex.for_each(e, [&](std::size_t j) {
-        if (j >= i || !boxes_overlap(e, penv[j])) return;
+    pindex.for_each_entry(e, [&](std::size_t j, const Envelope& ej) {
+        if (j >= i || !boxes_overlap(e, ej)) return;
         auto x = intersection(parcels[i], parcels[j]);
         if (area(x.get()) > 0) earlier.push_back(clone(parcels[j]));
     });
@@ -226,8 +225,11 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
                                 const std::vector<const GEOSGeometry*>& service_areas,
                                 const CoverageOptions& options) {
     const std::size_t n = parcels.size();
-    std::vector<Envelope> penv = usable_envelopes(parcels), senv = usable_envelopes(service_areas);
-    SpatialIndex pindex(penv), sindex(senv);
+    // The parcels' envelopes are kept in their index only (with ten million parcels a vector of
+    // them is 400 MB); GEOS keeps each geometry's own.
+    SpatialIndex pindex(parcels);
+    std::vector<Envelope> senv = usable_envelopes(service_areas);
+    SpatialIndex sindex(senv);
 
     if (!options.cores.empty() && options.cores.size() != service_areas.size())
         throw usage_error("compute_coverage: give one core per service area or none");
@@ -276,20 +278,22 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
     {
         double size_sum = 0;
         std::size_t usable_n = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            if (!penv[i].empty) {
-                size_sum += (penv[i].maxx - penv[i].minx) + (penv[i].maxy - penv[i].miny);
-                ++usable_n;
-            }
+        for (std::size_t i = 0; i < n; ++i) {
+            const Envelope e = envelope(parcels[i]);
+            if (e.empty) continue;
+            size_sum += (e.maxx - e.minx) + (e.maxy - e.miny);
+            ++usable_n;
+        }
         const double cell = usable_n == 0 ? 1.0 : std::max(1e-6, 2.0 * size_sum / static_cast<double>(usable_n));
         // (tile row, tile column, parcel), sorted: the parcels tile by tile, in input order within one.
         std::vector<std::tuple<std::int64_t, std::int64_t, std::uint32_t>> keyed;
         keyed.reserve(usable_n);
-        for (std::size_t i = 0; i < n; ++i)
-            if (!penv[i].empty)
-                keyed.emplace_back(static_cast<std::int64_t>(std::floor((penv[i].miny + penv[i].maxy) / 2 / cell)),
-                                   static_cast<std::int64_t>(std::floor((penv[i].minx + penv[i].maxx) / 2 / cell)),
-                                   static_cast<std::uint32_t>(i));
+        for (std::size_t i = 0; i < n; ++i) {
+            const Envelope e = envelope(parcels[i]);
+            if (!e.empty)
+                keyed.emplace_back(static_cast<std::int64_t>(std::floor((e.miny + e.maxy) / 2 / cell)),
+                                   static_cast<std::int64_t>(std::floor((e.minx + e.maxx) / 2 / cell)), static_cast<std::uint32_t>(i));
+        }
         std::sort(keyed.begin(), keyed.end());
         order.reserve(keyed.size());
         for (std::size_t k = 0; k < keyed.size(); ++k) {
@@ -314,6 +318,7 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
         };
         struct Pending {
             std::size_t i;
+            Envelope env;
             GeomPtr piece;
         };
         std::vector<std::size_t> cand, group_cand;
@@ -326,12 +331,12 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             const std::size_t i = order[o];
             ParcelCoverage& pc = result.parcels[i];
             const GEOSGeometry* p = parcels[i];
-            const Envelope& e = penv[i];
+            const Envelope e = envelope(p);
             pc.area_m2 = area(p);
             if (pc.area_m2 <= 0) continue;
 
             // The part of this parcel no earlier parcel overlaps: the parts tile the union.
-            GeomPtr piece = overlap_free_part(parcels, i, pindex, penv);  // null: the whole parcel
+            GeomPtr piece = overlap_free_part(parcels, i, e, pindex);  // null: the whole parcel
             pc.unique_area_m2 = piece ? area(piece.get()) : pc.area_m2;
 
             // Service areas near the parcel.
@@ -405,13 +410,13 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
             }
             if (touching == 0) continue;
             group_cand.insert(group_cand.end(), cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(touching));
-            pending.push_back({i, std::move(piece)});
+            pending.push_back({i, e, std::move(piece)});
           }
           if (pending.empty()) continue;
 
           // One local union for the partly covered parcels of the tile, clipped to their extent.
           Envelope box;
-          for (const auto& pd : pending) box.expand(penv[pd.i]);
+          for (const auto& pd : pending) box.expand(pd.env);
           std::sort(group_cand.begin(), group_cand.end());
           group_cand.erase(std::unique(group_cand.begin(), group_cand.end()), group_cand.end());
           std::vector<GeomPtr> clips;
@@ -466,12 +471,13 @@ CoverageResult compute_coverage(const std::vector<const GEOSGeometry*>& parcels,
 }
 
 std::vector<GeomPtr> overlap_free_parts(const std::vector<const GEOSGeometry*>& parcels) {
-    std::vector<Envelope> penv = usable_envelopes(parcels);
-    SpatialIndex pindex(penv);
+    SpatialIndex pindex(parcels);
     std::vector<GeomPtr> out(parcels.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parcels.size(), 256), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i)
-            if (!penv[i].empty && area(parcels[i]) > 0) out[i] = overlap_free_part(parcels, i, pindex, penv);
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            const Envelope e = envelope(parcels[i]);
+            if (!e.empty && area(parcels[i]) > 0) out[i] = overlap_free_part(parcels, i, e, pindex);
+        }
     });
     for (auto& g : out) adopt(g);
     return out;
@@ -565,15 +571,16 @@ std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeome
     return out;
 }
 
+GeomPtr uncovered_part(const GEOSGeometry* parcel, const ParcelCoverage& pc) {
+    if (pc.state != ParcelCoverage::State::partial || !pc.covered) return nullptr;
+    auto u = difference(parcel, pc.covered.get());
+    return is_empty(u.get()) ? nullptr : std::move(u);
+}
+
 std::vector<GeomPtr> uncovered_parts(const std::vector<const GEOSGeometry*>& parcels, const CoverageResult& result) {
     std::vector<GeomPtr> out(parcels.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parcels.size(), 256), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) {
-            const auto& pc = result.parcels[i];
-            if (pc.state != ParcelCoverage::State::partial || !pc.covered) continue;
-            auto u = difference(parcels[i], pc.covered.get());
-            if (!is_empty(u.get())) out[i] = std::move(u);
-        }
+        for (std::size_t i = r.begin(); i != r.end(); ++i) out[i] = uncovered_part(parcels[i], result.parcels[i]);
     });
     for (auto& g : out) adopt(g);
     return out;

@@ -77,9 +77,10 @@ struct CoverPiece {
 std::vector<CoverPiece> split_by_service_areas(const std::vector<const GEOSGeometry*>& regions,
                                                const std::vector<const GEOSGeometry*>& service_areas, bool keep_geometries);
 
-// One per parcel: the uncovered part (parcel − covered part) of a partly covered parcel, for
-// output layers; null for the others and where nothing is left. Needs the covered parts
-// (keep_geometries). Runs on all cores.
+// The uncovered part (parcel − covered part) of a partly covered parcel, for output layers; null
+// for the others and where nothing is left. Needs the covered parts (keep_geometries).
+GeomPtr uncovered_part(const GEOSGeometry* parcel, const ParcelCoverage& pc);
+// uncovered_part of every parcel, on all cores.
 std::vector<GeomPtr> uncovered_parts(const std::vector<const GEOSGeometry*>& parcels, const CoverageResult& result);
 
 // Straight-line service areas: facility i buffered by radius_m[i] (≤ 0: no service area, a null

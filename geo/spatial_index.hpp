@@ -21,6 +21,8 @@ public:
     SpatialIndex() = default;
     // Items with empty envelopes are left out.
     explicit SpatialIndex(const std::vector<Envelope>& envelopes);
+    // The geometries' envelopes (null and empty geometries left out), with no vector of them kept.
+    explicit SpatialIndex(const std::vector<const GEOSGeometry*>& geoms);
 
     // Ids whose envelope intersects e, in no particular order.
     std::vector<std::size_t> query(const Envelope& e) const;
@@ -29,6 +31,17 @@ public:
         if (e.empty) return;
         Box b(Point(e.minx, e.miny), Point(e.maxx, e.maxy));
         for (auto it = tree_.qbegin(boost::geometry::index::intersects(b)); it != tree_.qend(); ++it) fn(it->second);
+    }
+    // fn(id, its envelope) for the ids whose envelope intersects e.
+    template <class Fn>
+    void for_each_entry(const Envelope& e, Fn&& fn) const {
+        if (e.empty) return;
+        Box b(Point(e.minx, e.miny), Point(e.maxx, e.maxy));
+        for (auto it = tree_.qbegin(boost::geometry::index::intersects(b)); it != tree_.qend(); ++it) {
+            const auto& lo = it->first.min_corner();
+            const auto& hi = it->first.max_corner();
+            fn(it->second, Envelope{lo.get<0>(), lo.get<1>(), hi.get<0>(), hi.get<1>(), false});
+        }
     }
     std::size_t size() const { return tree_.size(); }
 

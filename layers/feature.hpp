@@ -40,6 +40,9 @@ struct RowView {
     std::int64_t fid = -1;
     const GEOSGeometry* geometry = nullptr;
     std::vector<Value> values;  // one per field of the layer's schema
+    // A geometry the row source made for this row alone (`geometry` then points at it); freed
+    // once the row is encoded, on the thread that made it.
+    geo::GeomPtr owned;
 };
 // Fills row i; called from several threads at once, so it only reads what it shows.
 using RowSource = std::function<void(std::size_t i, RowView& row)>;

@@ -177,6 +177,10 @@ void insert_table(const Db& db, const TableTarget& t) {
                             throw io_error(trf("layer '{}', feature {}: cannot encode geometry", layer.name(), fid));
                         }
                         c->extent.expand(geo::envelope(g));
+                        if (source) {  // the blob is all that is needed of it now (a blob is never empty)
+                            c->rows[i - c->begin].owned.reset();
+                            c->rows[i - c->begin].geometry = nullptr;
+                        }
                     }
                     return c;
                 }) &
@@ -200,7 +204,7 @@ void insert_table(const Db& db, const TableTarget& t) {
                         const std::vector<Value>& values = made ? made->values : feats[i].values;
                         if (has_geom) {
                             const std::string& b = c->blobs[i - c->begin];
-                            if (made ? made->geometry != nullptr : static_cast<bool>(feats[i].geometry))
+                            if (!b.empty())
                                 sqlite3_bind_blob(ins, k, b.data(), static_cast<int>(b.size()), SQLITE_STATIC);
                             else
                                 sqlite3_bind_null(ins, k);
