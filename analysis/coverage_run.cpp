@@ -161,33 +161,27 @@ std::pair<double, double> CoverageRun::covered_with(const analysis::ServiceAreas
     return {r.covered_area_m2, pop};
 }
 
-void CoverageRun::write(const std::string& outdir, std::map<std::string, double>& times, bool spatial_index,
+layers::Layer dissolved_service_areas(const ServiceAreas& service, const std::optional<geo::Crs>& crs) {
+    layers::Layer sa("service_areas", {{"area_m2", layers::FieldType::real, ""}}, crs, "Polygon");
+    std::vector<geo::GeomPtr> parts;
+    parts.reserve(service.areas.size());
+    for (const auto& a : service.areas)
+        if (a) parts.push_back(geo::clone(a.get()));
+    auto all = geo::union_all(std::move(parts));
+    auto ctx = geo::geos_context();
+    int n = GEOSGetNumGeometries_r(ctx, all.get());
+    for (int k = 0; k < n; ++k) {
+        auto part = geo::clone(GEOSGetGeometryN_r(ctx, all.get(), k));
+        if (geo::is_empty(part.get())) continue;
+        double a = geo::area(part.get());
+        sa.add({k, std::move(part), {a}});
+    }
+    return sa;
+}
+
+void CoverageRun::write(const std::string& outdir, const layers::Layer& sa, std::map<std::string, double>& times, bool spatial_index,
                         core::CsvHeader csv_header, const layers::Layer* facilities, const styles::Style* facility_style) {
     core::Stopwatch sw;
-    // The dissolved service areas, for the map only (the figures never use a global union): one
-    // serial union, made on another core while this one prepares the other layers.
-    layers::Layer sa("service_areas", {{"area_m2", layers::FieldType::real, ""}}, crs, "Polygon");
-    double dissolve_s = 0;
-    tbb::task_group dissolving;
-    dissolving.run([&] {
-        core::Stopwatch own;
-        std::vector<geo::GeomPtr> parts;
-        parts.reserve(service.areas.size());
-        for (const auto& a : service.areas)
-            if (a) parts.push_back(geo::clone(a.get()));
-        auto all = geo::union_all(std::move(parts));
-        auto ctx = geo::geos_context();
-        int n = GEOSGetNumGeometries_r(ctx, all.get());
-        for (int k = 0; k < n; ++k) {
-            auto part = geo::clone(GEOSGetGeometryN_r(ctx, all.get(), k));
-            if (geo::is_empty(part.get())) continue;
-            double a = geo::area(part.get());
-            sa.add({k, std::move(part), {a}});
-        }
-        dissolve_s = own.seconds();
-    });
-    // (Should what follows throw, the task_group's destructor cancels and waits for the task
-    // before `sa` and `dissolve_s`, declared before it, go.)
 
     using layers::Field;
     using layers::FieldType;
@@ -256,9 +250,6 @@ void CoverageRun::write(const std::string& outdir, std::map<std::string, double>
     wo.styles = [facilities, facility_style](const layers::Layer& l) {
         return facility_style && &l == facilities ? styles::qgis_style_from(*facility_style, l) : styles::qgis_style(l);
     };
-    dissolving.wait();
-    for (auto& f : sa.features()) geo::adopt(f.geometry);  // made on another thread's GEOS context
-    times["dissolve_output"] = dissolve_s;
     std::vector<const layers::Layer*> out{&sa, &covered, &uncovered_layer, &parcels};
     if (facilities) out.push_back(facilities);
     times["output_layers"] = sw.lap();
@@ -548,14 +539,29 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     std::map<std::string, std::string> db_inputs;
     std::optional<NetworkGrowth> growth;
     std::optional<std::pair<double, double>> straight;
+    // The service areas dissolved for the map (one global union; the figures never use one), made
+    // on another core while the parcels are computed. (Should anything throw, the task_group's
+    // destructor cancels and waits for the task before what it fills, declared before it, goes.)
+    std::optional<layers::Layer> dissolved;
+    double dissolve_s = 0;
+    tbb::task_group dissolving;
+    const auto start_dissolve = [&] {
+        dissolving.run([&] {
+            core::Stopwatch own;
+            dissolved = dissolved_service_areas(run.service, run.crs);
+            dissolve_s = own.seconds();
+        });
+    };
     if (o.engine == Engine::postgis) {
         run.engine = "postgis";
         PostgisCoverage pg{postgis_db(o), layers_in.type_field, in.zone_field, false, in.residential, in.facilities};
         db_inputs = compute_coverage_postgis(run, facilities, zones ? &*zones : nullptr, choice, pg);
+        start_dissolve();
     } else {
         core::Stopwatch parts;
         run.service = mode_service_areas(refs, choice, layers_in, in.network, growth, run.timings);
         run.timings["compute_service_areas"] = parts.lap();
+        start_dissolve();  // run.service stays as it is from here on
         run.compute(zones ? &*zones : nullptr, in.zone_field);
         run.timings["compute_parcels"] = parts.lap();
         // The straight-line figures on the same inputs, to show how much they over-claim.
@@ -580,7 +586,14 @@ CoverageResult run_coverage(const CoverageOptions& o, const Progress& progress) 
     const std::string fac_style = coverage_facility_style(prof, o.radius_m, has_points(fac_map),
                                                           layers_in.network ? std::optional<double>(in.network.max_snap_m) : std::nullopt);
     const styles::Style fac_style_parsed = styles::parse_style(fac_style, kCoverageFacilityStyle);
-    run.write(outdir.path().string(), run.timings, in.spatial_index, in.csv_header, &fac_map, &fac_style_parsed);
+    {
+        core::Stopwatch waited;
+        dissolving.wait();
+        run.timings["dissolve_wait"] = waited.seconds();
+    }
+    for (auto& f : dissolved->features()) geo::adopt(f.geometry);  // made on another thread's GEOS context
+    run.timings["dissolve_output"] = dissolve_s;
+    run.write(outdir.path().string(), *dissolved, run.timings, in.spatial_index, in.csv_header, &fac_map, &fac_style_parsed);
 
     json& j = out.summary;
     j = run.summary(prof, o.radius_m.value_or(0), o.quad_segs);

@@ -57,16 +57,20 @@ struct CoverageRun {
     std::pair<double, double> covered_with(const analysis::ServiceAreas& other) const;
     // Runs the engine on residential × service areas and sums the figures (per zone when given).
     void compute(const layers::Layer* zone_layer, const std::string& zone_field);
-    // OUTDIR/coverage.gpkg (with `facilities`, the layer of coverage_facilities_layer, when given)
-    // and OUTDIR/coverage_zones.csv (its header in the language asked for); records the dissolve
-    // time in timings. The facilities are styled in QGIS with `facility_style`
-    // (coverage_facility_style) when given.
-    void write(const std::string& outdir, std::map<std::string, double>& timings, bool spatial_index,
+    // OUTDIR/coverage.gpkg (with `service_areas`, of dissolved_service_areas, and `facilities`, the
+    // layer of coverage_facilities_layer, when given) and OUTDIR/coverage_zones.csv (its header in
+    // the language asked for); records output times in timings. The facilities are styled in QGIS
+    // with `facility_style` (coverage_facility_style) when given.
+    void write(const std::string& outdir, const layers::Layer& service_areas, std::map<std::string, double>& timings, bool spatial_index,
                core::CsvHeader csv_header = core::CsvHeader::en, const layers::Layer* facilities = nullptr,
                const styles::Style* facility_style = nullptr);
     nlohmann::json summary(const analysis::Profile* profile, double radius_m, int quad_segs) const;
     void print(std::ostream& out, const nlohmann::json& summary, bool verbose) const;
 };
+
+// The service areas dissolved into one layer `service_areas` (the parts of their union, with
+// area_m2), for the map; the figures never use a global union.
+layers::Layer dissolved_service_areas(const ServiceAreas& service, const std::optional<geo::Crs>& crs);
 
 // Where the figures are computed: in-process, or as SQL in a PostGIS database.
 enum class Engine { embedded, postgis };
