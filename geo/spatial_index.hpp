@@ -28,9 +28,7 @@ public:
     std::vector<std::size_t> query(const Envelope& e) const;
     template <class Fn>
     void for_each(const Envelope& e, Fn&& fn) const {
-        if (e.empty) return;
-        Box b(Point(e.minx, e.miny), Point(e.maxx, e.maxy));
-        for (auto it = tree_.qbegin(boost::geometry::index::intersects(b)); it != tree_.qend(); ++it) fn(it->second);
+        for_each_entry(e, [&](std::size_t id, const Envelope&) { fn(id); });
     }
     // fn(id, its envelope) for the ids whose envelope intersects e.
     template <class Fn>
@@ -46,6 +44,9 @@ public:
     std::size_t size() const { return tree_.size(); }
 
 private:
+    // Packs the items 0..n-1 with envelope_of(i) (empty ones left out) into the tree.
+    template <class EnvelopeOf>
+    void pack(std::size_t n, EnvelopeOf&& envelope_of);
     boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> tree_;
 };
 

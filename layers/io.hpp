@@ -30,9 +30,10 @@ struct ReadOptions {
     // lines or points it collapsed to instead of becoming empty (residential parcels are then
     // placed by a point).
     bool keep_collapsed = false;
-    // A multi-part geometry of one part (MultiPolygon of one polygon, …) is kept as that part: a
-    // third less memory for millions of parcels. Writers make multis of it again for layers whose
-    // type is multi, so what is written back is unchanged.
+    // A multi-part geometry of one part (MultiPolygon of one polygon, …) is kept as that part: one
+    // GEOS object fewer per feature (a 1M-parcel coverage run of MultiPolygons: 849 instead of
+    // 883 MB). Writers make multis of it again for layers whose type is multi, so what is written
+    // back is unchanged.
     bool single_parts = false;
     // Called now and then while features are read: (features read so far, total or 0 if unknown);
     // a last call with done == total when a layer is complete.
